@@ -1,0 +1,331 @@
+// interphase WASM kernels. Memory is owned by the JS side (a bump region above __heap_base);
+// every function works on raw pointers into flat f64/i32/u8 arrays and allocates nothing.
+//
+// The hull kernel answers "lowest energy reachable at composition q by mixing points":
+//   minimise  sum_j lam_j * e_j   subject to   sum_j lam_j * x_j = q,  lam >= 0
+// over points x_j (atomic fractions, rows of `pts`, energy in the last column). Its optimum is the
+// lower convex hull at q, the basis is the decomposition (lam_j = atom fraction of phase j), and
+// the duals are the chemical potentials of the facet. A dense revised simplex on m <= d rows is
+// far cheaper than building facets when d is small and each query needs one facet only.
+
+export function heapBase(): usize {
+  return __heap_base;
+}
+
+// Reduced costs above -PRICE_TOL count as optimal; energies are O(1) eV/atom.
+const PRICE_TOL: f64 = 1e-12;
+const PIVOT_TOL: f64 = 1e-11;
+const REFACTOR_EVERY: i32 = 24;
+
+// ---- working set of one solve (pointers into the caller's work area) ----
+let wAct: usize = 0; // i32[d]  active dims (q_k > 0)
+let wCols: usize = 0; // i32[n] eligible point indices
+let wA: usize = 0; // f64[n*m] eligible points restricted to active dims
+let wC: usize = 0; // f64[n] their energies
+let wBinv: usize = 0; // f64[m*m]
+let wB: usize = 0; // f64[m*m] scratch for refactorisation
+let wBasis: usize = 0; // i32[m] compact column index, or -1-k for artificial unit vector k
+let wXB: usize = 0; // f64[m]
+let wPi: usize = 0; // f64[m]
+let wAlpha: usize = 0; // f64[m]
+let wQ: usize = 0; // f64[m]
+let lastIterations: i32 = 0;
+
+/** Bytes of work area needed for n points in d dimensions. */
+export function workBytes(n: i32, d: i32): i32 {
+  return 4 * d + 4 * n + 8 * n * d + 8 * n + 8 * d * d * 2 + 4 * d + 8 * d * 4 + 64;
+}
+
+function layout(work: usize, n: i32, d: i32): void {
+  let p = work;
+  wAct = p; p += <usize>(4 * d);
+  wCols = p; p += <usize>(4 * n);
+  p = (p + 7) & ~7;
+  wA = p; p += <usize>(8 * n * d);
+  wC = p; p += <usize>(8 * n);
+  wBinv = p; p += <usize>(8 * d * d);
+  wB = p; p += <usize>(8 * d * d);
+  wXB = p; p += <usize>(8 * d);
+  wPi = p; p += <usize>(8 * d);
+  wAlpha = p; p += <usize>(8 * d);
+  wQ = p; p += <usize>(8 * d);
+  wBasis = p;
+}
+
+@inline function f64At(base: usize, i: i32): f64 {
+  return load<f64>(base + (<usize>i << 3));
+}
+@inline function setF64(base: usize, i: i32, v: f64): void {
+  store<f64>(base + (<usize>i << 3), v);
+}
+@inline function i32At(base: usize, i: i32): i32 {
+  return load<i32>(base + (<usize>i << 2));
+}
+@inline function setI32(base: usize, i: i32, v: i32): void {
+  store<i32>(base + (<usize>i << 2), v);
+}
+
+/** Column k of the current basis matrix, row r. */
+@inline function basisEntry(m: i32, bi: i32, r: i32): f64 {
+  if (bi < 0) return (-1 - bi) == r ? 1.0 : 0.0;
+  return f64At(wA, bi * m + r);
+}
+
+/** Rebuilds B^-1 from the basis by Gauss-Jordan with partial pivoting; false if singular. */
+function refactor(m: i32): bool {
+  // B (row-major, B[r][c] = component r of basis column c) copied into wB; wBinv := I.
+  for (let c = 0; c < m; c++) {
+    const bi = i32At(wBasis, c);
+    for (let r = 0; r < m; r++) setF64(wB, r * m + c, basisEntry(m, bi, r));
+  }
+  for (let r = 0; r < m; r++) for (let c = 0; c < m; c++) setF64(wBinv, r * m + c, r == c ? 1.0 : 0.0);
+  for (let col = 0; col < m; col++) {
+    let piv = col;
+    let best = Math.abs(f64At(wB, col * m + col));
+    for (let r = col + 1; r < m; r++) {
+      const v = Math.abs(f64At(wB, r * m + col));
+      if (v > best) { best = v; piv = r; }
+    }
+    if (best < 1e-14) return false;
+    if (piv != col) {
+      for (let c = 0; c < m; c++) {
+        let t = f64At(wB, col * m + c); setF64(wB, col * m + c, f64At(wB, piv * m + c)); setF64(wB, piv * m + c, t);
+        t = f64At(wBinv, col * m + c); setF64(wBinv, col * m + c, f64At(wBinv, piv * m + c)); setF64(wBinv, piv * m + c, t);
+      }
+    }
+    const inv = 1.0 / f64At(wB, col * m + col);
+    for (let c = 0; c < m; c++) {
+      setF64(wB, col * m + c, f64At(wB, col * m + c) * inv);
+      setF64(wBinv, col * m + c, f64At(wBinv, col * m + c) * inv);
+    }
+    for (let r = 0; r < m; r++) {
+      if (r == col) continue;
+      const f = f64At(wB, r * m + col);
+      if (f == 0.0) continue;
+      for (let c = 0; c < m; c++) {
+        setF64(wB, r * m + c, f64At(wB, r * m + c) - f * f64At(wB, col * m + c));
+        setF64(wBinv, r * m + c, f64At(wBinv, r * m + c) - f * f64At(wBinv, col * m + c));
+      }
+    }
+  }
+  // xB = B^-1 q, with round-off negatives clipped (they are zeros of a degenerate vertex).
+  for (let r = 0; r < m; r++) {
+    let s = 0.0;
+    for (let c = 0; c < m; c++) s += f64At(wBinv, r * m + c) * f64At(wQ, c);
+    setF64(wXB, r, s < 0.0 && s > -1e-12 ? 0.0 : s);
+  }
+  return true;
+}
+
+@inline function basisCost(bi: i32, bigM: f64): f64 {
+  return bi < 0 ? bigM : f64At(wC, bi);
+}
+
+function computeDuals(m: i32, bigM: f64): void {
+  for (let k = 0; k < m; k++) {
+    let s = 0.0;
+    for (let i = 0; i < m; i++) s += basisCost(i32At(wBasis, i), bigM) * f64At(wBinv, i * m + k);
+    setF64(wPi, k, s);
+  }
+}
+
+/**
+ * Solves one query over `nc` compact columns in m active dims (wA, wC, wQ filled).
+ * Returns the optimum, or NaN when q is not reachable (an artificial stays in the basis) or
+ * the iteration cap is hit.
+ */
+function simplex(nc: i32, m: i32): f64 {
+  let cmax = 0.0;
+  for (let j = 0; j < nc; j++) cmax = Math.max(cmax, Math.abs(f64At(wC, j)));
+  const bigM = 1e4 + 10.0 * cmax;
+  for (let i = 0; i < m; i++) setI32(wBasis, i, -1 - i);
+  refactor(m);
+  let iter = 0;
+  let sinceRefactor = 0;
+  let degenerate = 0;
+  const maxIter = 50 * (m + 10) + 2 * nc;
+  while (true) {
+    computeDuals(m, bigM);
+    // Pricing: Dantzig (most negative reduced cost); Bland (first) once degenerate pivots stall.
+    const bland = degenerate > 2 * m + 8;
+    let enter = -1;
+    let bestR = -PRICE_TOL;
+    for (let j = 0; j < nc; j++) {
+      let r = f64At(wC, j);
+      const row = wA + (<usize>(j * m) << 3);
+      for (let k = 0; k < m; k++) r -= f64At(wPi, k) * load<f64>(row + (<usize>k << 3));
+      if (r < bestR) {
+        bestR = r; enter = j;
+        if (bland) break;
+      }
+    }
+    if (enter < 0) {
+      if (sinceRefactor == 0) break; // optimal on a fresh factorisation
+      if (!refactor(m)) return NaN;
+      sinceRefactor = 0;
+      continue; // re-price with exact duals before declaring optimality
+    }
+    if (++iter > maxIter) return NaN;
+    // alpha = B^-1 a_enter
+    const row = wA + (<usize>(enter * m) << 3);
+    for (let i = 0; i < m; i++) {
+      let s = 0.0;
+      for (let k = 0; k < m; k++) s += f64At(wBinv, i * m + k) * load<f64>(row + (<usize>k << 3));
+      setF64(wAlpha, i, s);
+    }
+    let leave = -1;
+    let bestT = Infinity;
+    let bestA = 0.0;
+    for (let i = 0; i < m; i++) {
+      const a = f64At(wAlpha, i);
+      if (a <= PIVOT_TOL) continue;
+      const t = f64At(wXB, i) / a;
+      // Ties: prefer pushing out artificials, then the larger pivot (stability), Bland: lowest index.
+      if (t < bestT - 1e-15 || (t <= bestT + 1e-15 && leave >= 0 && tieBetter(i, a, leave, bestA, bland))) {
+        bestT = t; leave = i; bestA = a;
+      }
+    }
+    if (leave < 0) return NaN; // unbounded cannot happen for a bounded simplex; treat as failure
+    if (bestT <= 1e-15) degenerate++; else degenerate = 0;
+    // Pivot B^-1 and xB.
+    const ar = f64At(wAlpha, leave);
+    for (let c = 0; c < m; c++) setF64(wBinv, leave * m + c, f64At(wBinv, leave * m + c) / ar);
+    for (let i = 0; i < m; i++) {
+      if (i == leave) continue;
+      const a = f64At(wAlpha, i);
+      if (a == 0.0) continue;
+      for (let c = 0; c < m; c++) setF64(wBinv, i * m + c, f64At(wBinv, i * m + c) - a * f64At(wBinv, leave * m + c));
+      const x = f64At(wXB, i) - a * bestT;
+      setF64(wXB, i, x < 0.0 ? 0.0 : x);
+    }
+    setF64(wXB, leave, bestT);
+    setI32(wBasis, leave, enter);
+    if (++sinceRefactor >= REFACTOR_EVERY) {
+      if (!refactor(m)) return NaN;
+      sinceRefactor = 0;
+    }
+  }
+  lastIterations = iter;
+  driveOutArtificials(nc, m);
+  let value = 0.0;
+  for (let i = 0; i < m; i++) {
+    const bi = i32At(wBasis, i);
+    const x = f64At(wXB, i);
+    if (bi < 0) {
+      if (x > 1e-9) return NaN; // composition not spanned by the points
+      continue;
+    }
+    value += f64At(wC, bi) * x;
+  }
+  return value;
+}
+
+/**
+ * An artificial left in the optimal basis at level zero (degenerate vertex) would put its big-M
+ * cost into the duals; swapping in any real column with a non-zero pivot keeps the primal and
+ * makes the duals the true chemical potentials of the facet.
+ */
+function driveOutArtificials(nc: i32, m: i32): void {
+  for (let r = 0; r < m; r++) {
+    if (i32At(wBasis, r) >= 0 || f64At(wXB, r) > 1e-9) continue;
+    let best = -1;
+    let bestA = 1e-9;
+    for (let j = 0; j < nc; j++) {
+      // (B^-1 a_j)_r: only row r of B^-1 is needed.
+      let a = 0.0;
+      const row = wA + (<usize>(j * m) << 3);
+      for (let k = 0; k < m; k++) a += f64At(wBinv, r * m + k) * load<f64>(row + (<usize>k << 3));
+      if (Math.abs(a) > bestA && !inBasis(j, m)) { bestA = Math.abs(a); best = j; }
+    }
+    if (best < 0) continue;
+    setI32(wBasis, r, best);
+    refactor(m);
+  }
+}
+
+function inBasis(j: i32, m: i32): bool {
+  for (let i = 0; i < m; i++) if (i32At(wBasis, i) == j) return true;
+  return false;
+}
+
+@inline function tieBetter(i: i32, a: f64, cur: i32, curA: f64, bland: bool): bool {
+  const bi = i32At(wBasis, i);
+  const bc = i32At(wBasis, cur);
+  if ((bi < 0) != (bc < 0)) return bi < 0;
+  if (bland) return bi < bc;
+  return a > curA;
+}
+
+/**
+ * Hull energies for a batch of queries over one point set.
+ * pts: f64[n*(d+1)] rows (x_0..x_{d-1}, e); alive: u8[n]; group: i32[n];
+ * queries: f64[nq*d]; qExclude: i32[nq] group whose points are not usable for that query (-1: none);
+ * outputs per query: outVal f64, outIdx i32[d] (point index of each basis member, -1 unused),
+ * outLam f64[d] (its atom fraction), outPi f64[d] (duals = chemical potentials of the facet in
+ * the energy scale of `pts`; 0 for elements absent from the query; skipped when outPi is 0).
+ * Returns the number of failed queries (outVal NaN).
+ */
+export function hullBatch(
+  n: i32, d: i32, pts: usize, alive: usize, group: usize,
+  nq: i32, queries: usize, qExclude: usize,
+  outVal: usize, outIdx: usize, outLam: usize, outPi: usize, work: usize,
+): i32 {
+  layout(work, n, d);
+  const stride = d + 1;
+  let failed = 0;
+  for (let q = 0; q < nq; q++) {
+    const qrow = queries + (<usize>(q * d) << 3);
+    const excl = i32At(qExclude, q);
+    let m = 0;
+    for (let k = 0; k < d; k++) {
+      const v = load<f64>(qrow + (<usize>k << 3));
+      if (v > 0.0) { setI32(wAct, m, k); setF64(wQ, m, v); m++; }
+    }
+    // Eligible columns: alive, not excluded, and no element outside the query's support.
+    let nc = 0;
+    for (let j = 0; j < n; j++) {
+      if (load<u8>(alive + <usize>j) == 0) continue;
+      if (excl >= 0 && i32At(group, j) == excl) continue;
+      const prow = pts + (<usize>(j * stride) << 3);
+      let inside = true;
+      let sum = 0.0;
+      for (let k = 0; k < d; k++) {
+        const v = load<f64>(prow + (<usize>k << 3));
+        if (v != 0.0 && load<f64>(qrow + (<usize>k << 3)) <= 0.0) { inside = false; break; }
+        sum += v;
+      }
+      if (!inside || sum <= 0.0) continue;
+      const arow = wA + (<usize>(nc * m) << 3);
+      for (let k = 0; k < m; k++) store<f64>(arow + (<usize>k << 3), load<f64>(prow + (<usize>i32At(wAct, k) << 3)));
+      setF64(wC, nc, load<f64>(prow + (<usize>d << 3)));
+      setI32(wCols, nc, j);
+      nc++;
+    }
+    const val = m == 0 ? <f64>NaN : simplex(nc, m);
+    setF64(outVal, q, val);
+    if (isNaN(val)) failed++;
+    for (let i = 0; i < d; i++) {
+      let idx = -1;
+      let lam = 0.0;
+      if (!isNaN(val) && i < m) {
+        const bi = i32At(wBasis, i);
+        if (bi >= 0) { idx = i32At(wCols, bi); lam = f64At(wXB, i); }
+      }
+      setI32(outIdx, q * d + i, idx);
+      setF64(outLam, q * d + i, lam);
+    }
+    if (outPi != 0) {
+      for (let k = 0; k < d; k++) setF64(outPi, q * d + k, 0.0);
+      if (!isNaN(val)) {
+        computeDuals(m, 0.0);
+        for (let k = 0; k < m; k++) setF64(outPi, q * d + i32At(wAct, k), f64At(wPi, k));
+      }
+    }
+  }
+  return failed;
+}
+
+/** Simplex iterations of the last query (diagnostics for benchmarks). */
+export function iterations(): i32 {
+  return lastIterations;
+}

@@ -1,0 +1,294 @@
+#!/usr/bin/python3
+"""pymatgen side of the hull benchmark (driven by bench/hull.mjs; see bench/README.md).
+
+usage:
+  /usr/bin/python3 bench/pmg_hull.py hull    DATASET.json.gz [--repeat N]
+  /usr/bin/python3 bench/pmg_hull.py patched TABLE.csv.gz   [--repeat N] [--limit K] [--timeout S]
+                                                            [--table-rows M]
+
+Prints exactly one JSON line on stdout; progress goes to stderr.
+Exit codes: 0 ok, 2 bad usage/input, 3 pymatgen not importable ({"error": "pymatgen not available"}).
+
+hull:    per repetition: load (parse + entry construction, fresh objects), PhaseDiagram(entries),
+         then pd.get_decomp_and_e_above_hull(e, allow_negative=True) for every entry.
+         checksum = sum of e_above_hull over all entries.
+patched: per repetition: load the formation-energy table (+ one 0-eV PDEntry per element),
+         PatchedPhaseDiagram(entries), then the signed hull distance of the first K rows
+         (E_hull for unstable rows, get_phase_separation_energy (<= 0) for stable ones).
+         Per-row cost is extrapolated to all rows of the (sub)table.
+         checksum = sum of the signed hull distances of the measured rows.
+"""
+import argparse
+import gzip
+import json
+import os
+import resource
+import signal
+import sys
+import time
+import warnings
+
+warnings.filterwarnings("ignore")
+os.environ.setdefault("PYTHONWARNINGS", "ignore")
+
+# Anything that libraries print goes to stderr; the one JSON line goes to the real stdout.
+_STDOUT = sys.stdout
+sys.stdout = sys.stderr
+
+
+def emit(obj, code=0):
+    _STDOUT.write(json.dumps(obj) + "\n")
+    _STDOUT.flush()
+    sys.exit(code)
+
+
+try:
+    from pymatgen.core import Composition
+    from pymatgen.entries.computed_entries import ComputedEntry
+    from pymatgen.analysis.phase_diagram import PDEntry, PhaseDiagram, PatchedPhaseDiagram
+    import pymatgen.core as _pmg_core
+except Exception:  # ImportError, or a broken install
+    emit({"error": "pymatgen not available"}, 3)
+
+try:
+    from importlib.metadata import version as _version
+    PMG_VERSION = _version("pymatgen")
+except Exception:
+    PMG_VERSION = getattr(_pmg_core, "__version__", None)
+
+now = time.perf_counter
+DEFAULT_TABLE_ROWS = 30000  # see bench/README.md: the full-table build alone takes > 5 min here
+DEFAULT_LIMIT = 300
+DEFAULT_TIMEOUT = 280.0
+
+
+def log(*a):
+    print(*a, file=sys.stderr, flush=True)
+
+
+def peak_rss_mb():
+    # Linux: ru_maxrss is in KiB
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+
+
+# ---------------------------------------------------------------- task: hull
+
+def load_entries(path):
+    """Exactly /work/shared/tools/pmg_reference.py load()."""
+    raw = json.load(gzip.open(path, "rt")) if path.endswith(".gz") else json.load(open(path))
+    out, els, eform = [], set(), False
+    for i, e in enumerate(raw):
+        if "@class" in e:
+            e = dict(e)
+            e.pop("structure", None)
+            e["@class"], e["@module"] = "ComputedEntry", "pymatgen.entries.computed_entries"
+            ent = ComputedEntry.from_dict(e)
+        else:
+            comp = Composition(e["composition"])
+            els |= {str(x) for x in comp.elements}
+            eform = True
+            ent = PDEntry(comp, e["e_form_per_atom"] * comp.num_atoms)
+            ent.entry_id = e.get("entry_id")
+        if not getattr(ent, "entry_id", None):
+            ent.entry_id = f"#{i}"
+        out.append(ent)
+    if eform:
+        for el in sorted(els):
+            ref = PDEntry(Composition(el), 0.0, name=el)
+            ref.entry_id = f"ref-{el}"
+            out.append(ref)
+    return out
+
+
+def task_hull(dataset, repeat):
+    load_s, build_s, ehull_s, total_s = [], [], [], []
+    n_entries = checksum = n_stable = None
+    for r in range(repeat):
+        t0 = now()
+        entries = load_entries(dataset)  # fresh objects each repetition: no caches carried over
+        t1 = now()
+        pd = PhaseDiagram(entries)
+        t2 = now()
+        s = 0.0
+        for e in entries:
+            s += pd.get_decomp_and_e_above_hull(e, allow_negative=True)[1]
+        t3 = now()
+        load_s.append(t1 - t0)
+        build_s.append(t2 - t1)
+        ehull_s.append(t3 - t2)
+        total_s.append(t3 - t1)
+        n_entries, checksum, n_stable = len(entries), s, len(pd.stable_entries)
+        log(f"[pmg hull] rep {r + 1}/{repeat}: load {t1 - t0:.4f}s build {t2 - t1:.4f}s "
+            f"ehull {t3 - t2:.4f}s checksum {s:.10f}")
+    return {
+        "task": "hull", "dataset": os.path.basename(dataset), "n_entries": n_entries,
+        "n_stable": n_stable,
+        "load_s": load_s, "build_s": build_s, "ehull_s": ehull_s, "total_s": total_s,
+        "total_def": "build_s + ehull_s (load excluded)",
+        "peak_rss_mb": peak_rss_mb(), "checksum": checksum,
+        "pymatgen": PMG_VERSION,
+    }
+
+
+# ---------------------------------------------------------------- task: patched
+
+class Timeout(Exception):
+    pass
+
+
+def _on_alarm(signum, frame):
+    raise Timeout()
+
+
+def load_table(path, table_rows=None):
+    """Rows formula,e_form_per_atom (first `table_rows` rows if given) + a 0-eV PDEntry per element."""
+    import csv
+    opener = gzip.open if path.endswith(".gz") else open
+    rows = []
+    with opener(path, "rt") as f:
+        for r in csv.DictReader(f):
+            if table_rows is not None and len(rows) >= table_rows:
+                break
+            comp = Composition(r["formula"])
+            ent = PDEntry(comp, float(r["e_form_per_atom"]) * comp.num_atoms)
+            ent.entry_id = r["formula"]
+            rows.append(ent)
+    els = sorted({str(x) for e in rows for x in e.composition.elements})
+    refs = []
+    for el in els:
+        ref = PDEntry(Composition(el), 0.0, name=el)
+        ref.entry_id = f"ref-{el}"
+        refs.append(ref)
+    return rows, refs
+
+
+def signed_hull_distance(ppd, stable_ids, e):
+    """E_hull (>= 0) for unstable rows; phase-separation energy (<= 0) for stable compounds."""
+    if id(e) in stable_ids:
+        if e.is_element:
+            return 0.0
+        return ppd.get_phase_separation_energy(e)
+    # stability already decided above: skip pymatgen's set(stable_entries) rebuild per call
+    return ppd.get_decomp_and_e_above_hull(e, allow_negative=True, check_stable=False)[1]
+
+
+def reference_check(path, results):
+    """Compare measured rows with pymatgen's own sample (outside all timings)."""
+    ref = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(path))),
+                       "reference", "mp-legacy-sample-hull.csv")
+    if not os.path.exists(ref):
+        return None
+    import csv
+    with open(ref) as f:
+        sample = {r["formula"]: float(r["signed_hull_distance"]) for r in csv.DictReader(f)}
+    diffs = [abs(v - sample[k]) for k, v in results if k in sample]
+    return {"file": os.path.basename(ref), "rows_compared": len(diffs),
+            "max_abs_diff": max(diffs) if diffs else None}
+
+
+def task_patched(path, repeat, limit, timeout, table_rows):
+    signal.signal(signal.SIGALRM, _on_alarm)
+    start = now()
+    deadline = start + timeout if timeout and timeout > 0 else None
+    signal.setitimer(signal.ITIMER_REAL, timeout if deadline else 0)
+    load_s, build_s, ehull_s, total_s, measured, per_row, extrap = [], [], [], [], [], [], []
+    n_rows = n_entries = n_spaces = n_stable = None
+    checksum, results, timed_out, stage = None, [], False, "load"
+    try:
+        for r in range(repeat):
+            stage = "load"
+            t0 = now()
+            rows, refs = load_table(path, table_rows)
+            entries = rows + refs
+            t1 = now()
+            load_s.append(t1 - t0)
+            n_rows, n_entries = len(rows), len(entries)
+            log(f"[pmg patched] rep {r + 1}: loaded {n_rows} rows + {len(refs)} element refs in {t1 - t0:.2f}s")
+            stage = "build"
+            ppd = PatchedPhaseDiagram(entries)
+            t2 = now()
+            build_s.append(t2 - t1)
+            n_spaces, n_stable = len(ppd.spaces), len(ppd._stable_entries)
+            log(f"[pmg patched] rep {r + 1}: built {n_spaces} sub-spaces, {n_stable} stable in {t2 - t1:.2f}s")
+            stage = "rows"
+            k = n_rows if limit is None else min(limit, n_rows)
+            results, s, done = [], 0.0, 0
+            t3 = t2
+            try:
+                stable_ids = {id(e) for e in ppd._stable_entries}
+                for e in rows[:k]:
+                    d = signed_hull_distance(ppd, stable_ids, e)
+                    s += d
+                    done += 1
+                    results.append((e.entry_id, d))
+                    if done % 50 == 0:
+                        log(f"[pmg patched]   {done}/{k} rows, {(now() - t2) / done * 1e3:.1f} ms/row")
+            except Timeout:
+                timed_out = True
+            t3 = now()
+            ehull_s.append(t3 - t2)
+            total_s.append(t3 - t1)
+            measured.append(done)
+            checksum = s
+            pr = (t3 - t2) / done if done else None
+            per_row.append(pr)
+            extrap.append((t2 - t1) + pr * n_rows if pr is not None else None)
+            if timed_out:
+                break
+    except Timeout:
+        timed_out = True
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+    out = {
+        "task": "patched", "dataset": os.path.basename(path), "n_entries": n_entries,
+        "n_rows": n_rows, "table_rows": table_rows,
+        "n_subspaces": n_spaces, "n_stable": n_stable,
+        "load_s": load_s, "build_s": build_s, "ehull_s": ehull_s, "total_s": total_s,
+        "total_def": "build_s + ehull_s over the measured rows (load excluded)",
+        "rows_timed": measured[-1] if measured else 0,
+        "measured_rows": measured,
+        "per_row_s": per_row,
+        "extrapolated_total_s": extrap,
+        "extrapolation": "build_s + per_row_s * n_rows (signed hull distance of every row of the table "
+                         "used for the build; rows after the first measured_rows are NOT computed)",
+        "timeout_s": timeout, "timed_out": timed_out,
+        "timed_out_in": stage if timed_out else None,
+        "wall_s": now() - start,
+        "peak_rss_mb": peak_rss_mb(), "checksum": checksum,
+        "pymatgen": PMG_VERSION,
+    }
+    out["reference_check"] = reference_check(path, results) if results else None
+    return out
+
+
+def main(argv):
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("task", choices=["hull", "patched"])
+    ap.add_argument("dataset")
+    ap.add_argument("--repeat", type=int, default=None,
+                    help="repetitions inside the process (default: hull 5, patched 1)")
+    ap.add_argument("--limit", type=int, default=DEFAULT_LIMIT,
+                    help=f"patched: time only the first K rows (default {DEFAULT_LIMIT}; 0 = all rows)")
+    ap.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT,
+                    help=f"patched: stop after S seconds of wall time and report what was measured "
+                         f"(default {DEFAULT_TIMEOUT:g}; 0 = none)")
+    ap.add_argument("--table-rows", type=int, default=DEFAULT_TABLE_ROWS,
+                    help=f"patched: build over the first M rows of the table only (default {DEFAULT_TABLE_ROWS}; "
+                         "0 = the whole table)")
+    try:
+        a = ap.parse_args(argv)
+    except SystemExit as ex:
+        if ex.code == 0:  # --help (printed on stderr, since stdout is redirected)
+            sys.exit(0)
+        emit({"error": "bad arguments"}, 2)
+    if not os.path.exists(a.dataset):
+        emit({"error": f"no such dataset: {a.dataset}"}, 2)
+    if a.task == "hull":
+        out = task_hull(a.dataset, a.repeat or 5)
+    else:
+        out = task_patched(a.dataset, a.repeat or 1, a.limit or None, a.timeout, a.table_rows or None)
+    emit(out)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

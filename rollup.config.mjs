@@ -1,0 +1,20 @@
+import typescript from '@rollup/plugin-typescript';
+import { nodeResolve } from '@rollup/plugin-node-resolve';
+
+const ts = () => typescript({ tsconfig: './tsconfig.json', declaration: false, outDir: undefined, noEmitOnError: true });
+const nodeExternal = (id) => id.startsWith('node:') || id === 'comlink';
+
+export default [
+  {
+    input: { index: 'src/index.ts', cli: 'src/cli.ts' },
+    external: nodeExternal,
+    plugins: [ts()],
+    output: { dir: 'dist', format: 'es', entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js' },
+  },
+  {
+    input: 'src/index.ts',
+    external: nodeExternal,
+    plugins: [ts()],
+    output: { file: 'dist/index.cjs', format: 'cjs', inlineDynamicImports: true },
+  },
+];

@@ -1,0 +1,119 @@
+import { loadEntries } from './loaders.js';
+import { hullReport, type HullReport } from './hull-report.js';
+import { formatTable } from './table.js';
+
+/** Where the CLI writes; tests pass buffers, the bin passes the process streams. */
+export interface CliIO {
+  stdout: (s: string) => void;
+  stderr: (s: string) => void;
+  isTTY?: boolean;
+}
+
+const USAGE = `interphase — thermodynamic stability of solid electrolytes and interfaces
+
+Usage:
+  interphase hull FILE [--json]      stable phases, E_hull, decompositions of every entry in FILE
+
+FILE: pymatgen entry JSON (.json/.json.gz), records with composition + e_form_per_atom,
+CSV formula,e_form_per_atom[,id] or formula,energy[,id] (.csv/.csv.gz), or Materials Project
+API documents. Datasets spanning many elements are evaluated per chemical system.
+`;
+
+/** A problem with the command line itself (exit code 2). */
+class UsageError extends Error {}
+
+interface Parsed {
+  positional: string[];
+  flags: Map<string, string | true>;
+}
+
+function parseArgs(argv: readonly string[], valued: readonly string[]): Parsed {
+  const positional: string[] = [];
+  const flags = new Map<string, string | true>();
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a.startsWith('--')) {
+      const [name, inline] = a.slice(2).split('=', 2) as [string, string | undefined];
+      if (valued.includes(name)) {
+        const v = inline ?? argv[++i];
+        if (v === undefined) throw new UsageError(`--${name} needs a value`);
+        flags.set(name, v);
+      } else {
+        if (inline !== undefined) throw new UsageError(`--${name} takes no value`);
+        flags.set(name, true);
+      }
+    } else positional.push(a);
+  }
+  return { positional, flags };
+}
+
+function checkFlags(p: Parsed, allowed: readonly string[], command: string): void {
+  for (const f of p.flags.keys()) if (!allowed.includes(f)) throw new UsageError(`unknown option --${f} for '${command}'`);
+}
+
+async function hullCommand(args: readonly string[], io: CliIO): Promise<number> {
+  const p = parseArgs(args, []);
+  checkFlags(p, ['json'], 'hull');
+  if (p.positional.length !== 1) throw new UsageError('hull takes exactly one FILE');
+  const file = p.positional[0]!;
+  const entries = await loadEntries(file);
+  const progress = io.isTTY ? (done: number, total: number) => io.stderr(`\r${done}/${total} entries`) : undefined;
+  const report = hullReport(entries, progress ? { onProgress: progress } : {});
+  if (progress) io.stderr('\n');
+  if (p.flags.has('json')) io.stdout(`${JSON.stringify(report)}\n`);
+  else io.stdout(hullTable(report));
+  return 0;
+}
+
+function hullTable(report: HullReport): string {
+  const fmt = (v: number) => v.toFixed(4);
+  const rows = report.entries.map((e) => [
+    e.id,
+    e.formula,
+    fmt(e.e_form_per_atom),
+    fmt(e.e_above_hull),
+    e.stable ? 'yes' : '',
+    e.stable
+      ? e.phase_separation_energy !== undefined ? `(phase separation ${fmt(e.phase_separation_energy)})` : ''
+      : Object.entries(e.decomposition).map(([id, f]) => `${f.toFixed(3)} ${id}`).join(' + '),
+  ]);
+  const nStable = report.entries.filter((e) => e.stable).length;
+  return (
+    formatTable(['id', 'formula', 'E_form', 'E_hull', 'stable', 'decomposition'], rows, { align: 'llrrll' }) +
+    `\n${report.entries.length} entries over ${report.elements.join('-')}, ${nStable} stable (energies in eV/atom)\n`
+  );
+}
+
+/** Runs the CLI; returns the exit code (0 ok, 1 bad input or failure, 2 bad usage). */
+export async function main(argv: readonly string[], io: CliIO = processIO()): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case 'hull':
+        return await hullCommand(rest, io);
+      case undefined:
+      case 'help':
+      case '--help':
+      case '-h':
+        io.stdout(USAGE);
+        return command === undefined ? 2 : 0;
+      default:
+        throw new UsageError(`unknown command '${command}'`);
+    }
+  } catch (err) {
+    if (err instanceof UsageError) {
+      io.stderr(`interphase: ${err.message}\n\n${USAGE}`);
+      return 2;
+    }
+    io.stderr(`interphase: ${err instanceof Error ? err.message : String(err)}\n`);
+    return 1;
+  }
+}
+
+function processIO(): CliIO {
+  return {
+    stdout: (s) => process.stdout.write(s),
+    stderr: (s) => process.stderr.write(s),
+    isTTY: Boolean(process.stderr.isTTY),
+  };
+}

@@ -1,0 +1,47 @@
+// Periodic table: symbols by atomic number, and Pauling electronegativity as pymatgen 2022.11
+// uses it (`Element(sym).X`, from its periodic_table.json). pymatgen has no value for the noble
+// gases He/Ne/Ar or for Z >= 104 and returns NaN there; so do we, since formula ordering
+// depends on exactly that (see composition.ts).
+
+/** Element symbols in order of atomic number (index 0 is H, Z = 1). */
+export const ELEMENT_SYMBOLS: readonly string[] = Object.freeze(
+  (
+    'H He Li Be B C N O F Ne Na Mg Al Si P S Cl Ar K Ca Sc Ti V Cr Mn Fe Co Ni Cu Zn Ga Ge As Se ' +
+    'Br Kr Rb Sr Y Zr Nb Mo Tc Ru Rh Pd Ag Cd In Sn Sb Te I Xe Cs Ba La Ce Pr Nd Pm Sm Eu Gd Tb ' +
+    'Dy Ho Er Tm Yb Lu Hf Ta W Re Os Ir Pt Au Hg Tl Pb Bi Po At Rn Fr Ra Ac Th Pa U Np Pu Am Cm ' +
+    'Bk Cf Es Fm Md No Lr Rf Db Sg Bh Hs Mt Ds Rg Cn Nh Fl Mc Lv Ts Og'
+  ).split(' '),
+);
+
+// Pauling electronegativity by atomic number (index Z - 1); NaN where pymatgen has none.
+const X: readonly number[] = [
+  2.2, NaN, 0.98, 1.57, 2.04, 2.55, 3.04, 3.44, 3.98, NaN, 0.93, 1.31, 1.61, 1.9, 2.19, 2.58,
+  3.16, NaN, 0.82, 1.0, 1.36, 1.54, 1.63, 1.66, 1.55, 1.83, 1.88, 1.91, 1.9, 1.65, 1.81, 2.01,
+  2.18, 2.55, 2.96, 3.0, 0.82, 0.95, 1.22, 1.33, 1.6, 2.16, 1.9, 2.2, 2.28, 2.2, 1.93, 1.69, 1.78,
+  1.96, 2.05, 2.1, 2.66, 2.6, 0.79, 0.89, 1.1, 1.12, 1.13, 1.14, 1.13, 1.17, 1.2, 1.2, 1.1, 1.22,
+  1.23, 1.24, 1.25, 1.1, 1.27, 1.3, 1.5, 2.36, 1.9, 2.2, 2.2, 2.28, 2.54, 2.0, 1.62, 2.33, 2.02,
+  2.0, 2.2, 2.2, 0.7, 0.9, 1.1, 1.3, 1.5, 1.38, 1.36, 1.28, 1.3, 1.3, 1.3, 1.3, 1.3, 1.3, 1.3,
+  1.3, 1.3, NaN, NaN, NaN, NaN, NaN, NaN, NaN, NaN, NaN, NaN, NaN, NaN, NaN, NaN, NaN,
+];
+
+const Z_BY_SYMBOL: ReadonlyMap<string, number> = new Map(ELEMENT_SYMBOLS.map((s, i) => [s, i + 1]));
+
+export function isElementSymbol(s: unknown): s is string {
+  return typeof s === 'string' && Z_BY_SYMBOL.has(s);
+}
+
+function z(sym: string): number {
+  const n = Z_BY_SYMBOL.get(sym);
+  if (n === undefined) throw new RangeError(`unknown element '${String(sym)}'`);
+  return n;
+}
+
+/** Atomic number; throws RangeError for anything that is not one of the 118 symbols. */
+export function atomicNumber(sym: string): number {
+  return z(sym);
+}
+
+/** Pauling electronegativity as pymatgen's `Element(sym).X`: NaN for He, Ne, Ar and Z >= 104. */
+export function electronegativity(sym: string): number {
+  return X[z(sym) - 1];
+}

@@ -1,0 +1,102 @@
+import { Composition } from './composition.js';
+
+/** How an entry's energy was given: a total energy, or a formation energy per atom. */
+export type EnergyKind = 'total' | 'formation';
+
+/** What a loader or a user hands over to build an entry. */
+export interface EntryInit {
+  id?: string;
+  composition: Composition | string | Record<string, number>;
+  /** Total energy (eV) of the composition as written, before `correction`. */
+  energy?: number;
+  /** Formation energy per atom (eV/atom) against elemental references at 0. */
+  eFormPerAtom?: number;
+  /** Energy correction (eV, total for the composition as written), added to `energy`. */
+  correction?: number;
+  /** Uncertainty of the correction (eV, total). */
+  correctionUncertainty?: number;
+  volumePerAtom?: number;
+  bandGap?: number;
+}
+
+export class EntryError extends Error {
+  override name = 'EntryError';
+}
+
+/**
+ * An immutable (composition, energy) pair. `energy` is always the corrected total energy for
+ * `kind === 'total'`, and formation energy × atoms for `kind === 'formation'`, so
+ * `energyPerAtom` is the quantity hulls are built from in both cases.
+ */
+export class Entry {
+  readonly id: string;
+  readonly composition: Composition;
+  readonly kind: EnergyKind;
+  /** Corrected total energy (eV) for the composition as written. */
+  readonly energy: number;
+  readonly correction: number;
+  readonly correctionUncertainty: number;
+  readonly volumePerAtom?: number;
+  readonly bandGap?: number;
+
+  constructor(init: EntryInit) {
+    const comp =
+      init.composition instanceof Composition
+        ? init.composition
+        : typeof init.composition === 'string'
+          ? Composition.parse(init.composition)
+          : Composition.fromDict(init.composition);
+    const id = init.id ?? comp.formula;
+    const where = `entry ${JSON.stringify(id)} (${comp.formula})`;
+    const hasTotal = init.energy !== undefined && init.energy !== null;
+    const hasForm = init.eFormPerAtom !== undefined && init.eFormPerAtom !== null;
+    if (hasTotal === hasForm) {
+      throw new EntryError(`${where}: give exactly one of a total energy or a formation energy per atom`);
+    }
+    const correction = init.correction ?? 0;
+    for (const [name, v] of [
+      ['energy', init.energy],
+      ['e_form_per_atom', init.eFormPerAtom],
+      ['correction', correction],
+      ['correction uncertainty', init.correctionUncertainty],
+      ['volume_per_atom', init.volumePerAtom],
+      ['band_gap', init.bandGap],
+    ] as const) {
+      if (v !== undefined && v !== null && (typeof v !== 'number' || !Number.isFinite(v))) {
+        throw new EntryError(`${where}: ${name} is not a finite number (${String(v)})`);
+      }
+    }
+    this.id = id;
+    this.composition = comp;
+    if (hasForm) {
+      this.kind = 'formation';
+      this.energy = (init.eFormPerAtom as number) * comp.numAtoms + correction;
+    } else {
+      this.kind = 'total';
+      this.energy = (init.energy as number) + correction;
+    }
+    this.correction = correction;
+    this.correctionUncertainty = init.correctionUncertainty ?? 0;
+    if (init.volumePerAtom !== undefined) this.volumePerAtom = init.volumePerAtom;
+    if (init.bandGap !== undefined) this.bandGap = init.bandGap;
+  }
+
+  get energyPerAtom(): number {
+    return this.energy / this.composition.numAtoms;
+  }
+
+  get isElement(): boolean {
+    return this.composition.elements.length === 1;
+  }
+
+  toString(): string {
+    return `${this.id} ${this.composition.formula} ${this.energyPerAtom} eV/atom`;
+  }
+}
+
+/** Builds entries, naming the offending one when a record is malformed. */
+export function toEntries(inits: Iterable<EntryInit | Entry>): Entry[] {
+  const out: Entry[] = [];
+  for (const e of inits) out.push(e instanceof Entry ? e : new Entry(e));
+  return out;
+}

@@ -1,0 +1,90 @@
+import { kernel } from './wasm.js';
+
+/**
+ * Points in composition space for the WASM hull kernel: n rows of d atomic fractions followed by
+ * an energy per atom (stride d + 1). `group` ties points of the same composition together so a
+ * query can exclude them all (phase-separation energy of a composition against all others).
+ */
+export interface PointSet {
+  readonly n: number;
+  readonly d: number;
+  readonly pts: Float64Array;
+  readonly group: Int32Array;
+}
+
+/** Hull energies of a batch of queries: value, and the decomposition as (point, fraction) pairs. */
+export interface HullBatchResult {
+  /** Lowest energy per atom reachable at each query; NaN when the points cannot make it. */
+  readonly values: Float64Array;
+  /** d slots per query: point index of each basis member (-1 = unused slot). */
+  readonly index: Int32Array;
+  /** d slots per query: atom fraction of that point in the mixture. */
+  readonly fraction: Float64Array;
+  /**
+   * d per query: the duals, i.e. the chemical potentials (energy scale of the points) of the
+   * hull facet at the query; 0 for elements the query lacks.
+   */
+  readonly mu: Float64Array;
+}
+
+export class HullError extends Error {
+  override name = 'HullError';
+}
+
+/**
+ * Lower-hull energy at each query composition over the `alive` points, excluding for query q the
+ * points whose group is `exclude[q]` (-1 for none). One boundary crossing for the whole batch.
+ */
+export function hullBatch(
+  set: PointSet,
+  alive: Uint8Array,
+  queries: Float64Array,
+  exclude?: Int32Array,
+): HullBatchResult {
+  const { n, d } = set;
+  const nq = queries.length / d;
+  if (!Number.isInteger(nq)) throw new HullError(`query array length ${queries.length} is not a multiple of ${d}`);
+  const k = kernel();
+  k.reset();
+  const pPts = k.alloc(8 * n * (d + 1));
+  const pAlive = k.alloc(n);
+  const pGroup = k.alloc(4 * n);
+  const pQ = k.alloc(8 * nq * d);
+  const pEx = k.alloc(4 * nq);
+  const pVal = k.alloc(8 * nq);
+  const pIdx = k.alloc(4 * nq * d);
+  const pLam = k.alloc(8 * nq * d);
+  const pPi = k.alloc(8 * nq * d);
+  const pWork = k.alloc(k.exports.workBytes(n, d));
+  // Views are taken after every alloc: growing memory detaches earlier views.
+  k.f64(pPts, n * (d + 1)).set(set.pts.subarray(0, n * (d + 1)));
+  k.u8(pAlive, n).set(alive.subarray(0, n));
+  k.i32(pGroup, n).set(set.group.subarray(0, n));
+  k.f64(pQ, nq * d).set(queries);
+  if (exclude) k.i32(pEx, nq).set(exclude);
+  else k.i32(pEx, nq).fill(-1);
+  k.exports.hullBatch(n, d, pPts, pAlive, pGroup, nq, pQ, pEx, pVal, pIdx, pLam, pPi, pWork);
+  return {
+    values: k.f64(pVal, nq).slice(),
+    index: k.i32(pIdx, nq * d).slice(),
+    fraction: k.f64(pLam, nq * d).slice(),
+    mu: k.f64(pPi, nq * d).slice(),
+  };
+}
+
+/** The (point, fraction) pairs of query q with fraction above `minFraction`, largest first. */
+export function decompositionOf(
+  result: HullBatchResult,
+  d: number,
+  q: number,
+  minFraction: number,
+): Array<[number, number]> {
+  const out: Array<[number, number]> = [];
+  for (let i = 0; i < d; i++) {
+    const idx = result.index[q * d + i]!;
+    const f = result.fraction[q * d + i]!;
+    if (idx >= 0 && f > minFraction) out.push([idx, f]);
+  }
+  out.sort((a, b) => b[1] - a[1]);
+  return out;
+}
