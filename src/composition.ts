@@ -52,7 +52,7 @@ export class Composition {
     if (formula.trim() === '') throw new FormulaError('empty formula');
     // "NaN" is what a missing number stringifies to, so refuse it rather than read Na1N1.
     if (formula.trim() === 'NaN') {
-      throw new FormulaError('formula "NaN" looks like a missing value; write sodium nitride as "NNa" or "Na1N1"');
+      throw new FormulaError('formula "NaN" looks like a missing value; write the compound NaN as "NNa" or "Na1N1"');
     }
     const p = new Parser(formula);
     const amounts = merge(p.terms(null, -1), 1);

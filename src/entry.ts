@@ -47,11 +47,11 @@ export class Entry {
           ? Composition.parse(init.composition)
           : Composition.fromDict(init.composition);
     const id = init.id ?? comp.formula;
-    const where = `entry ${JSON.stringify(id)} (${comp.formula})`;
+    const where = () => `entry ${JSON.stringify(id)} (${comp.formula})`;
     const hasTotal = init.energy !== undefined && init.energy !== null;
     const hasForm = init.eFormPerAtom !== undefined && init.eFormPerAtom !== null;
     if (hasTotal === hasForm) {
-      throw new EntryError(`${where}: give exactly one of a total energy or a formation energy per atom`);
+      throw new EntryError(`${where()}: give exactly one of a total energy or a formation energy per atom`);
     }
     const correction = init.correction ?? 0;
     for (const [name, v] of [
@@ -63,7 +63,7 @@ export class Entry {
       ['band_gap', init.bandGap],
     ] as const) {
       if (v !== undefined && v !== null && (typeof v !== 'number' || !Number.isFinite(v))) {
-        throw new EntryError(`${where}: ${name} is not a finite number (${String(v)})`);
+        throw new EntryError(`${where()}: ${name} is not a finite number (${String(v)})`);
       }
     }
     this.id = id;

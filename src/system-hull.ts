@@ -1,8 +1,14 @@
-import { groupByComposition, hullCandidates } from './candidates.js';
-import { Entry } from './entry.js';
-import { decompositionOf, hullBatch, HullError, type PointSet } from './hull.js';
-import type { PhaseAmount } from './phase-diagram.js';
+import { groupByComposition, hullCandidates, type CompositionGroups } from './candidates.js';
+import type { Entry } from './entry.js';
+import { decompositionOf, hullBatch, HullError, type HullBatchResult, type PointSet } from './hull.js';
 import { elementalReferences, formationEnergies, systemElements, withElementalReferences } from './references.js';
+
+/** A phase and its share of atoms in a decomposition. */
+export interface PhaseAmount {
+  readonly entry: Entry;
+  /** Fraction of the atoms of the decomposed composition that sit in this phase. */
+  readonly fraction: number;
+}
 
 /** Stability of one entry within its own chemical system. */
 export interface SystemStability {
@@ -25,129 +31,195 @@ export interface SystemStability {
 export interface SystemHullOptions {
   /** Also find decompositions of unstable entries (a second, smaller LP per entry). Default true. */
   decompositions?: boolean;
+  /**
+   * A candidate is stable when it lies more than this below the hull of all other compositions
+   * (eV/atom). Points on the hull within it are not vertices: they decompose at E_hull = 0.
+   */
   stabilityTolerance?: number;
   /** Called after each chemical system with the number of entries done so far. */
   onProgress?: (done: number, total: number) => void;
 }
 
+/** The hull at one composition over a chemical system's phases. */
+export interface LocalHull {
+  /** Energy per atom of the hull (formation-energy scale). */
+  readonly value: number;
+  readonly decomposition: PhaseAmount[];
+  /** Chemical potentials (formation-energy scale) of the facet, per element of the composition. */
+  readonly mu: Record<string, number>;
+}
+
+// pymatgen's PhaseDiagram.numerical_tol: smaller shares are dropped from decompositions.
 const NUMERICAL_TOL = 1e-8;
+const DEFAULT_STABILITY_TOL = 1e-12;
 
 /**
- * Every entry's stability within its own chemical system, over a dataset spanning any number of
- * elements (the whole Materials Project, say). Like pymatgen's PatchedPhaseDiagram it never builds
- * one hull over all elements: each chemical system of the data gets the entries of all its
- * subsystems, and its own entries are evaluated against them in one WASM batch. The answer is
- * exact, since a composition can only decompose into phases made of its own elements.
+ * Entries of a dataset indexed by chemical system. Any question about a composition only involves
+ * phases made of its own elements, so every hull is built over the subsystems of one chemical
+ * system and never over the whole element set — like pymatgen's PatchedPhaseDiagram, but exact
+ * and with one WASM batch per system. Works the same for 3 elements or the periodic table.
  */
-export function* systemStabilities(input: readonly Entry[], options: SystemHullOptions = {}): Generator<SystemStability> {
-  if (input.length === 0) throw new HullError('no entries');
-  const entries = withElementalReferences([...input]);
-  const refs = elementalReferences(entries, systemElements(entries));
-  const eForm = formationEnergies(entries, refs);
-  const groups = groupByComposition(entries, eForm);
-  const refIdx = new Set([...refs.values()].map((e) => entries.indexOf(e)));
-  const isCandidate = new Uint8Array(entries.length);
-  for (const i of hullCandidates(eForm, groups, refIdx)) isCandidate[i] = 1;
-  const tol = options.stabilityTolerance ?? 1e-12;
-  const withDecomp = options.decompositions ?? true;
+export class SystemIndex {
+  /** The entries, elemental references for formation-energy data added at the end. */
+  readonly entries: readonly Entry[];
+  readonly refs: ReadonlyMap<string, Entry>;
+  readonly eForm: Float64Array;
+  readonly groups: CompositionGroups;
+  /** Indices of the elemental references. */
+  readonly refIndex: ReadonlySet<number>;
+  /** pymatgen's qhull_entries: lowest entry per composition below the elements, and the references. */
+  readonly isCandidate: Uint8Array;
+  /** Filled by `evaluate()`: 1 for hull vertices. */
+  readonly isStable: Uint8Array;
+  private readonly members = new Map<string, number[]>();
+  private readonly candidatesOf = new Map<string, number[]>();
+  private readonly entryIndex = new Map<Entry, number>();
 
-  // Entries and candidates indexed by chemical system.
-  const members = new Map<string, number[]>();
-  const candidatesOf = new Map<string, number[]>();
-  entries.forEach((e, i) => {
-    const sys = e.composition.chemicalSystem;
-    let list = members.get(sys);
-    if (!list) members.set(sys, (list = []));
-    list.push(i);
-    if (isCandidate[i]) {
-      let c = candidatesOf.get(sys);
-      if (!c) candidatesOf.set(sys, (c = []));
-      c.push(i);
+  constructor(input: readonly Entry[], elements?: readonly string[]) {
+    if (input.length === 0) throw new HullError('no entries: a phase diagram needs at least one entry per element');
+    const entries = withElementalReferences([...input]);
+    this.entries = entries;
+    this.refs = elementalReferences(entries, elements ?? systemElements(entries));
+    this.eForm = formationEnergies(entries, this.refs);
+    this.groups = groupByComposition(entries, this.eForm);
+    entries.forEach((e, i) => this.entryIndex.set(e, i));
+    this.refIndex = new Set([...this.refs.values()].map((e) => this.entryIndex.get(e)!));
+    this.isCandidate = new Uint8Array(entries.length);
+    for (const i of hullCandidates(this.eForm, this.groups, this.refIndex)) this.isCandidate[i] = 1;
+    this.isStable = new Uint8Array(entries.length);
+    entries.forEach((e, i) => {
+      const sys = e.composition.chemicalSystem;
+      push(this.members, sys, i);
+      if (this.isCandidate[i]) push(this.candidatesOf, sys, i);
+    });
+  }
+
+  indexOf(entry: Entry): number | undefined {
+    return this.entryIndex.get(entry);
+  }
+
+  /**
+   * Stability of every entry within its own chemical system, one system at a time, subsystems
+   * before supersets (a system's decompositions need the stable phases of all its subsystems).
+   */
+  *evaluate(options: SystemHullOptions = {}): Generator<SystemStability> {
+    const { entries, eForm, groups, refIndex, isCandidate, isStable } = this;
+    const tol = options.stabilityTolerance ?? DEFAULT_STABILITY_TOL;
+    const withDecomp = options.decompositions ?? true;
+    const order = [...this.members.keys()].sort((a, b) => a.split('-').length - b.split('-').length);
+    let done = 0;
+    for (const sys of order) {
+      const own = this.members.get(sys)!;
+      const els = sys.split('-');
+      const d = els.length;
+      const cols = this.subsystemCandidates(els);
+      const set = this.pointSet(cols, els);
+      // Pass 1: each candidate against all other compositions (phase separation); the others
+      // against everything (E_hull).
+      const queries = new Float64Array(own.length * d);
+      const exclude = new Int32Array(own.length);
+      own.forEach((i, q) => {
+        fractionsInto(entries[i]!, els, queries, q * d);
+        exclude[q] = isCandidate[i] && !refIndex.has(i) ? groups.group[i]! : -1;
+      });
+      const r1 = hullBatch(set, new Uint8Array(cols.length).fill(1), queries, exclude);
+      const signed = own.map((i, q) => {
+        const v = r1.values[q]!;
+        if (Number.isNaN(v)) throw new HullError(`no hull energy found for ${entries[i]!.id} (${entries[i]!.composition.formula}) in ${sys}`);
+        return eForm[i]! - v;
+      });
+      own.forEach((i, q) => {
+        isStable[i] = refIndex.has(i) || (isCandidate[i] === 1 && signed[q]! < -tol) ? 1 : 0;
+      });
+      // Pass 2: unstable entries on the hull of the stable phases only (the vertices, as
+      // pymatgen's facets), for their decompositions.
+      let r2: HullBatchResult | undefined;
+      if (withDecomp && own.some((i) => !isStable[i])) {
+        r2 = hullBatch(set, Uint8Array.from(cols, (i) => isStable[i]!), queries);
+      }
+      for (let q = 0; q < own.length; q++) {
+        const i = own[q]!;
+        const e = entries[i]!;
+        const stable = isStable[i] === 1;
+        yield {
+          entry: e,
+          index: i,
+          chemicalSystem: sys,
+          eFormPerAtom: eForm[i]!,
+          signedHullDistance: refIndex.has(i) ? 0 : stable ? signed[q]! : Math.max(signed[q]!, 0),
+          stable,
+          decomposition: stable ? [{ entry: e, fraction: 1 }] : r2 ? this.phases(r2, d, q, cols) : [],
+        };
+      }
+      done += own.length;
+      options.onProgress?.(done, entries.length);
     }
-  });
+  }
 
-  // Subsystems before supersets: pass 2 of a system needs the stability of all its subsystems.
-  const order = [...members.keys()].sort((a, b) => a.split('-').length - b.split('-').length);
-  const stableAll = new Uint8Array(entries.length);
-  let done = 0;
-  for (const sys of order) {
-    const own = members.get(sys)!;
-    const els = sys.split('-');
+  /**
+   * The hull at atomic fractions `x` (per element of `els`) over the stable phases of the
+   * system (`over: 'stable'`, after `evaluate()`), or over all candidates except the group
+   * `excludeGroup` (`over: 'candidates'`, for phase-separation energies).
+   */
+  hullAt(els: readonly string[], x: Float64Array, over: 'stable' | 'candidates', excludeGroup = -1): LocalHull {
+    const cols = this.subsystemCandidates([...els].sort());
+    const sorted = [...els].sort();
+    const xs = Float64Array.from(sorted, (el) => x[els.indexOf(el)]!);
+    const set = this.pointSet(cols, sorted);
+    const alive = Uint8Array.from(cols, (i) => (over === 'stable' ? this.isStable[i]! : 1));
+    const r = hullBatch(set, alive, xs, Int32Array.of(excludeGroup));
+    const value = r.values[0]!;
+    if (Number.isNaN(value)) throw new HullError(`no hull energy found at ${sorted.map((el, k) => `${el}${xs[k]}`).join(' ')}`);
+    const mu: Record<string, number> = {};
+    sorted.forEach((el, k) => (mu[el] = r.mu[k]!));
+    return { value, decomposition: this.phases(r, sorted.length, 0, cols), mu };
+  }
+
+  /** Candidates of every subsystem of `els` (sorted), the elements included. */
+  private subsystemCandidates(els: readonly string[]): number[] {
+    const out: number[] = [];
+    const k = els.length;
+    if (k > 20) throw new HullError(`a chemical system of ${k} elements is too large to enumerate its subsystems`);
+    for (let mask = 1; mask < 1 << k; mask++) {
+      let key = '';
+      for (let b = 0; b < k; b++) if (mask & (1 << b)) key += key ? `-${els[b]}` : els[b];
+      const list = this.candidatesOf.get(key);
+      if (list) for (const i of list) out.push(i);
+    }
+    return out;
+  }
+
+  private pointSet(cols: readonly number[], els: readonly string[]): PointSet {
     const d = els.length;
-    const cols = subsystemCandidates(els, candidatesOf);
-    const set = pointSet(entries, eForm, groups.group, cols, els);
-    const alive = new Uint8Array(cols.length).fill(1);
-
-    // Pass 1: candidates against all other compositions (phase separation); others against all.
-    const queries = new Float64Array(own.length * d);
-    const exclude = new Int32Array(own.length);
-    own.forEach((i, q) => {
-      fractionsInto(entries[i]!, els, queries, q * d);
-      exclude[q] = isCandidate[i] && !refIdx.has(i) ? groups.group[i]! : -1;
+    const pts = new Float64Array(cols.length * (d + 1));
+    const group = new Int32Array(cols.length);
+    cols.forEach((i, j) => {
+      fractionsInto(this.entries[i]!, els, pts, j * (d + 1));
+      pts[j * (d + 1) + d] = this.eForm[i]!;
+      group[j] = this.groups.group[i]!;
     });
-    const r1 = hullBatch(set, alive, queries, exclude);
-    const signed = own.map((i, q) => {
-      const v = r1.values[q]!;
-      if (Number.isNaN(v)) throw new HullError(`no hull energy found for ${entries[i]!.id} (${entries[i]!.composition.formula}) in ${sys}`);
-      return eForm[i]! - v;
-    });
-    const stable = own.map((i, q) => (refIdx.has(i) ? true : isCandidate[i] === 1 && signed[q]! < -tol));
-    own.forEach((i, q) => (stableAll[i] = stable[q] ? 1 : 0));
+    return { n: cols.length, d, pts, group };
+  }
 
-    // Pass 2: unstable entries on the hull of the stable phases only (vertices, as pymatgen's facets).
-    let r2: ReturnType<typeof hullBatch> | undefined;
-    if (withDecomp && own.length) {
-      const stableCols = new Uint8Array(cols.length);
-      cols.forEach((i, j) => (stableCols[j] = stableAll[i]!));
-      r2 = hullBatch(set, stableCols, queries);
-    }
-    for (let q = 0; q < own.length; q++) {
-      const i = own[q]!;
-      const e = entries[i]!;
-      const st = stable[q]!;
-      let decomposition: PhaseAmount[] = [];
-      if (st) decomposition = [{ entry: e, fraction: 1 }];
-      else if (r2) decomposition = decompositionOf(r2, d, q, NUMERICAL_TOL).map(([j, f]) => ({ entry: entries[cols[j]!]!, fraction: f }));
-      yield {
-        entry: e,
-        index: i,
-        chemicalSystem: sys,
-        eFormPerAtom: eForm[i]!,
-        signedHullDistance: refIdx.has(i) ? 0 : st ? signed[q]! : Math.max(signed[q]!, 0),
-        stable: st,
-        decomposition,
-      };
-    }
-    done += own.length;
-    options.onProgress?.(done, entries.length);
+  private phases(r: HullBatchResult, d: number, q: number, cols: readonly number[]): PhaseAmount[] {
+    return decompositionOf(r, d, q, NUMERICAL_TOL).map(([j, f]) => ({ entry: this.entries[cols[j]!]!, fraction: f }));
   }
 }
 
-/** Candidates of every subsystem of `els` (including the elements), in index order. */
-function subsystemCandidates(els: readonly string[], candidatesOf: ReadonlyMap<string, number[]>): number[] {
-  const out: number[] = [];
-  const k = els.length;
-  for (let mask = 1; mask < 1 << k; mask++) {
-    const parts: string[] = [];
-    for (let b = 0; b < k; b++) if (mask & (1 << b)) parts.push(els[b]!);
-    const list = candidatesOf.get(parts.join('-'));
-    if (list) for (const i of list) out.push(i);
-  }
-  return out;
+/**
+ * Every entry's stability within its own chemical system, over a dataset spanning any number of
+ * elements (the whole Materials Project, say), streamed one chemical system at a time.
+ */
+export function systemStabilities(input: readonly Entry[], options: SystemHullOptions = {}): Generator<SystemStability> {
+  return new SystemIndex(input).evaluate(options);
+}
+
+function push(map: Map<string, number[]>, key: string, i: number): void {
+  const list = map.get(key);
+  if (list) list.push(i);
+  else map.set(key, [i]);
 }
 
 function fractionsInto(e: Entry, els: readonly string[], out: Float64Array, at: number): void {
   for (let k = 0; k < els.length; k++) out[at + k] = e.composition.atomicFraction(els[k]!);
-}
-
-function pointSet(entries: readonly Entry[], eForm: Float64Array, group: Int32Array, cols: readonly number[], els: readonly string[]): PointSet {
-  const d = els.length;
-  const pts = new Float64Array(cols.length * (d + 1));
-  const g = new Int32Array(cols.length);
-  cols.forEach((i, j) => {
-    fractionsInto(entries[i]!, els, pts, j * (d + 1));
-    pts[j * (d + 1) + d] = eForm[i]!;
-    g[j] = group[i]!;
-  });
-  return { n: cols.length, d, pts, group: g };
 }
