@@ -256,6 +256,44 @@ function inBasis(j: i32, m: i32): bool {
   return a > curA;
 }
 
+/** Active dims of a query (its elements): fills wAct and wQ, returns their count m. */
+function activeDims(d: i32, qrow: usize): i32 {
+  let m = 0;
+  for (let k = 0; k < d; k++) {
+    const v = load<f64>(qrow + (<usize>k << 3));
+    if (v > 0.0) { setI32(wAct, m, k); setF64(wQ, m, v); m++; }
+  }
+  return m;
+}
+
+/**
+ * Compacts the usable points into wA/wC/wCols: alive, not in group `excl`, and made only of the
+ * query's elements (no other point can take part in its decomposition). Returns their count.
+ */
+function gatherColumns(n: i32, d: i32, pts: usize, alive: usize, group: usize, qrow: usize, excl: i32, m: i32): i32 {
+  const stride = d + 1;
+  let nc = 0;
+  for (let j = 0; j < n; j++) {
+    if (load<u8>(alive + <usize>j) == 0) continue;
+    if (excl >= 0 && i32At(group, j) == excl) continue;
+    const prow = pts + (<usize>(j * stride) << 3);
+    let inside = true;
+    let sum = 0.0;
+    for (let k = 0; k < d; k++) {
+      const v = load<f64>(prow + (<usize>k << 3));
+      if (v != 0.0 && load<f64>(qrow + (<usize>k << 3)) <= 0.0) { inside = false; break; }
+      sum += v;
+    }
+    if (!inside || sum <= 0.0) continue;
+    const arow = wA + (<usize>(nc * m) << 3);
+    for (let k = 0; k < m; k++) store<f64>(arow + (<usize>k << 3), load<f64>(prow + (<usize>i32At(wAct, k) << 3)));
+    setF64(wC, nc, load<f64>(prow + (<usize>d << 3)));
+    setI32(wCols, nc, j);
+    nc++;
+  }
+  return nc;
+}
+
 /**
  * Hull energies for a batch of queries over one point set.
  * pts: f64[n*(d+1)] rows (x_0..x_{d-1}, e); alive: u8[n]; group: i32[n];
@@ -271,36 +309,12 @@ export function hullBatch(
   outVal: usize, outIdx: usize, outLam: usize, outPi: usize, work: usize,
 ): i32 {
   layout(work, n, d);
-  const stride = d + 1;
   let failed = 0;
   for (let q = 0; q < nq; q++) {
     const qrow = queries + (<usize>(q * d) << 3);
     const excl = i32At(qExclude, q);
-    let m = 0;
-    for (let k = 0; k < d; k++) {
-      const v = load<f64>(qrow + (<usize>k << 3));
-      if (v > 0.0) { setI32(wAct, m, k); setF64(wQ, m, v); m++; }
-    }
-    // Eligible columns: alive, not excluded, and no element outside the query's support.
-    let nc = 0;
-    for (let j = 0; j < n; j++) {
-      if (load<u8>(alive + <usize>j) == 0) continue;
-      if (excl >= 0 && i32At(group, j) == excl) continue;
-      const prow = pts + (<usize>(j * stride) << 3);
-      let inside = true;
-      let sum = 0.0;
-      for (let k = 0; k < d; k++) {
-        const v = load<f64>(prow + (<usize>k << 3));
-        if (v != 0.0 && load<f64>(qrow + (<usize>k << 3)) <= 0.0) { inside = false; break; }
-        sum += v;
-      }
-      if (!inside || sum <= 0.0) continue;
-      const arow = wA + (<usize>(nc * m) << 3);
-      for (let k = 0; k < m; k++) store<f64>(arow + (<usize>k << 3), load<f64>(prow + (<usize>i32At(wAct, k) << 3)));
-      setF64(wC, nc, load<f64>(prow + (<usize>d << 3)));
-      setI32(wCols, nc, j);
-      nc++;
-    }
+    const m = activeDims(d, qrow);
+    const nc = gatherColumns(n, d, pts, alive, group, qrow, excl, m);
     const val = m == 0 ? <f64>NaN : simplex(nc, m);
     setF64(outVal, q, val);
     if (isNaN(val)) failed++;
@@ -328,4 +342,126 @@ export function hullBatch(
 /** Simplex iterations of the last query (diagnostics for benchmarks). */
 export function iterations(): i32 {
   return lastIterations;
+}
+
+// ---- the hull along a segment: kinks of a convex piecewise-linear function ----
+//
+// h(t) = hull energy at x(t) = (1-t) a + t b is convex and piecewise linear in t; its kinks are
+// where the segment crosses facet boundaries (pymatgen's critical compositions, the kinks of an
+// interface reaction). Each LP at an interior t gives, through its duals mu, a supporting line
+// l(s) = mu . x(s) that is exact on the whole facet. Two lines from the left and the right meet
+// at t*; if h(t*) lies on them, t* is a kink, else the new line splits the interval. Every LP
+// adds a facet or confirms a kink, so a segment crossing F facets costs about 2F LPs.
+
+const SEG_LINE_TOL: f64 = 1e-11;
+const SEG_EDGE: f64 = 1e-9; // lines at the ends are taken this far inside, where support is full
+
+let segN: i32 = 0; // lines stored so far
+let segLines: usize = 0; // f64[maxLines * (2 + d)]: c, m, mu[d]
+let segA: usize = 0;
+let segB: usize = 0;
+
+/** LP at x(t) over the gathered columns; stores its line, returns its index (or -1). */
+function segOracle(t: f64, nc: i32, m: i32, d: i32, maxLines: i32): i32 {
+  if (segN >= maxLines) return -1;
+  for (let k = 0; k < m; k++) {
+    const dim = i32At(wAct, k);
+    setF64(wQ, k, (1.0 - t) * f64At(segA, dim) + t * f64At(segB, dim));
+  }
+  const v = simplex(nc, m);
+  if (isNaN(v)) return -1;
+  computeDuals(m, 0.0);
+  const row = segLines + (<usize>(segN * (2 + d)) << 3);
+  let ca = 0.0;
+  let cb = 0.0;
+  for (let k = 0; k < d; k++) store<f64>(row + (<usize>(2 + k) << 3), 0.0);
+  for (let k = 0; k < m; k++) {
+    const dim = i32At(wAct, k);
+    const mu = f64At(wPi, k);
+    ca += mu * f64At(segA, dim);
+    cb += mu * f64At(segB, dim);
+    store<f64>(row + (<usize>(2 + dim) << 3), mu);
+  }
+  store<f64>(row, ca);
+  store<f64>(row + 8, cb - ca);
+  return segN++;
+}
+
+@inline function lineC(i: i32, d: i32): f64 {
+  return load<f64>(segLines + (<usize>(i * (2 + d)) << 3));
+}
+@inline function lineM(i: i32, d: i32): f64 {
+  return load<f64>(segLines + (<usize>(i * (2 + d)) << 3) + 8);
+}
+
+/**
+ * Kinks of the hull along a -> b (both f64[d], atomic fractions) over the alive points.
+ * Outputs: outT f64[maxKinks] kink positions t in (0,1), ascending; outLeft/outRight i32[maxKinks]
+ * the line (facet) on either side; lines f64[maxLines*(2+d)] (c, m, mu) with h(t) = c + m t on a
+ * facet. Returns the number of kinks, -1 when an LP failed or a buffer was too small; the number
+ * of lines is then available from segmentLines(). Work area: workBytes(n, d).
+ */
+export function segmentKinks(
+  n: i32, d: i32, pts: usize, alive: usize, group: usize, a: usize, b: usize,
+  maxKinks: i32, outT: usize, outLeft: usize, outRight: usize,
+  maxLines: i32, lines: usize, stack: usize, work: usize,
+): i32 {
+  layout(work, n, d);
+  segA = a; segB = b; segLines = lines; segN = 0;
+  // Columns for the union of both ends' elements: the midpoint has exactly that support.
+  for (let k = 0; k < d; k++) setF64(wB, k, 0.5 * (f64At(a, k) + f64At(b, k)));
+  // (wB is free until the first refactorisation: use it as the midpoint row.)
+  const mid = wB;
+  const m = activeDims(d, mid);
+  if (m == 0) return -1;
+  const nc = gatherColumns(n, d, pts, alive, group, mid, -1, m);
+  const left = segOracle(SEG_EDGE, nc, m, d, maxLines);
+  const right = segOracle(1.0 - SEG_EDGE, nc, m, d, maxLines);
+  if (left < 0 || right < 0) return -1;
+  let nk = 0;
+  let sp = 0;
+  if (!sameLine(left, right, d)) {
+    setI32(stack, 0, left); setI32(stack, 1, right); sp = 1;
+  }
+  while (sp > 0) {
+    sp--;
+    const l = i32At(stack, 2 * sp);
+    const r = i32At(stack, 2 * sp + 1);
+    const dm = lineM(r, d) - lineM(l, d);
+    if (dm <= SEG_LINE_TOL) continue; // parallel: one facet within tolerance
+    const t = (lineC(l, d) - lineC(r, d)) / dm;
+    const tc = t < SEG_EDGE ? SEG_EDGE : t > 1.0 - SEG_EDGE ? 1.0 - SEG_EDGE : t;
+    const k = segOracle(tc, nc, m, d, maxLines);
+    if (k < 0) return -1;
+    const onLines = lineC(l, d) + lineM(l, d) * tc;
+    const h = lineC(k, d) + lineM(k, d) * tc;
+    if (h <= onLines + SEG_LINE_TOL || sameLine(k, l, d) || sameLine(k, r, d)) {
+      if (nk >= maxKinks) return -1;
+      setF64(outT, nk, t); setI32(outLeft, nk, l); setI32(outRight, nk, r); nk++;
+    } else {
+      // Right half first on the stack so the left one pops first (order is sorted below anyway).
+      setI32(stack, 2 * sp, k); setI32(stack, 2 * sp + 1, r); sp++;
+      setI32(stack, 2 * sp, l); setI32(stack, 2 * sp + 1, k); sp++;
+    }
+  }
+  // Insertion sort of the (few) kinks by t.
+  for (let i = 1; i < nk; i++) {
+    const t = f64At(outT, i); const l = i32At(outLeft, i); const r = i32At(outRight, i);
+    let j = i - 1;
+    while (j >= 0 && f64At(outT, j) > t) {
+      setF64(outT, j + 1, f64At(outT, j)); setI32(outLeft, j + 1, i32At(outLeft, j)); setI32(outRight, j + 1, i32At(outRight, j));
+      j--;
+    }
+    setF64(outT, j + 1, t); setI32(outLeft, j + 1, l); setI32(outRight, j + 1, r);
+  }
+  return nk;
+}
+
+function sameLine(i: i32, j: i32, d: i32): bool {
+  return Math.abs(lineC(i, d) - lineC(j, d)) <= SEG_LINE_TOL && Math.abs(lineM(i, d) - lineM(j, d)) <= SEG_LINE_TOL;
+}
+
+/** Lines stored by the last segmentKinks call. */
+export function segmentLines(): i32 {
+  return segN;
 }

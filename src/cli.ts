@@ -1,13 +1,9 @@
 import { loadEntries } from './loaders.js';
 import { hullReport, type HullReport } from './hull-report.js';
 import { formatTable } from './table.js';
+import { checkFlags, parseArgs, UsageError, type CliIO } from './cli-args.js';
 
-/** Where the CLI writes; tests pass buffers, the bin passes the process streams. */
-export interface CliIO {
-  stdout: (s: string) => void;
-  stderr: (s: string) => void;
-  isTTY?: boolean;
-}
+export type { CliIO } from './cli-args.js';
 
 const USAGE = `interphase — thermodynamic stability of solid electrolytes and interfaces
 
@@ -18,38 +14,6 @@ FILE: pymatgen entry JSON (.json/.json.gz), records with composition + e_form_pe
 CSV formula,e_form_per_atom[,id] or formula,energy[,id] (.csv/.csv.gz), or Materials Project
 API documents. Datasets spanning many elements are evaluated per chemical system.
 `;
-
-/** A problem with the command line itself (exit code 2). */
-class UsageError extends Error {}
-
-interface Parsed {
-  positional: string[];
-  flags: Map<string, string | true>;
-}
-
-function parseArgs(argv: readonly string[], valued: readonly string[]): Parsed {
-  const positional: string[] = [];
-  const flags = new Map<string, string | true>();
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    if (a.startsWith('--')) {
-      const [name, inline] = a.slice(2).split('=', 2) as [string, string | undefined];
-      if (valued.includes(name)) {
-        const v = inline ?? argv[++i];
-        if (v === undefined) throw new UsageError(`--${name} needs a value`);
-        flags.set(name, v);
-      } else {
-        if (inline !== undefined) throw new UsageError(`--${name} takes no value`);
-        flags.set(name, true);
-      }
-    } else positional.push(a);
-  }
-  return { positional, flags };
-}
-
-function checkFlags(p: Parsed, allowed: readonly string[], command: string): void {
-  for (const f of p.flags.keys()) if (!allowed.includes(f)) throw new UsageError(`unknown option --${f} for '${command}'`);
-}
 
 async function hullCommand(args: readonly string[], io: CliIO): Promise<number> {
   const p = parseArgs(args, []);

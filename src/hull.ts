@@ -88,3 +88,56 @@ export function decompositionOf(
   out.sort((a, b) => b[1] - a[1]);
   return out;
 }
+
+/** A facet crossed by a segment: the hull is c + m·t on it, with chemical potentials mu. */
+export interface SegmentFacet {
+  readonly c: number;
+  readonly m: number;
+  /** Duals (chemical potentials, energy scale of the points) per dimension of the set. */
+  readonly mu: Float64Array;
+}
+
+/** The hull along x(t) = (1−t)·a + t·b: kinks at ascending t in (0, 1), facets between them. */
+export interface SegmentHull {
+  /** Kink positions, ascending. */
+  readonly kinks: readonly number[];
+  /** facets[i] holds on [t_{i−1}, t_i] (t_{−1} = 0, t_k = 1): one more than kinks. */
+  readonly facets: readonly SegmentFacet[];
+}
+
+const MAX_KINKS = 4096;
+const MAX_LINES = 4 * MAX_KINKS;
+
+/** Exact kinks of the lower hull along a segment, in one WASM call (see assembly/index.ts). */
+export function hullSegment(set: PointSet, alive: Uint8Array, a: Float64Array, b: Float64Array): SegmentHull {
+  const { n, d } = set;
+  const k = kernel();
+  k.reset();
+  const pPts = k.alloc(8 * n * (d + 1));
+  const pAlive = k.alloc(n);
+  const pGroup = k.alloc(4 * n);
+  const pA = k.alloc(8 * d);
+  const pB = k.alloc(8 * d);
+  const pT = k.alloc(8 * MAX_KINKS);
+  const pL = k.alloc(4 * MAX_KINKS);
+  const pR = k.alloc(4 * MAX_KINKS);
+  const pLines = k.alloc(8 * MAX_LINES * (2 + d));
+  const pStack = k.alloc(8 * MAX_LINES);
+  const pWork = k.alloc(k.exports.workBytes(n, d));
+  k.f64(pPts, n * (d + 1)).set(set.pts.subarray(0, n * (d + 1)));
+  k.u8(pAlive, n).set(alive.subarray(0, n));
+  k.i32(pGroup, n).set(set.group.subarray(0, n));
+  k.f64(pA, d).set(a);
+  k.f64(pB, d).set(b);
+  const nk = k.exports.segmentKinks(n, d, pPts, pAlive, pGroup, pA, pB, MAX_KINKS, pT, pL, pR, MAX_LINES, pLines, pStack, pWork);
+  if (nk < 0) throw new HullError('the hull along the segment could not be solved (a composition is not reachable by the phases)');
+  const lines = k.f64(pLines, k.exports.segmentLines() * (2 + d));
+  const line = (i: number): SegmentFacet => ({ c: lines[i * (2 + d)]!, m: lines[i * (2 + d) + 1]!, mu: lines.slice(i * (2 + d) + 2, (i + 1) * (2 + d)) });
+  const t = k.f64(pT, nk);
+  const left = k.i32(pL, nk);
+  const right = k.i32(pR, nk);
+  const kinks = Array.from(t);
+  if (nk === 0) return { kinks, facets: [line(0)] };
+  const facets = [...Array.from(left, line), line(right[nk - 1]!)];
+  return { kinks, facets };
+}

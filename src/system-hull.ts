@@ -1,6 +1,6 @@
 import { groupByComposition, hullCandidates, type CompositionGroups } from './candidates.js';
 import type { Entry } from './entry.js';
-import { decompositionOf, hullBatch, HullError, type HullBatchResult, type PointSet } from './hull.js';
+import { decompositionOf, hullBatch, HullError, hullSegment, type HullBatchResult, type PointSet } from './hull.js';
 import { elementalReferences, formationEnergies, systemElements, withElementalReferences } from './references.js';
 
 /** A phase and its share of atoms in a decomposition. */
@@ -38,6 +38,14 @@ export interface SystemHullOptions {
   stabilityTolerance?: number;
   /** Called after each chemical system with the number of entries done so far. */
   onProgress?: (done: number, total: number) => void;
+}
+
+/** The hull along a segment of composition space between two compositions. */
+export interface LocalSegment {
+  /** Breakpoints: both ends and every kink, ascending t (fraction of the way from a to b). */
+  readonly points: ReadonlyArray<{ readonly t: number; readonly value: number; readonly decomposition: PhaseAmount[] }>;
+  /** Chemical potentials of the facet between consecutive points (one fewer than points). */
+  readonly facetMu: ReadonlyArray<Record<string, number>>;
 }
 
 /** The hull at one composition over a chemical system's phases. */
@@ -173,6 +181,34 @@ export class SystemIndex {
     const mu: Record<string, number> = {};
     sorted.forEach((el, k) => (mu[el] = r.mu[k]!));
     return { value, decomposition: this.phases(r, sorted.length, 0, cols), mu };
+  }
+
+  /**
+   * The hull over the stable phases along x(t) = (1−t)·a + t·b (atomic fractions per element of
+   * `els`): its exact kinks with energies and decompositions, and the facets between them.
+   */
+  segment(els: readonly string[], a: Float64Array, b: Float64Array): LocalSegment {
+    const sorted = [...els].sort();
+    const perm = sorted.map((el) => els.indexOf(el));
+    const as = Float64Array.from(perm, (k) => a[k]!);
+    const bs = Float64Array.from(perm, (k) => b[k]!);
+    const cols = this.subsystemCandidates(sorted);
+    const set = this.pointSet(cols, sorted);
+    const alive = Uint8Array.from(cols, (i) => this.isStable[i]!);
+    const seg = hullSegment(set, alive, as, bs);
+    const ts = [0, ...seg.kinks, 1];
+    const d = sorted.length;
+    const queries = new Float64Array(ts.length * d);
+    ts.forEach((t, q) => sorted.forEach((_, k) => (queries[q * d + k] = (1 - t) * as[k]! + t * bs[k]!)));
+    const r = hullBatch(set, alive, queries);
+    const points = ts.map((t, q) => {
+      if (Number.isNaN(r.values[q]!)) throw new HullError(`no hull energy found at t=${t} between the two compositions`);
+      // Kink energies from the facet lines (exact at the kink); the ends from their own LP.
+      const f = q === 0 || q === ts.length - 1 ? undefined : seg.facets[q - 1]!;
+      return { t, value: f ? f.c + f.m * t : r.values[q]!, decomposition: this.phases(r, d, q, cols) };
+    });
+    const facetMu = seg.facets.map((f) => Object.fromEntries(sorted.map((el, k) => [el, f.mu[k]!])));
+    return { points, facetMu };
   }
 
   /** Candidates of every subsystem of `els` (sorted), the elements included. */

@@ -11,6 +11,12 @@ interface KernelExports {
     outVal: number, outIdx: number, outLam: number, outPi: number, work: number,
   ): number;
   iterations(): number;
+  segmentKinks(
+    n: number, d: number, pts: number, alive: number, group: number, a: number, b: number,
+    maxKinks: number, outT: number, outLeft: number, outRight: number,
+    maxLines: number, lines: number, stack: number, work: number,
+  ): number;
+  segmentLines(): number;
 }
 
 function decodeBase64(b64: string): Uint8Array {
