@@ -9,7 +9,14 @@ export default [
     input: { index: 'src/index.ts', cli: 'src/cli.ts' },
     external: nodeExternal,
     plugins: [ts()],
-    output: { dir: 'dist', format: 'es', entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js' },
+    output: {
+      dir: 'dist',
+      format: 'es',
+      entryFileNames: '[name].js',
+      chunkFileNames: 'chunks/[name]-[hash].js',
+      // dist/cli.js is the package's bin.
+      banner: (chunk) => (chunk.name === 'cli' ? '#!/usr/bin/env node' : ''),
+    },
   },
   {
     input: 'src/index.ts',

@@ -1,3 +1,5 @@
+import { realpathSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
 import { loadEntries } from './loaders.js';
 import { hullReport, type HullReport } from './hull-report.js';
 import { formatTable } from './table.js';
@@ -18,15 +20,37 @@ API documents. Datasets spanning many elements are evaluated per chemical system
 async function hullCommand(args: readonly string[], io: CliIO): Promise<number> {
   const p = parseArgs(args, []);
   checkFlags(p, ['json'], 'hull');
+  const dashed = p.positional.find((a) => a.length > 1 && a.startsWith('-'));
+  if (dashed !== undefined) throw new UsageError(`unknown option ${dashed} for 'hull'`);
   if (p.positional.length !== 1) throw new UsageError('hull takes exactly one FILE');
   const file = p.positional[0]!;
-  const entries = await loadEntries(file);
+  const entries = await loadEntries(file).catch((err: unknown) => {
+    const reason = fileErrorReason(err);
+    throw reason === undefined ? err : new Error(`cannot read ${file}: ${reason}`, { cause: err });
+  });
   const progress = io.isTTY ? (done: number, total: number) => io.stderr(`\r${done}/${total} entries`) : undefined;
   const report = hullReport(entries, progress ? { onProgress: progress } : {});
   if (progress) io.stderr('\n');
   if (p.flags.has('json')) io.stdout(`${JSON.stringify(report)}\n`);
   else io.stdout(hullTable(report));
   return 0;
+}
+
+/** A plain reason for the file-system errors a user causes by naming the wrong FILE. */
+function fileErrorReason(err: unknown): string | undefined {
+  switch ((err as NodeJS.ErrnoException | undefined)?.code) {
+    case 'ENOENT':
+      return 'no such file';
+    case 'EISDIR':
+      return 'is a directory';
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied';
+    case 'ENOTDIR':
+      return 'a component of the path is not a directory';
+    default:
+      return undefined;
+  }
 }
 
 function hullTable(report: HullReport): string {
@@ -72,6 +96,11 @@ export async function main(argv: readonly string[], io: CliIO = processIO()): Pr
     io.stderr(`interphase: ${err instanceof Error ? err.message : String(err)}\n`);
     return 1;
   }
+}
+
+// Run when executed as the bin (dist/cli.js), not when imported.
+if (typeof process !== 'undefined' && process.argv[1] && import.meta.url === pathToFileURL(realpathSync(process.argv[1])).href) {
+  main(process.argv.slice(2)).then((code) => (process.exitCode = code));
 }
 
 function processIO(): CliIO {

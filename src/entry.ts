@@ -1,4 +1,4 @@
-import { Composition } from './composition.js';
+import { Composition, FormulaError } from './composition.js';
 
 /** How an entry's energy was given: a total energy, or a formation energy per atom. */
 export type EnergyKind = 'total' | 'formation';
@@ -40,12 +40,19 @@ export class Entry {
   readonly bandGap?: number;
 
   constructor(init: EntryInit) {
-    const comp =
-      init.composition instanceof Composition
-        ? init.composition
-        : typeof init.composition === 'string'
-          ? Composition.parse(init.composition)
-          : Composition.fromDict(init.composition);
+    let comp: Composition;
+    try {
+      comp =
+        init.composition instanceof Composition
+          ? init.composition
+          : typeof init.composition === 'string'
+            ? Composition.parse(init.composition)
+            : Composition.fromDict(init.composition);
+    } catch (e) {
+      // Name the entry: a bad {element: amount} map says nothing of where it came from.
+      if (e instanceof FormulaError && init.id !== undefined) throw new FormulaError(`entry ${JSON.stringify(init.id)}: ${e.message}`, { cause: e });
+      throw e;
+    }
     const id = init.id ?? comp.formula;
     const where = () => `entry ${JSON.stringify(id)} (${comp.formula})`;
     const hasTotal = init.energy !== undefined && init.energy !== null;
@@ -63,7 +70,7 @@ export class Entry {
       ['band_gap', init.bandGap],
     ] as const) {
       if (v !== undefined && v !== null && (typeof v !== 'number' || !Number.isFinite(v))) {
-        throw new EntryError(`${where()}: ${name} is not a finite number (${String(v)})`);
+        throw new EntryError(`${where()}: ${name} is not a finite number (${typeof v === 'string' ? `string ${JSON.stringify(v)}` : String(v)})`);
       }
     }
     this.id = id;

@@ -1,4 +1,5 @@
 import { Composition } from './composition.js';
+import { isElementSymbol } from './elements.js';
 import { Entry, type EntryInit } from './entry.js';
 import { systemElements } from './references.js';
 import { SystemIndex, type PhaseAmount, type SystemHullOptions } from './system-hull.js';
@@ -60,6 +61,18 @@ export class PhaseDiagram {
     const given: Entry[] = [];
     for (const e of input) given.push(e instanceof Entry ? e : new Entry(e));
     if (given.length === 0) throw new PhaseDiagramError('no entries: a phase diagram needs at least one entry per element');
+    if (options.elements) {
+      const seen = new Set<string>();
+      for (const el of options.elements) {
+        if (!isElementSymbol(el)) throw new PhaseDiagramError(`option elements: unknown element ${JSON.stringify(el)}`);
+        if (seen.has(el)) throw new PhaseDiagramError(`option elements: ${el} is listed twice`);
+        seen.add(el);
+      }
+    }
+    const tol = options.stabilityTolerance;
+    if (tol !== undefined && !(typeof tol === 'number' && Number.isFinite(tol) && tol >= 0)) {
+      throw new PhaseDiagramError(`option stabilityTolerance must be a finite number >= 0 (eV/atom), got ${String(tol)}`);
+    }
     const elements = options.elements ? [...options.elements].sort() : systemElements(given);
     const known = new Set(elements);
     for (const e of given) {
@@ -106,6 +119,10 @@ export class PhaseDiagram {
   formationEnergyPerAtom(entry: Entry): number {
     const i = this.index.indexOf(entry);
     if (i !== undefined) return this.index.eForm[i]!;
+    const kind = this.entries[0]!.kind;
+    if (entry.kind !== kind) {
+      throw new PhaseDiagramError(`entry ${JSON.stringify(entry.id)} (${entry.composition.formula}) has a ${entry.kind} energy, but this phase diagram is built from ${kind} energies`);
+    }
     return entry.energyPerAtom - this.referenceEnergyPerAtom(entry.composition);
   }
 

@@ -45,7 +45,13 @@ export function elementalReferences(entries: readonly Entry[], elements: readonl
   }
   const missing = elements.filter((el) => !refs.has(el));
   if (missing.length) {
-    throw new MissingReferenceError(`no elemental reference entry for ${missing.join(', ')}: total-energy data needs an entry of each pure element`);
+    // Formation-energy data gets its references for every element of its entries, so what is
+    // missing there is an element (of the requested `elements`) that no entry contains.
+    throw new MissingReferenceError(
+      entries.some((e) => e.kind === 'formation')
+        ? `no elemental reference for ${missing.join(', ')}: no entry contains ${missing.length > 1 ? 'these elements' : 'it'} (formation-energy data gets 0 eV/atom references only for the elements of its entries)`
+        : `no elemental reference entry for ${missing.join(', ')}: total-energy data needs an entry of each pure element`,
+    );
   }
   return refs;
 }
