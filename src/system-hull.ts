@@ -113,6 +113,7 @@ export class SystemIndex {
   *evaluate(options: SystemHullOptions = {}): Generator<SystemStability> {
     const { entries, eForm, groups, refIndex, isCandidate, isStable } = this;
     const tol = options.stabilityTolerance ?? DEFAULT_STABILITY_TOL;
+    if (!(Number.isFinite(tol) && tol >= 0)) throw new HullError(`stabilityTolerance must be a finite number >= 0 (got ${String(tol)})`);
     const withDecomp = options.decompositions ?? true;
     const order = [...this.members.keys()].sort((a, b) => a.split('-').length - b.split('-').length);
     let done = 0;

@@ -247,3 +247,13 @@ describe('formula errors surface through Entry', () => {
     expect(e.message).toMatch(/"no-comp".*composition must be/);
   });
 });
+
+describe('systemStabilities validates its tolerance', () => {
+  it('rejects NaN and negative stabilityTolerance', async () => {
+    const { systemStabilities } = await import('../src/system-hull.js');
+    const { Entry } = await import('../src/entry.js');
+    const e = [new Entry({ id: 'li2o', composition: 'Li2O', eFormPerAtom: -2 })];
+    expect(() => [...systemStabilities(e, { stabilityTolerance: NaN })]).toThrow(/stabilityTolerance.*NaN/);
+    expect(() => [...systemStabilities(e, { stabilityTolerance: -1 })]).toThrow(/stabilityTolerance.*-1/);
+  });
+});
