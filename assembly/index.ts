@@ -465,3 +465,6 @@ function sameLine(i: i32, j: i32, d: i32): bool {
 export function segmentLines(): i32 {
   return segN;
 }
+
+export * from './reactions';
+export * from './facets';

@@ -57,9 +57,11 @@ except Exception:
     PMG_VERSION = getattr(_pmg_core, "__version__", None)
 
 now = time.perf_counter
+cpu = time.process_time  # CPU seconds of this process (all threads): the machine may be shared
 DEFAULT_TABLE_ROWS = 30000  # see bench/README.md: the full-table build alone takes > 5 min here
 DEFAULT_LIMIT = 300
 DEFAULT_TIMEOUT = 280.0
+SPACE_LIMIT = 10**9
 
 
 def log(*a):
@@ -101,18 +103,20 @@ def load_entries(path):
 
 
 def task_hull(dataset, repeat):
-    load_s, build_s, ehull_s, total_s = [], [], [], []
+    load_s, build_s, ehull_s, total_s, build_cpu_s, ehull_cpu_s = [], [], [], [], [], []
     n_entries = checksum = n_stable = None
     for r in range(repeat):
         t0 = now()
         entries = load_entries(dataset)  # fresh objects each repetition: no caches carried over
-        t1 = now()
+        t1, c1 = now(), cpu()
         pd = PhaseDiagram(entries)
-        t2 = now()
+        t2, c2 = now(), cpu()
         s = 0.0
         for e in entries:
             s += pd.get_decomp_and_e_above_hull(e, allow_negative=True)[1]
-        t3 = now()
+        t3, c3 = now(), cpu()
+        build_cpu_s.append(c2 - c1)
+        ehull_cpu_s.append(c3 - c2)
         load_s.append(t1 - t0)
         build_s.append(t2 - t1)
         ehull_s.append(t3 - t2)
@@ -124,6 +128,7 @@ def task_hull(dataset, repeat):
         "task": "hull", "dataset": os.path.basename(dataset), "n_entries": n_entries,
         "n_stable": n_stable,
         "load_s": load_s, "build_s": build_s, "ehull_s": ehull_s, "total_s": total_s,
+        "build_cpu_s": build_cpu_s, "ehull_cpu_s": ehull_cpu_s,
         "total_def": "build_s + ehull_s (load excluded)",
         "peak_rss_mb": peak_rss_mb(), "checksum": checksum,
         "pymatgen": PMG_VERSION,
@@ -167,7 +172,13 @@ def signed_hull_distance(ppd, stable_ids, e):
     if id(e) in stable_ids:
         if e.is_element:
             return 0.0
-        return ppd.get_phase_separation_energy(e)
+        # space_limit: pymatgen 2022.11 builds an "inner hull" PhaseDiagram over the competing
+        # entries *plus the elemental references of every element in the table* when a row has
+        # more than space_limit (200) competing entries, i.e. an 84-dimensional qhull that ran
+        # this machine out of memory (> 20 GB); the result of that inner hull is then discarded
+        # (competing_entries is reassigned right after), so disabling it changes nothing but
+        # the cost. SLSQP over all competing entries is what pymatgen computes either way.
+        return ppd.get_phase_separation_energy(e, space_limit=SPACE_LIMIT)
     # stability already decided above: skip pymatgen's set(stable_entries) rebuild per call
     return ppd.get_decomp_and_e_above_hull(e, allow_negative=True, check_stable=False)[1]
 
@@ -187,37 +198,50 @@ def reference_check(path, results):
 
 
 def task_patched(path, repeat, limit, timeout, table_rows):
-    signal.signal(signal.SIGALRM, _on_alarm)
     start = now()
-    deadline = start + timeout if timeout and timeout > 0 else None
-    signal.setitimer(signal.ITIMER_REAL, timeout if deadline else 0)
-    load_s, build_s, ehull_s, total_s, measured, per_row, extrap = [], [], [], [], [], [], []
-    n_rows = n_entries = n_spaces = n_stable = None
-    checksum, results, timed_out, stage = None, [], False, "load"
+    if timeout and timeout > 0:
+        signal.signal(signal.SIGALRM, _on_alarm)
+        signal.setitimer(signal.ITIMER_REAL, timeout)
+    load_s, build_s, ehull_s, total_s = [], [], [], []
+    measured, measured_stable, stable_s, per_row, extrap = [], [], [], [], []
+    build_cpu_s, ehull_cpu_s = [], []
+    n_rows = n_entries = n_spaces = n_stable = n_elements = None
+    checksum, results, timed_out, error, stage = None, [], False, None, "load"
+    build_partial_s = None
     try:
         for r in range(repeat):
+            ppd = None
             stage = "load"
             t0 = now()
             rows, refs = load_table(path, table_rows)
             entries = rows + refs
             t1 = now()
             load_s.append(t1 - t0)
-            n_rows, n_entries = len(rows), len(entries)
+            n_rows, n_entries, n_elements = len(rows), len(entries), len(refs)
             log(f"[pmg patched] rep {r + 1}: loaded {n_rows} rows + {len(refs)} element refs in {t1 - t0:.2f}s")
             stage = "build"
-            ppd = PatchedPhaseDiagram(entries)
-            t2 = now()
+            c1 = cpu()
+            try:
+                ppd = PatchedPhaseDiagram(entries)
+            except (Timeout, MemoryError):
+                build_partial_s = now() - t1
+                raise
+            t2, c2 = now(), cpu()
             build_s.append(t2 - t1)
+            build_cpu_s.append(c2 - c1)
             n_spaces, n_stable = len(ppd.spaces), len(ppd._stable_entries)
             log(f"[pmg patched] rep {r + 1}: built {n_spaces} sub-spaces, {n_stable} stable in {t2 - t1:.2f}s")
             stage = "rows"
             k = n_rows if limit is None else min(limit, n_rows)
-            results, s, done = [], 0.0, 0
-            t3 = t2
+            results, s, done, nst, tst = [], 0.0, 0, 0, 0.0
             try:
                 stable_ids = {id(e) for e in ppd._stable_entries}
                 for e in rows[:k]:
+                    ta = now()
                     d = signed_hull_distance(ppd, stable_ids, e)
+                    if id(e) in stable_ids:
+                        nst += 1
+                        tst += now() - ta
                     s += d
                     done += 1
                     results.append((e.entry_id, d))
@@ -225,39 +249,58 @@ def task_patched(path, repeat, limit, timeout, table_rows):
                         log(f"[pmg patched]   {done}/{k} rows, {(now() - t2) / done * 1e3:.1f} ms/row")
             except Timeout:
                 timed_out = True
+            except MemoryError:
+                error = "MemoryError while computing rows (--max-mem-gb cap)"
             t3 = now()
             ehull_s.append(t3 - t2)
+            ehull_cpu_s.append(cpu() - c2)
             total_s.append(t3 - t1)
             measured.append(done)
+            measured_stable.append(nst)
+            stable_s.append(tst)
             checksum = s
             pr = (t3 - t2) / done if done else None
             per_row.append(pr)
             extrap.append((t2 - t1) + pr * n_rows if pr is not None else None)
-            if timed_out:
+            log(f"[pmg patched] rep {r + 1}: {done} rows ({nst} stable) in {t3 - t2:.2f}s, checksum {s:.10f}")
+            del ppd
+            if timed_out or error:
                 break
     except Timeout:
         timed_out = True
+    except MemoryError:
+        error = f"MemoryError during {stage} (--max-mem-gb cap)"
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
     out = {
         "task": "patched", "dataset": os.path.basename(path), "n_entries": n_entries,
-        "n_rows": n_rows, "table_rows": table_rows,
+        "n_rows": n_rows, "n_elements": n_elements, "table_rows": table_rows,
         "n_subspaces": n_spaces, "n_stable": n_stable,
         "load_s": load_s, "build_s": build_s, "ehull_s": ehull_s, "total_s": total_s,
-        "total_def": "build_s + ehull_s over the measured rows (load excluded)",
+        "build_cpu_s": build_cpu_s, "ehull_cpu_s": ehull_cpu_s,
+        "total_def": "build_s + ehull_s; ehull_s covers only the first measured_rows rows (load excluded)",
         "rows_timed": measured[-1] if measured else 0,
         "measured_rows": measured,
+        "measured_stable_rows": measured_stable,
+        "measured_stable_s": stable_s,
         "per_row_s": per_row,
         "extrapolated_total_s": extrap,
-        "extrapolation": "build_s + per_row_s * n_rows (signed hull distance of every row of the table "
-                         "used for the build; rows after the first measured_rows are NOT computed)",
+        "extrapolation": "extrapolated_total_s = build_s + per_row_s * n_rows, per_row_s = ehull_s / measured_rows; "
+                         "i.e. build (measured) + signed hull distance of all n_rows rows (extrapolated from the "
+                         "first measured_rows rows in table order)",
+        "build_partial_s": build_partial_s,
         "timeout_s": timeout, "timed_out": timed_out,
         "timed_out_in": stage if timed_out else None,
         "wall_s": now() - start,
         "peak_rss_mb": peak_rss_mb(), "checksum": checksum,
+        "checksum_def": "sum of signed hull distances of the measured rows (last repetition)",
         "pymatgen": PMG_VERSION,
     }
-    out["reference_check"] = reference_check(path, results) if results else None
+    if error:
+        out["error"] = error
+    # the reference is pymatgen within each row's chemical system of the WHOLE table
+    full = table_rows is None or (n_rows is not None and n_rows < table_rows)
+    out["reference_check"] = reference_check(path, results) if results and full else None
     return out
 
 
@@ -272,6 +315,9 @@ def main(argv):
     ap.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT,
                     help=f"patched: stop after S seconds of wall time and report what was measured "
                          f"(default {DEFAULT_TIMEOUT:g}; 0 = none)")
+    ap.add_argument("--max-mem-gb", type=float, default=16.0,
+                    help="address-space cap (RLIMIT_AS) so a runaway pymatgen call fails with MemoryError "
+                         "instead of triggering the machine's OOM killer (default 16; 0 = none)")
     ap.add_argument("--table-rows", type=int, default=DEFAULT_TABLE_ROWS,
                     help=f"patched: build over the first M rows of the table only (default {DEFAULT_TABLE_ROWS}; "
                          "0 = the whole table)")
@@ -283,6 +329,9 @@ def main(argv):
         emit({"error": "bad arguments"}, 2)
     if not os.path.exists(a.dataset):
         emit({"error": f"no such dataset: {a.dataset}"}, 2)
+    if a.max_mem_gb and a.max_mem_gb > 0:
+        cap = int(a.max_mem_gb * 2**30)
+        resource.setrlimit(resource.RLIMIT_AS, (cap, resource.getrlimit(resource.RLIMIT_AS)[1]))
     if a.task == "hull":
         out = task_hull(a.dataset, a.repeat or 5)
     else:

@@ -4,6 +4,9 @@ import { loadEntries } from './loaders.js';
 import { hullReport, type HullReport } from './hull-report.js';
 import { formatTable } from './table.js';
 import { checkFlags, parseArgs, UsageError, type CliIO } from './cli-args.js';
+import { reactCommand, REACT_USAGE } from './cli-react.js';
+import { screenStabilityCommand, SCREEN_USAGE } from './cli-screen.js';
+import { windowCommand, WINDOW_USAGE } from './cli-window.js';
 
 export type { CliIO } from './cli-args.js';
 
@@ -11,10 +14,15 @@ const USAGE = `interphase — thermodynamic stability of solid electrolytes and 
 
 Usage:
   interphase hull FILE [--json]      stable phases, E_hull, decompositions of every entry in FILE
+  ${WINDOW_USAGE.trim()}
+${REACT_USAGE.trimEnd()}
+  interphase screen stability ...    E_hull of candidate materials against reference data (see below)
 
 FILE: pymatgen entry JSON (.json/.json.gz), records with composition + e_form_per_atom,
 CSV formula,e_form_per_atom[,id] or formula,energy[,id] (.csv/.csv.gz), or Materials Project
 API documents. Datasets spanning many elements are evaluated per chemical system.
+
+${SCREEN_USAGE.trim()}
 `;
 
 async function hullCommand(args: readonly string[], io: CliIO): Promise<number> {
@@ -79,6 +87,15 @@ export async function main(argv: readonly string[], io: CliIO = processIO()): Pr
     switch (command) {
       case 'hull':
         return await hullCommand(rest, io);
+      case 'window':
+        return await windowCommand(rest, io);
+      case 'react':
+        return await reactCommand(rest, io);
+      case 'screen': {
+        const [workflow, ...more] = rest;
+        if (workflow === 'stability') return await screenStabilityCommand(more, io);
+        throw new UsageError(workflow ? `unknown screening workflow '${workflow}'` : 'screen needs a workflow: stability');
+      }
       case undefined:
       case 'help':
       case '--help':

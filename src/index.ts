@@ -9,3 +9,49 @@ export { HullError } from './hull.js';
 export { initWasm } from './wasm.js';
 export { entriesFromRecords, entriesFromCsv, detectRecordFormat, LoadError, type EntryFormat, type ParseOptions } from './parse-entries.js';
 export { loadEntries, streamEntries, type LoadOptions } from './loaders.js';
+export { defaultEntries, defaultDataCsv, DEFAULT_DATA_INFO, type DefaultDataInfo } from './default-data.js';
+export { createEngine, EngineError, BatchFailedError, type Engine, type EngineOptions, type EngineStats, type PreparedReference, type BatchOptions } from './engine.js';
+export { screenStability, screenStabilitySync, ScreenError, type ScreenRow, type ScreenOptions } from './screen-stability.js';
+export {
+  interfaceReaction,
+  parseReactant,
+  InterfaceReactionError,
+  type InterfaceReaction,
+  type InterfaceKink,
+  type InterfaceReactionOptions,
+  type OpenElement,
+  type ReactionDiagram,
+  type ReactionProduct,
+  type ReactionTerm,
+} from './interface-reaction.js';
+export { voltageMap, voltageMapAt, type VoltageMap, type VoltageMapOptions, type VoltageMapPiece } from './voltage-map.js';
+export {
+  binaryHullSvg,
+  ternaryHullSvg,
+  tieLines,
+  voltageStaircaseSvg,
+  reactionCurveSvg,
+  rankingSvg,
+  PlotError,
+  type HullPlotOptions,
+  type VoltageProfile,
+  type StaircaseOptions,
+  type ReactionCurve,
+  type ReactionCurveOptions,
+  type RankingRow,
+  type RankingOptions,
+  type PlotOptions,
+  type Theme,
+} from './plot/index.js';
+export { Reaction, ReactionError, formatG, type CompositionLike } from './reaction.js';
+export { GrandPotentialPhaseDiagram, GrandPotentialEntry, GrandPotentialError, absoluteChemicalPotential, type OpenPotential } from './grand-potential.js';
+export {
+  elementProfile, stabilityWindow, voltageStaircase, windowPlotData, ionValence, muFromVoltage, voltageFromMu, ElementProfileError,
+  type ElementProfile, type ProfileStep, type ProfileOptions, type StabilityWindow, type WindowLimit, type WindowOptions,
+  type VoltageStaircase, type StaircaseStep, type WindowPlotData, type ThermoSource,
+} from './element-profile.js';
+export { PhaseEquilibria, PhaseEquilibriaError, transitionChemicalPotentials, type Facet, type StabilityRegion, type PhaseEquilibriaOptions } from './phase-equilibria.js';
+export {
+  enumerateDecompositionReactions, compareWindows, DecompositionReactionError,
+  type DecompositionReaction, type EnumeratedWindow, type EnumerationOptions, type WindowComparison,
+} from './decomposition-reactions.js';

@@ -99,6 +99,11 @@ export class PhaseDiagram {
     this.stableEntries = this.entries.filter((_, i) => this.index.isStable[i] === 1);
   }
 
+  /** The per-chemical-system hull index the diagram is evaluated on (segments, local hulls). */
+  get systemIndex(): SystemIndex {
+    return this.index;
+  }
+
   /** Stability of every entry, in input order (added elemental references last). */
   analyze(): readonly EntryStability[] {
     return this.results;

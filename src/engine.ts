@@ -1,0 +1,355 @@
+/**
+ * A pool of workers for high-throughput jobs, one API over Node `worker_threads` and browser Web
+ * Workers (Comlink in both). Each worker instantiates the WASM kernel once and keeps the
+ * reference datasets it was sent, indexed by chemical system; work then arrives in batches of
+ * candidates grouped by chemical system (see screen-stability.ts), one batch per worker at a time.
+ *
+ * Failures: a worker that dies (exits, crashes, or fails to answer) is replaced, and the batch it
+ * was running is retried once; a batch that fails twice (worker death or an error thrown while
+ * running it) rejects with a `BatchFailedError` naming the batch's first entries. Nothing is
+ * dropped silently. Cancellation: an aborted `AbortSignal` rejects the batch at once with the
+ * signal's reason (a batch already running finishes in its worker and is discarded).
+ */
+import { wrap, type Remote } from 'comlink';
+import type { Entry } from './entry.js';
+import { packReference, referenceStamp, sameStamp, type BatchResult, type ReferenceStamp, type CandidateBatch, type PackedReference, type StabilityFlags } from './engine-reference.js';
+import type { EngineService } from './engine-service.js';
+import { currentPlatform, type EnginePlatform, type WorkerHandle } from './engine-platform.js';
+
+export interface EngineOptions {
+  /** Number of workers (default: available cores — os.availableParallelism() / navigator.hardwareConcurrency). */
+  workers?: number;
+  /** Another worker script (a bundler's copy of engine-worker.js, or a wrapper importing it). */
+  workerUrl?: string | URL;
+}
+
+/** A reference dataset packed once for the engine's workers (each receives it once, on first use). */
+export interface PreparedReference {
+  readonly id: number;
+  readonly packed: PackedReference;
+}
+
+export interface EngineStats {
+  /** Workers started, replacements included. */
+  spawned: number;
+  /** Workers that died or failed while alive. */
+  failures: number;
+  /** Batches run a second time after a failure. */
+  retries: number;
+  /** Batches completed. */
+  batches: number;
+  /** Time the workers spent computing those batches (ms, summed over workers). */
+  busyMs: number;
+}
+
+export interface BatchOptions {
+  /** Names the batch (its first entries) in a BatchFailedError. */
+  describe?: () => string;
+  signal?: AbortSignal;
+}
+
+/** The engine cannot run at all (closed, or its workers cannot start). */
+export class EngineError extends Error {
+  override name = 'EngineError';
+}
+
+/** A batch failed twice: its message names the batch's first entries; `cause` is the last failure. */
+export class BatchFailedError extends Error {
+  override name = 'BatchFailedError';
+  constructor(
+    message: string,
+    readonly batch: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+export interface Engine extends AsyncDisposable {
+  /** Number of workers. */
+  readonly size: number;
+  readonly platform: 'node' | 'browser';
+  readonly stats: Readonly<EngineStats>;
+  /**
+   * Packs a reference dataset for the workers; cached per array (the same, unchanged array → the
+   * same handle, and the workers keep what they found about it).
+   */
+  reference(entries: readonly Entry[]): PreparedReference;
+  /** Frees a reference in the engine and its workers. */
+  release(ref: PreparedReference): void;
+  /** Evaluates one batch of candidates against a reference on the next free worker. */
+  screenBatch(ref: PreparedReference, batch: CandidateBatch, options?: BatchOptions): Promise<BatchResult>;
+  /** Terminates the workers; pending batches reject with EngineError. */
+  close(): Promise<void>;
+}
+
+/** Starts a pool of workers and waits until each has its WASM kernel ready. */
+export async function createEngine(options: EngineOptions = {}): Promise<Engine> {
+  const platform = await currentPlatform();
+  const size = options.workers ?? platform.defaultWorkers();
+  if (!Number.isInteger(size) || size < 1) throw new EngineError(`workers must be an integer >= 1, got ${String(options.workers)}`);
+  const url = options.workerUrl === undefined ? platform.defaultWorkerUrl() : new URL(options.workerUrl);
+  const pool = new Pool(platform, url, size);
+  await pool.start();
+  return pool;
+}
+
+/** Worker failed or died: the batch may be retried on another one. */
+class WorkerFailure extends Error {
+  override name = 'WorkerFailure';
+}
+
+interface Slot {
+  handle: WorkerHandle;
+  remote: Remote<EngineService>;
+  /** References this worker has, and how many chunks of their stability log it has been sent. */
+  refs: Map<number, number>;
+  busy: boolean;
+  alive: boolean;
+  /** Rejects with a WorkerFailure when the worker dies. */
+  died: Promise<never>;
+}
+
+interface Task {
+  ref: PreparedReference;
+  batch: CandidateBatch;
+  options: BatchOptions;
+  failures: number;
+  settled: boolean;
+  resolve: (r: BatchResult) => void;
+  reject: (e: unknown) => void;
+  cleanup: () => void;
+}
+
+// Workers that fail before ever becoming ready, in a row, before the engine gives up.
+const MAX_START_FAILURES = 3;
+// References kept by the engine and its workers (least recently used dropped first).
+const MAX_REFERENCES = 4;
+
+let nextRefId = 1;
+
+class Pool implements Engine {
+  readonly platform: 'node' | 'browser';
+  readonly stats: EngineStats = { spawned: 0, failures: 0, retries: 0, batches: 0, busyMs: 0 };
+  private readonly slots: Slot[] = [];
+  private readonly queue: Task[] = [];
+  private readonly running = new Set<Task>();
+  private readonly cache = new WeakMap<readonly Entry[], { ref: PreparedReference; stamp: ReferenceStamp }>();
+  private readonly live = new Map<number, PreparedReference>();
+  /** Per reference: the stabilities the workers found, chunk by chunk, to pass on to the others. */
+  private readonly logs = new Map<number, StabilityFlags[]>();
+  private startFailures = 0;
+  private closed: EngineError | undefined;
+
+  constructor(
+    private readonly impl: EnginePlatform,
+    private readonly url: URL,
+    readonly size: number,
+  ) {
+    this.platform = impl.name;
+  }
+
+  async start(): Promise<void> {
+    for (let i = 0; i < this.size; i++) this.slots.push(this.spawn());
+    try {
+      await Promise.all(this.slots.map((s) => this.ready(s)));
+    } catch (e) {
+      await this.close();
+      throw new EngineError(`cannot start engine workers (${this.url.href}): ${errorMessage(e)}`, { cause: e });
+    }
+  }
+
+  reference(entries: readonly Entry[]): PreparedReference {
+    this.checkOpen();
+    const cached = this.cache.get(entries);
+    let ref = cached?.ref;
+    const stamp = referenceStamp(entries);
+    if (!cached || !ref || !this.live.has(ref.id) || !sameStamp(cached.stamp, stamp)) {
+      if (ref && this.live.has(ref.id)) this.release(ref);
+      ref = { id: nextRefId++, packed: packReference(entries) };
+      this.cache.set(entries, { ref, stamp });
+      this.logs.set(ref.id, []);
+    }
+    // Most recently used last.
+    this.live.delete(ref.id);
+    this.live.set(ref.id, ref);
+    while (this.live.size > MAX_REFERENCES) this.release(this.live.values().next().value!);
+    return ref;
+  }
+
+  release(ref: PreparedReference): void {
+    this.live.delete(ref.id);
+    this.logs.delete(ref.id);
+    for (const s of this.slots) {
+      if (s.alive && s.refs.delete(ref.id)) s.remote.dropReference(ref.id).catch(() => {});
+    }
+  }
+
+  screenBatch(ref: PreparedReference, batch: CandidateBatch, options: BatchOptions = {}): Promise<BatchResult> {
+    return new Promise<BatchResult>((resolve, reject) => {
+      if (this.closed) return reject(this.closed);
+      const { signal } = options;
+      if (signal?.aborted) return reject(signal.reason);
+      const task: Task = { ref, batch, options, failures: 0, settled: false, resolve, reject, cleanup: () => {} };
+      if (signal) {
+        const onAbort = (): void => {
+          const i = this.queue.indexOf(task);
+          if (i >= 0) this.queue.splice(i, 1);
+          this.settle(task, undefined, signal.reason);
+        };
+        signal.addEventListener('abort', onAbort, { once: true });
+        task.cleanup = () => signal.removeEventListener('abort', onAbort);
+      }
+      this.queue.push(task);
+      this.dispatch();
+    });
+  }
+
+  async close(): Promise<void> {
+    this.closed ??= new EngineError('the engine is closed');
+    for (const t of this.queue.splice(0)) this.settle(t, undefined, this.closed);
+    for (const t of this.running) this.settle(t, undefined, this.closed);
+    const slots = this.slots.splice(0);
+    await Promise.all(slots.map((s) => ((s.alive = false), s.handle.terminate().catch(() => {}))));
+  }
+
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+
+  private checkOpen(): void {
+    if (this.closed) throw this.closed;
+  }
+
+  private spawn(): Slot {
+    this.stats.spawned++;
+    const handle = this.impl.spawn(this.url);
+    const remote = wrap<EngineService>(handle.endpoint);
+    let fail!: (e: WorkerFailure) => void;
+    const died = new Promise<never>((_, reject) => (fail = reject));
+    died.catch(() => {});
+    const slot: Slot = { handle, remote, refs: new Map(), busy: false, alive: true, died };
+    handle.onFailure((e) => {
+      if (!slot.alive) return;
+      slot.alive = false;
+      this.stats.failures++;
+      fail(new WorkerFailure(e.message, { cause: e }));
+      this.replace(slot);
+    });
+    return slot;
+  }
+
+  private async ready(slot: Slot): Promise<void> {
+    slot.handle.setBusy(true);
+    try {
+      await Promise.race([slot.remote.ready(), slot.died]);
+    } finally {
+      if (slot.alive) slot.handle.setBusy(false);
+    }
+  }
+
+  /** A dead worker's replacement, started in its slot; the engine gives up if none can start. */
+  private replace(dead: Slot): void {
+    const i = this.slots.indexOf(dead);
+    if (i < 0 || this.closed) return;
+    void dead.handle.terminate().catch(() => {});
+    const slot = this.spawn();
+    slot.busy = true; // until ready
+    this.slots[i] = slot;
+    this.ready(slot).then(
+      () => {
+        this.startFailures = 0;
+        slot.busy = false;
+        this.dispatch();
+      },
+      (e: unknown) => {
+        if (++this.startFailures >= MAX_START_FAILURES) {
+          const err = new EngineError(`engine workers keep failing to start (${this.url.href}): ${errorMessage(e)}`, { cause: e });
+          void this.close().then(() => (this.closed = err));
+          for (const t of this.queue.splice(0)) this.settle(t, undefined, err);
+        }
+      },
+    );
+  }
+
+  private dispatch(): void {
+    for (const slot of this.slots) {
+      if (this.queue.length === 0) return;
+      if (slot.busy || !slot.alive) continue;
+      const task = this.queue.shift()!;
+      void this.run(slot, task);
+    }
+  }
+
+  private async run(slot: Slot, task: Task): Promise<void> {
+    slot.busy = true;
+    slot.handle.setBusy(true);
+    this.running.add(task);
+    try {
+      const { ref } = task;
+      const log = this.logs.get(ref.id);
+      const call = async (): Promise<BatchResult> => {
+        if (!slot.refs.has(ref.id)) {
+          this.stats.busyMs += await slot.remote.setReference(ref.id, ref.packed);
+          slot.refs.set(ref.id, 0);
+        }
+        // Stabilities the other workers found since this one last heard.
+        const sent = slot.refs.get(ref.id)!;
+        const known = log && log.length > sent ? concatFlags(log.slice(sent)) : undefined;
+        slot.refs.set(ref.id, log?.length ?? 0);
+        return known ? slot.remote.screen(ref.id, task.batch, known) : slot.remote.screen(ref.id, task.batch);
+      };
+      const result = await Promise.race([call(), slot.died]);
+      this.stats.batches++;
+      this.stats.busyMs += result.elapsedMs ?? 0;
+      if (result.learned && log) log.push(result.learned);
+      this.settle(task, result);
+    } catch (e) {
+      if (!task.settled) {
+        task.failures++;
+        if (task.failures >= 2 || this.closed) {
+          const what = task.options.describe?.() ?? `a batch of ${task.batch.eForm.length} candidates`;
+          const why = e instanceof WorkerFailure ? `its worker died (${e.message})` : errorMessage(e);
+          this.settle(task, undefined, this.closed ?? new BatchFailedError(`${what} failed twice, last: ${why}`, what, { cause: e }));
+        } else {
+          this.stats.retries++;
+          this.queue.unshift(task);
+        }
+      }
+    } finally {
+      this.running.delete(task);
+      if (slot.alive) {
+        slot.busy = false;
+        slot.handle.setBusy(false);
+      }
+      this.dispatch();
+    }
+  }
+
+  private settle(task: Task, result: BatchResult | undefined, error?: unknown): void {
+    if (task.settled) return;
+    task.settled = true;
+    task.cleanup();
+    if (result) task.resolve(result);
+    else task.reject(error);
+  }
+}
+
+function concatFlags(chunks: readonly StabilityFlags[]): StabilityFlags {
+  if (chunks.length === 1) return chunks[0]!;
+  let n = 0;
+  for (const c of chunks) n += c.points.length;
+  const points = new Int32Array(n);
+  const flags = new Int8Array(n);
+  let at = 0;
+  for (const c of chunks) {
+    points.set(c.points, at);
+    flags.set(c.flags, at);
+    at += c.points.length;
+  }
+  return { points, flags };
+}
+
+function errorMessage(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
