@@ -34,6 +34,8 @@ export class Entry {
   readonly kind: EnergyKind;
   /** Corrected total energy (eV) for the composition as written. */
   readonly energy: number;
+  /** Energy per atom: the quantity hulls are built from. */
+  readonly energyPerAtom: number;
   readonly correction: number;
   readonly correctionUncertainty: number;
   readonly volumePerAtom?: number;
@@ -78,18 +80,17 @@ export class Entry {
     if (hasForm) {
       this.kind = 'formation';
       this.energy = (init.eFormPerAtom as number) * comp.numAtoms + correction;
+      // Kept as given: e × N / N is not always e in floating point.
+      this.energyPerAtom = correction === 0 ? (init.eFormPerAtom as number) : this.energy / comp.numAtoms;
     } else {
       this.kind = 'total';
       this.energy = (init.energy as number) + correction;
+      this.energyPerAtom = this.energy / comp.numAtoms;
     }
     this.correction = correction;
     this.correctionUncertainty = init.correctionUncertainty ?? 0;
     if (init.volumePerAtom !== undefined) this.volumePerAtom = init.volumePerAtom;
     if (init.bandGap !== undefined) this.bandGap = init.bandGap;
-  }
-
-  get energyPerAtom(): number {
-    return this.energy / this.composition.numAtoms;
   }
 
   get isElement(): boolean {
