@@ -4,15 +4,18 @@
 usage:
   /usr/bin/python3 bench/pmg_hull.py hull    DATASET.json.gz [--repeat N]
   /usr/bin/python3 bench/pmg_hull.py patched TABLE.csv.gz   [--repeat N] [--limit K] [--timeout S]
-                                                            [--table-rows M]
+                                                            [--table-rows M] [--max-mem-gb G]
+  defaults: hull --repeat 5; patched --repeat 1 --table-rows 20000 --limit 1000 --timeout 280
+  (the whole 85,014-row table: --table-rows 0 --timeout 0; ~10 min of build alone, see bench/README.md)
 
 Prints exactly one JSON line on stdout; progress goes to stderr.
-Exit codes: 0 ok, 2 bad usage/input, 3 pymatgen not importable ({"error": "pymatgen not available"}).
+Exit codes: 0 ok, 1 failure (JSON {"error": ...}), 2 bad usage/input, 3 pymatgen not importable ({"error": "pymatgen not available"}).
 
 hull:    per repetition: load (parse + entry construction, fresh objects), PhaseDiagram(entries),
          then pd.get_decomp_and_e_above_hull(e, allow_negative=True) for every entry.
          checksum = sum of e_above_hull over all entries.
-patched: per repetition: load the formation-energy table (+ one 0-eV PDEntry per element),
+patched: per repetition: load the first M rows of the formation-energy table (+ one 0-eV PDEntry
+         per element present),
          PatchedPhaseDiagram(entries), then the signed hull distance of the first K rows
          (E_hull for unstable rows, get_phase_separation_energy (<= 0) for stable ones).
          Per-row cost is extrapolated to all rows of the (sub)table.
@@ -30,6 +33,11 @@ import warnings
 
 warnings.filterwarnings("ignore")
 os.environ.setdefault("PYTHONWARNINGS", "ignore")
+# Single-threaded BLAS unless the caller says otherwise (set before numpy is imported). Debian's
+# numpy uses openblas-pthread; its worker threads only add spin/sys time to pymatgen's small
+# matrix ops: PatchedPhaseDiagram over 20,000 rows took 79 s (97 s CPU) threaded vs 64 s with 1.
+for _v in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_v, "1")
 
 # Anything that libraries print goes to stderr; the one JSON line goes to the real stdout.
 _STDOUT = sys.stdout
@@ -58,8 +66,8 @@ except Exception:
 
 now = time.perf_counter
 cpu = time.process_time  # CPU seconds of this process (all threads): the machine may be shared
-DEFAULT_TABLE_ROWS = 30000  # see bench/README.md: the full-table build alone takes > 5 min here
-DEFAULT_LIMIT = 300
+DEFAULT_TABLE_ROWS = 20000  # see bench/README.md: the full-table build alone takes ~9 min here
+DEFAULT_LIMIT = 1000
 DEFAULT_TIMEOUT = 280.0
 SPACE_LIMIT = 10**9
 
@@ -131,7 +139,7 @@ def task_hull(dataset, repeat):
         "build_cpu_s": build_cpu_s, "ehull_cpu_s": ehull_cpu_s,
         "total_def": "build_s + ehull_s (load excluded)",
         "peak_rss_mb": peak_rss_mb(), "checksum": checksum,
-        "pymatgen": PMG_VERSION,
+        "pymatgen": PMG_VERSION, "blas_threads": os.environ.get("OPENBLAS_NUM_THREADS"),
     }
 
 
@@ -294,7 +302,7 @@ def task_patched(path, repeat, limit, timeout, table_rows):
         "wall_s": now() - start,
         "peak_rss_mb": peak_rss_mb(), "checksum": checksum,
         "checksum_def": "sum of signed hull distances of the measured rows (last repetition)",
-        "pymatgen": PMG_VERSION,
+        "pymatgen": PMG_VERSION, "blas_threads": os.environ.get("OPENBLAS_NUM_THREADS"),
     }
     if error:
         out["error"] = error
@@ -332,10 +340,13 @@ def main(argv):
     if a.max_mem_gb and a.max_mem_gb > 0:
         cap = int(a.max_mem_gb * 2**30)
         resource.setrlimit(resource.RLIMIT_AS, (cap, resource.getrlimit(resource.RLIMIT_AS)[1]))
-    if a.task == "hull":
-        out = task_hull(a.dataset, a.repeat or 5)
-    else:
-        out = task_patched(a.dataset, a.repeat or 1, a.limit or None, a.timeout, a.table_rows or None)
+    try:
+        if a.task == "hull":
+            out = task_hull(a.dataset, a.repeat or 5)
+        else:
+            out = task_patched(a.dataset, a.repeat or 1, a.limit or None, a.timeout, a.table_rows or None)
+    except Exception as ex:  # e.g. a CSV given to `hull`: still one JSON line, nonzero exit
+        emit({"error": f"{type(ex).__name__}: {ex}", "task": a.task, "dataset": os.path.basename(a.dataset)}, 1)
     emit(out)
 
 

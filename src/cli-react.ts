@@ -3,17 +3,19 @@ import { checkFlags, parseArgs, UsageError, type CliIO } from './cli-args.js';
 import type { Entry } from './entry.js';
 import { interfaceReaction, parseReactant, type InterfaceReaction, type InterfaceReactionOptions } from './interface-reaction.js';
 import { streamEntries } from './loaders.js';
+import { DEFAULT_DATA_INFO, defaultEntries } from './default-data.js';
 import { PhaseDiagram } from './phase-diagram.js';
 import { formatTable } from './table.js';
 import { voltageMap, type VoltageMap } from './voltage-map.js';
 
-export const REACT_USAGE = `  interphase react A B --data FILE [--open EL (--voltage V | --mu MU)] [--use-hull-energy] [--json]
-  interphase react A B --data FILE --map [--open EL] [--from V] [--to V] [--json]
+export const REACT_USAGE = `  interphase react A B [--data FILE] [--open EL (--voltage V | --mu MU)] [--use-hull-energy] [--json]
+  interphase react A B [--data FILE] --map [--open EL] [--from V] [--to V] [--json]
       interface reaction of x·A + (1−x)·B: every kink (x, reaction energy per atom of mixture,
       balanced reaction, products) and the minimum; with --open the system is open to EL at a
       voltage vs EL metal (or at μ relative to its reference, eV/atom); --map gives the minimum
       over a voltage range (default Li, 0 to 5 V) with its breakpoints. The phase diagram is the
-      chemical system of A + B (+ EL) cut out of FILE (e.g. the MP formation-energy table).
+      chemical system of A + B (+ EL) cut out of FILE (e.g. the MP formation-energy table);
+      without --data, of the embedded Materials Project data (said on stderr).
       A and B may have fractional amounts (Li0.5CoO2, LiNi1/3Mn1/3Co1/3O2).
 `;
 
@@ -36,8 +38,9 @@ export async function reactCommand(args: readonly string[], io: CliIO): Promise<
   if (dashed !== undefined) throw new UsageError(`unknown option ${dashed} for 'react'`);
   if (p.positional.length !== 2) throw new UsageError(`react takes two reactants A B, got ${p.positional.length}${p.positional.length ? ` (${p.positional.join(' ')})` : ''}`);
   const [a, b] = p.positional as [string, string];
-  const file = p.flags.get('data');
-  if (typeof file !== 'string') throw new UsageError('react needs --data FILE (entries or a formation-energy table)');
+  const dataFlag = p.flags.get('data');
+  if (dataFlag === true) throw new UsageError('--data needs a FILE');
+  const file = dataFlag ?? DEFAULT_DATA_INFO.name;
   const map = p.flags.has('map');
   const voltage = numberFlag(p, 'voltage');
   const mu = numberFlag(p, 'mu');
@@ -59,7 +62,8 @@ export async function reactCommand(args: readonly string[], io: CliIO): Promise<
   const c1 = parseReactant(a, 'reactant A');
   const c2 = parseReactant(b, 'reactant B');
   const system = new Set([...c1.elements, ...c2.elements, ...(open ? [open] : [])]);
-  const { entries, seen } = await systemEntries(file, system);
+  if (dataFlag === undefined) io.stderr(`interphase: no --data given: using the embedded data (${DEFAULT_DATA_INFO.name}: Materials Project formation energies, CC BY 4.0)\n`);
+  const { entries, seen } = await systemEntries(dataFlag === undefined ? await defaultEntries() : file, system);
   for (const [name, given, c] of [['A', a, c1], ['B', b, c2]] as const) {
     const missing = c.elements.filter((el) => !seen.has(el));
     if (missing.length) throw new Error(`reactant ${name} ${given}: ${missing.join(', ')} ${missing.length > 1 ? 'appear' : 'appears'} in no entry of ${file}`);
@@ -91,11 +95,11 @@ export async function reactCommand(args: readonly string[], io: CliIO): Promise<
 }
 
 /** Entries of FILE whose elements all lie in `system`, and every element FILE mentions. */
-async function systemEntries(file: string, system: ReadonlySet<string>): Promise<{ entries: Entry[]; seen: Set<string> }> {
+async function systemEntries(file: string | readonly Entry[], system: ReadonlySet<string>): Promise<{ entries: Entry[]; seen: Set<string> }> {
   const entries: Entry[] = [];
   const seen = new Set<string>();
   try {
-    for await (const e of streamEntries(file)) {
+    for await (const e of typeof file === 'string' ? streamEntries(file) : file) {
       let inside = true;
       for (const el of e.composition.elements) {
         seen.add(el);
@@ -105,7 +109,7 @@ async function systemEntries(file: string, system: ReadonlySet<string>): Promise
     }
   } catch (err) {
     const reason = fileErrorReason(err);
-    if (reason !== undefined) throw new Error(`cannot read ${file}: ${reason}`, { cause: err });
+    if (reason !== undefined) throw new Error(`cannot read ${String(file)}: ${reason}`, { cause: err });
     throw err;
   }
   return { entries, seen };

@@ -7,11 +7,12 @@ import { enumerateDecompositionReactions, type EnumeratedWindow } from './decomp
 import { ElementProfileError, stabilityWindow, type StabilityWindow } from './element-profile.js';
 import { isElementSymbol } from './elements.js';
 import { loadEntries } from './loaders.js';
+import { DEFAULT_DATA_INFO, defaultEntries } from './default-data.js';
 import { PhaseDiagram } from './phase-diagram.js';
 import { formatTable } from './table.js';
 import { checkFlags, parseArgs, UsageError, type CliIO } from './cli-args.js';
 
-export const WINDOW_USAGE = `interphase window FORMULA --data FILE [--element Li] [--valence Z] [--json]
+export const WINDOW_USAGE = `interphase window FORMULA [--data FILE] [--element Li] [--valence Z] [--json]
 
   Electrochemical stability window of FORMULA against the open element (default Li): the
   voltages (vs the metal) between which it neither takes up nor gives off the element, the
@@ -21,7 +22,8 @@ export const WINDOW_USAGE = `interphase window FORMULA --data FILE [--element Li
   decomposition reaction (Binninger et al. 2020), and both are shown.
 
   --data FILE    entries in any format interphase reads; the phase diagram is the chemical
-                 system of FORMULA and the element cut out of it (e.g. of the whole MP table)
+                 system of FORMULA and the element cut out of it (e.g. of the whole MP table);
+                 default: the embedded Materials Project data (said on stderr)
   --element El   the open element (Li, Na, K, Mg, Ca, Zn, Al, O, ...)
   --valence Z    ion charge for voltages, V = -mu/Z (default 1 for Li/Na/K, 2 for Mg/Ca/Zn,
                  3 for Al; needed for other elements)
@@ -63,8 +65,9 @@ export async function windowCommand(args: readonly string[], io: CliIO): Promise
   if (dashed !== undefined) throw new UsageError(`unknown option ${dashed} for 'window'`);
   if (p.positional.length !== 1) throw new UsageError(`window takes exactly one FORMULA${p.positional.length ? `, got ${p.positional.length}: ${p.positional.join(' ')}` : ''}`);
   const formula = p.positional[0]!.trim();
-  const file = p.flags.get('data');
-  if (typeof file !== 'string' || file === '') throw new UsageError('window needs --data FILE');
+  const dataFlag = p.flags.get('data');
+  if (dataFlag === '' || dataFlag === true) throw new UsageError('--data needs a FILE');
+  const file = dataFlag ?? DEFAULT_DATA_INFO.name;
   const element = (p.flags.get('element') as string | undefined) ?? 'Li';
   if (!isElementSymbol(element)) throw new UsageError(`--element ${JSON.stringify(element)} is not an element symbol`);
   let valence: number | undefined;
@@ -80,7 +83,8 @@ export async function windowCommand(args: readonly string[], io: CliIO): Promise
     if (e instanceof FormulaError) throw new Error(`FORMULA: ${e.message}`, { cause: e });
     throw e;
   }
-  const entries = await loadEntries(file).catch((err: unknown) => {
+  if (dataFlag === undefined) io.stderr(`interphase: no --data given: using the embedded data (${DEFAULT_DATA_INFO.name}: Materials Project formation energies, CC BY 4.0)\n`);
+  const entries = dataFlag === undefined ? await defaultEntries() : await loadEntries(file).catch((err: unknown) => {
     const reason = fileErrorReason(err);
     throw reason === undefined ? err : new Error(`cannot read ${file}: ${reason}`, { cause: err });
   });

@@ -6,6 +6,8 @@ import { formatTable } from './table.js';
 import { checkFlags, parseArgs, UsageError, type CliIO } from './cli-args.js';
 import { reactCommand, REACT_USAGE } from './cli-react.js';
 import { screenStabilityCommand, SCREEN_USAGE } from './cli-screen.js';
+import { screenCommand, SCREEN_WORKFLOWS_USAGE } from './cli-screen-workflows.js';
+import { demo } from './demo.js';
 import { windowCommand, WINDOW_USAGE } from './cli-window.js';
 
 export type { CliIO } from './cli-args.js';
@@ -13,16 +15,20 @@ export type { CliIO } from './cli-args.js';
 const USAGE = `interphase — thermodynamic stability of solid electrolytes and interfaces
 
 Usage:
+  interphase demo                    windows of the common solid electrolytes and their reactivity
+                                     with Li and LiCoO2, on the embedded Materials Project data
   interphase hull FILE [--json]      stable phases, E_hull, decompositions of every entry in FILE
   ${WINDOW_USAGE.trim()}
 ${REACT_USAGE.trimEnd()}
-  interphase screen stability ...    E_hull of candidate materials against reference data (see below)
+  interphase screen stability|windows|interfaces|coatings|anode ...   screening workflows (below)
 
 FILE: pymatgen entry JSON (.json/.json.gz), records with composition + e_form_per_atom,
 CSV formula,e_form_per_atom[,id] or formula,energy[,id] (.csv/.csv.gz), or Materials Project
 API documents. Datasets spanning many elements are evaluated per chemical system.
 
 ${SCREEN_USAGE.trim()}
+
+${SCREEN_WORKFLOWS_USAGE.trim()}
 `;
 
 async function hullCommand(args: readonly string[], io: CliIO): Promise<number> {
@@ -94,8 +100,11 @@ export async function main(argv: readonly string[], io: CliIO = processIO()): Pr
       case 'screen': {
         const [workflow, ...more] = rest;
         if (workflow === 'stability') return await screenStabilityCommand(more, io);
-        throw new UsageError(workflow ? `unknown screening workflow '${workflow}'` : 'screen needs a workflow: stability');
+        return await screenCommand(rest, io);
       }
+      case 'demo':
+        if (rest.length) throw new UsageError('demo takes no arguments');
+        return await demo(io);
       case undefined:
       case 'help':
       case '--help':

@@ -55,3 +55,9 @@ export {
   enumerateDecompositionReactions, compareWindows, DecompositionReactionError,
   type DecompositionReaction, type EnumeratedWindow, type EnumerationOptions, type WindowComparison,
 } from './decomposition-reactions.js';
+// Screening workflows (issue 5): windows, interfaces, coatings, anode; the demo.
+export { screenData, prepareScreenData, resolveMaterial, openElementFor, ScreenWorkflowError, MATERIAL_ALIASES, type ScreenData, type Material } from './screen-common.js';
+export { screenWindows, windowOf, windowRow, DEFAULT_ELECTROLYTES, type WindowRow, type WindowsOptions, type WindowsResult } from './screen-windows.js';
+export { screenInterfaces, interfaceRow, parseElectrode, DEFAULT_ELECTRODES, type Electrode, type InterfaceRow, type InterfacesOptions, type InterfacesResult, type ReactionMinimum } from './screen-interfaces.js';
+export { screenCoatings, type CoatingOptions, type CoatingRow, type CoatingsResult, type CoatingThresholds } from './screen-coatings.js';
+export { screenAnode, anodeRow, electronicCharacter, KNOWN_ELECTRONIC, type AnodeOptions, type AnodeRow, type AnodeProduct, type InterphaseType, type Electronic } from './screen-anode.js';

@@ -117,7 +117,6 @@ describe('interphase react', () => {
     const cases: Array<[string[], RegExp]> = [
       [[], /react takes two reactants A B, got 0/],
       [['LiCoO2', '--data', LCO], /two reactants A B, got 1 \(LiCoO2\)/],
-      [['LiCoO2', 'Li2O'], /react needs --data FILE/],
       [['LiCoO2', 'Li2O', '--data'], /--data needs a value/],
       [['LiCoO2', 'Li2O', '--data', LCO, '--voltage', '3'], /--voltage needs --open EL/],
       [['LiCoO2', 'Li2O', '--data', LCO, '--open', 'Li'], /--open Li needs --voltage V or --mu MU/],

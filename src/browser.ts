@@ -1,0 +1,204 @@
+// interphase for browsers (dist/browser.js; the package's `browser` export condition): the API of
+// src/index.ts without the Node file loaders, plus entriesFromFile for dropped files, a WASM loader
+// (by URL, default, or inline) and a Comlink Web Worker running the computations. See
+// src/web/README-web.md. Keep the list below in step with index.ts (test/web-e2e.test.ts checks).
+import { wrap, releaseProxy, type Remote } from 'comlink';
+import { createEngine as createEngineCore, type Engine, type EngineOptions } from './engine.js';
+import { initWasm as initEmbeddedWasm } from './wasm.js';
+import { bytesToBase64, setWasmBase64 } from './web/wasm-source.js';
+import type { WebService } from './web/service.js';
+
+export { Composition, FormulaError } from './composition.js';
+export { Entry, EntryError, toEntries, type EntryInit, type EnergyKind } from './entry.js';
+export { PhaseDiagram, PhaseDiagramError, type EntryStability, type PhaseAmount, type PhaseDiagramOptions, type PhaseSeparation } from './phase-diagram.js';
+export { systemStabilities, SystemIndex, type SystemStability, type SystemHullOptions } from './system-hull.js';
+export { hullReport, type HullReport, type HullReportEntry } from './hull-report.js';
+export { MissingReferenceError } from './references.js';
+export { HullError } from './hull.js';
+export { entriesFromRecords, entriesFromCsv, detectRecordFormat, LoadError, type EntryFormat, type ParseOptions } from './parse-entries.js';
+export { defaultEntries, defaultDataCsv, DEFAULT_DATA_INFO, type DefaultDataInfo } from './default-data.js';
+export { EngineError, BatchFailedError, type Engine, type EngineOptions, type EngineStats, type PreparedReference, type BatchOptions } from './engine.js';
+export { screenStability, screenStabilitySync, ScreenError, type ScreenRow, type ScreenOptions } from './screen-stability.js';
+export {
+  interfaceReaction,
+  parseReactant,
+  InterfaceReactionError,
+  type InterfaceReaction,
+  type InterfaceKink,
+  type InterfaceReactionOptions,
+  type OpenElement,
+  type ReactionDiagram,
+  type ReactionProduct,
+  type ReactionTerm,
+} from './interface-reaction.js';
+export { voltageMap, voltageMapAt, type VoltageMap, type VoltageMapOptions, type VoltageMapPiece } from './voltage-map.js';
+export {
+  binaryHullSvg,
+  ternaryHullSvg,
+  tieLines,
+  voltageStaircaseSvg,
+  reactionCurveSvg,
+  rankingSvg,
+  PlotError,
+  type HullPlotOptions,
+  type VoltageProfile,
+  type StaircaseOptions,
+  type ReactionCurve,
+  type ReactionCurveOptions,
+  type RankingRow,
+  type RankingOptions,
+  type PlotOptions,
+  type Theme,
+} from './plot/index.js';
+export { Reaction, ReactionError, formatG, type CompositionLike } from './reaction.js';
+export { GrandPotentialPhaseDiagram, GrandPotentialEntry, GrandPotentialError, absoluteChemicalPotential, type OpenPotential } from './grand-potential.js';
+export {
+  elementProfile, stabilityWindow, voltageStaircase, windowPlotData, ionValence, muFromVoltage, voltageFromMu, ElementProfileError,
+  type ElementProfile, type ProfileStep, type ProfileOptions, type StabilityWindow, type WindowLimit, type WindowOptions,
+  type VoltageStaircase, type StaircaseStep, type WindowPlotData, type ThermoSource,
+} from './element-profile.js';
+export { PhaseEquilibria, PhaseEquilibriaError, transitionChemicalPotentials, type Facet, type StabilityRegion, type PhaseEquilibriaOptions } from './phase-equilibria.js';
+export {
+  enumerateDecompositionReactions, compareWindows, DecompositionReactionError,
+  type DecompositionReaction, type EnumeratedWindow, type EnumerationOptions, type WindowComparison,
+} from './decomposition-reactions.js';
+
+// Browser additions.
+// Screening workflows (issue 5): windows, interfaces, coatings, anode; the demo.
+export { screenData, prepareScreenData, resolveMaterial, openElementFor, ScreenWorkflowError, MATERIAL_ALIASES, type ScreenData, type Material } from './screen-common.js';
+export { screenWindows, windowOf, windowRow, DEFAULT_ELECTROLYTES, type WindowRow, type WindowsOptions, type WindowsResult } from './screen-windows.js';
+export { screenInterfaces, interfaceRow, parseElectrode, DEFAULT_ELECTRODES, type Electrode, type InterfaceRow, type InterfacesOptions, type InterfacesResult, type ReactionMinimum } from './screen-interfaces.js';
+export { screenCoatings, type CoatingOptions, type CoatingRow, type CoatingsResult, type CoatingThresholds } from './screen-coatings.js';
+export { screenAnode, anodeRow, electronicCharacter, KNOWN_ELECTRONIC, type AnodeOptions, type AnodeRow, type AnodeProduct, type InterphaseType, type Electronic } from './screen-anode.js';
+export { entriesFromFile, type FileLoadOptions } from './web/file-entries.js';
+export type { WebService, DataInfo, HullResult, HullRow, WindowResult, InterfaceResult, ScreenJobOptions, ScreenSummary } from './web/service.js';
+export { proxy } from 'comlink';
+
+/**
+ * Where the WASM comes from: `'url'` (default) fetches `interphase.wasm` beside this module
+ * (`new URL('./interphase.wasm', import.meta.url)`), a string or URL fetches that address,
+ * `'inline'` imports a chunk holding it as base64 (no .wasm asset to serve), and bytes are used
+ * as given.
+ */
+export type WasmSource = 'url' | 'inline' | string | URL | ArrayBuffer | ArrayBufferView;
+
+export interface BrowserOptions {
+  wasm?: WasmSource;
+}
+
+/** The address of the bundled WASM (dist/interphase.wasm). */
+export function wasmUrl(): URL {
+  return new URL('./interphase.wasm', import.meta.url);
+}
+
+let loaded: Promise<void> | undefined;
+
+/**
+ * Loads and compiles the WASM kernel for this thread (main thread or worker). Call it (once)
+ * before the synchronous API (PhaseDiagram, stabilityWindow, …) on a page; the workers do it
+ * themselves. The first call's source wins.
+ */
+export function initWasm(options: BrowserOptions = {}): Promise<void> {
+  loaded ??= load(options.wasm ?? 'url');
+  loaded.catch(() => (loaded = undefined));
+  return loaded;
+}
+
+async function load(source: WasmSource): Promise<void> {
+  let bytes: Uint8Array | undefined;
+  if (source === 'inline') {
+    setWasmBase64((await import('./web/wasm-inline.js')).INLINE_WASM_BASE64);
+  } else if (source instanceof ArrayBuffer) {
+    bytes = new Uint8Array(source);
+  } else if (ArrayBuffer.isView(source)) {
+    bytes = new Uint8Array(source.buffer, source.byteOffset, source.byteLength);
+  } else {
+    const url = source === 'url' ? wasmUrl() : new URL(String(source), import.meta.url);
+    const res = await fetch(url);
+    if (!res.ok) throw new Error(`interphase: cannot load the WASM from ${url.href}: HTTP ${res.status}`);
+    bytes = new Uint8Array(await res.arrayBuffer());
+  }
+  if (bytes) setWasmBase64(bytesToBase64(bytes));
+  await initEmbeddedWasm();
+}
+
+let inlineWorker: Promise<URL> | undefined;
+
+/**
+ * The worker script: dist/browser-worker.js, told in its query where the WASM is (an absolute
+ * URL, so that a bundler may move either); for `'inline'`, the same script from a Blob.
+ */
+async function workerUrl(options: BrowserOptions): Promise<URL> {
+  const w = options.wasm ?? 'url';
+  if (w === 'inline') {
+    inlineWorker ??= import('./web/worker-source.js').then(({ WORKER_SOURCE }) => {
+      if (!WORKER_SOURCE) throw new Error('interphase: the inline worker exists in the browser bundle (dist/browser.js) only');
+      const url = new URL(URL.createObjectURL(new Blob([WORKER_SOURCE], { type: 'text/javascript' })));
+      url.hash = 'wasm=inline';
+      return url;
+    });
+    return inlineWorker;
+  }
+  if (w instanceof ArrayBuffer || ArrayBuffer.isView(w)) throw new TypeError('interphase: workers load the WASM by URL or inline, not from bytes');
+  const url = new URL('./browser-worker.js', import.meta.url);
+  url.searchParams.set('wasm', (w === 'url' ? wasmUrl() : new URL(String(w), import.meta.url)).href);
+  return url;
+}
+
+/**
+ * A pool of Web Workers for screening (`screenStability(…, { engine })`), as in Node; the
+ * workers run dist/browser-worker.js unless `workerUrl` says otherwise.
+ */
+export async function createEngine(options: EngineOptions & BrowserOptions = {}): Promise<Engine> {
+  const { wasm, ...rest } = options;
+  if (rest.workerUrl !== undefined || wasm !== undefined) return createEngineCore({ workerUrl: await workerUrl(wasm !== undefined ? { wasm } : {}), ...rest });
+  // Default: by URL, inline when the assets cannot be found (a dev server serving the bundle moved).
+  return createEngineCore({ workerUrl: await workerUrl({}), ...rest }).catch(async (e: unknown) => {
+    console.info('interphase: worker or WASM not found by URL, using the inline worker', e);
+    return createEngineCore({ workerUrl: await workerUrl({ wasm: 'inline' }), ...rest });
+  });
+}
+
+/** A worker running the computations (`WebService`), and how to stop it. */
+export interface InterphaseWorker {
+  readonly api: Remote<WebService>;
+  readonly worker: Worker;
+  terminate(): void;
+}
+
+/**
+ * Starts a Web Worker running interphase (module worker, Comlink): `api.useDefault()` or
+ * `api.useFile(file)`, then `api.hull(formula)`, `api.window(formula, 'Li')`,
+ * `api.interface(a, b)`, `api.screenJob(…)` — plain data and SVG plots, computed off the main thread.
+ */
+export async function startWorker(options: BrowserOptions = {}): Promise<InterphaseWorker> {
+  if (options.wasm !== undefined) return spawnWorker(options);
+  // Default: by URL, inline when the assets cannot be found (a dev server serving the bundle moved).
+  return spawnWorker({}).catch((e: unknown) => {
+    console.info('interphase: worker or WASM not found by URL, using the inline worker', e);
+    return spawnWorker({ wasm: 'inline' });
+  });
+}
+
+async function spawnWorker(options: BrowserOptions): Promise<InterphaseWorker> {
+  const worker = new Worker(await workerUrl(options), { type: 'module', name: 'interphase' });
+  const api = wrap<WebService>(worker);
+  const failed = new Promise<never>((_, reject) => {
+    worker.addEventListener('error', (ev) => reject(new Error(`interphase worker failed to start: ${(ev as ErrorEvent).message || 'error'}`)), { once: true });
+  });
+  try {
+    await Promise.race([api.ready(), failed]);
+  } catch (e) {
+    api[releaseProxy]();
+    worker.terminate();
+    throw e;
+  }
+  return {
+    api,
+    worker,
+    terminate() {
+      api[releaseProxy]();
+      worker.terminate();
+    },
+  };
+}

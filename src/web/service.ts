@@ -1,0 +1,387 @@
+/**
+ * What the browser worker (dist/browser-worker.js) does, exposed over Comlink: the same
+ * computations as the Node API (phase diagrams, stability windows, interface reactions, screens),
+ * answering with plain data and the SVG plots the CLI draws, so the page's main thread only
+ * inserts results. The worker also speaks the engine's protocol (ready / setReference / screen),
+ * so `createEngine()` in browsers starts its pool on the same script.
+ */
+import { proxy, type ProxyMarked } from 'comlink';
+import { Composition } from '../composition.js';
+import { defaultEntries, DEFAULT_DATA_INFO } from '../default-data.js';
+import { stabilityWindow, windowPlotData } from '../element-profile.js';
+import { createEngine, type Engine } from '../engine.js';
+import type { BatchResult, CandidateBatch, PackedReference, StabilityFlags } from '../engine-reference.js';
+import { EngineService } from '../engine-service.js';
+import { Entry } from '../entry.js';
+import { interfaceReaction, parseReactant } from '../interface-reaction.js';
+import { PhaseDiagram } from '../phase-diagram.js';
+import { binaryHullSvg, reactionCurveSvg, ternaryHullSvg, voltageStaircaseSvg } from '../plot/index.js';
+import { screenStability } from '../screen-stability.js';
+import { entriesFromFile } from './file-entries.js';
+
+export interface DataInfo {
+  /** `mp-legacy-32` for the embedded data, else the file name. */
+  name: string;
+  embedded: boolean;
+  entries: number;
+  elements: string[];
+  /** Time to read and parse (ms). */
+  loadMs: number;
+}
+
+export interface HullRow {
+  id: string;
+  formula: string;
+  eFormPerAtom: number;
+  eAboveHull: number;
+  stable: boolean;
+  /** `0.500 Li2S + 0.500 P2S5` (atom fractions). */
+  decomposition: string;
+}
+
+export interface HullResult {
+  formula: string;
+  elements: string[];
+  /** Hull formation energy at the composition (eV/atom). */
+  hullFormationEnergy: number;
+  /** E_hull of the lowest entry of that composition; null when the data has none. */
+  eAboveHull: number | null;
+  stable: boolean;
+  decomposition: Array<{ id: string; formula: string; fraction: number }>;
+  /** Every entry of the chemical system, most stable first. */
+  rows: HullRow[];
+  /** Binary or ternary hull diagram; null for 4+ elements. */
+  svg: string | null;
+  ms: number;
+}
+
+export interface WindowResult {
+  formula: string;
+  element: string;
+  reductionV: number;
+  /** null: no oxidation limit (+∞). */
+  oxidationV: number | null;
+  stable: boolean;
+  eAboveHull: number | null;
+  phaseEquilibrium: string[];
+  reductionReaction: string | null;
+  oxidationReaction: string | null;
+  atZeroVolts: string;
+  steps: Array<{ fromV: number; toV: number | null; mu: number; evolution: number; products: string[]; reaction: string }>;
+  svg: string;
+  ms: number;
+}
+
+export interface InterfaceResult {
+  a: string;
+  b: string;
+  kinks: Array<{ index: number; x: number; energyPerAtom: number; reaction: string; products: string[] }>;
+  minimum: { x: number; energyPerAtom: number; reaction: string };
+  svg: string;
+  ms: number;
+}
+
+export interface ScreenJobOptions {
+  /** Number of hypothetical candidates: the data's compounds again and again, energies perturbed. */
+  count: number;
+  /** Perturbation amplitude (eV/atom, uniform ±); default 0.05. */
+  spread?: number;
+  seed?: number;
+  /** Engine workers (nested Web Workers); default min(4, hardwareConcurrency). */
+  workers?: number;
+  batchSize?: number;
+}
+
+export interface ScreenSummary {
+  count: number;
+  /** Candidates below the reference hull (e_above_hull < 0). */
+  belowHull: number;
+  /** The 10 lowest e_above_hull. */
+  best: Array<{ id: string; formula: string; eAboveHull: number }>;
+  workers: number;
+  ms: number;
+  cancelled: boolean;
+}
+
+export type Progress = ((done: number, total: number | undefined) => void) & ProxyMarked;
+
+/** A job cancelled through `cancel()`. */
+export class CancelledError extends Error {
+  override name = 'AbortError';
+}
+
+const MAX_DIAGRAMS = 8;
+
+export class WebService {
+  private readonly engineService = new EngineService();
+  private entries: readonly Entry[] | undefined;
+  private info: DataInfo | undefined;
+  private readonly diagrams = new Map<string, PhaseDiagram>();
+  private readonly jobs = new Map<number, AbortController>();
+  private engine: Promise<Engine> | undefined;
+  private engineWorkers = 0;
+
+  constructor(private readonly wasmReady: Promise<void>) {}
+
+  // --- the engine's worker protocol (see engine-service.ts) --------------------------------
+
+  async ready(): Promise<string> {
+    await this.wasmReady;
+    return this.engineService.ready();
+  }
+  setReference(id: number, packed: PackedReference): number {
+    return this.engineService.setReference(id, packed);
+  }
+  dropReference(id: number): void {
+    this.engineService.dropReference(id);
+  }
+  hasReference(id: number): boolean {
+    return this.engineService.hasReference(id);
+  }
+  screen(refId: number, batch: CandidateBatch, known?: StabilityFlags): BatchResult {
+    return this.engineService.screen(refId, batch, known);
+  }
+
+  // --- data ----------------------------------------------------------------------------------
+
+  /** Uses the embedded Materials Project data. */
+  async useDefault(): Promise<DataInfo> {
+    await this.wasmReady;
+    const t0 = performance.now();
+    const entries = await defaultEntries();
+    return this.setData(entries, DEFAULT_DATA_INFO.name, true, performance.now() - t0);
+  }
+
+  /** Uses a dropped or picked file (any format the Node loaders read, gzipped or not). */
+  async useFile(file: Blob, name?: string, onProgress?: Progress): Promise<DataInfo> {
+    await this.wasmReady;
+    const t0 = performance.now();
+    const source = name ?? ((file as Partial<File>).name || 'file');
+    const entries = await entriesFromFile(file, { source, ...(onProgress ? { onProgress: (n: number) => onProgress(n, undefined) } : {}) });
+    return this.setData(entries, source, false, performance.now() - t0);
+  }
+
+  dataInfo(): DataInfo | undefined {
+    return this.info;
+  }
+
+  private setData(entries: readonly Entry[], name: string, embedded: boolean, loadMs: number): DataInfo {
+    this.entries = entries;
+    this.diagrams.clear();
+    const els = new Set<string>();
+    for (const e of entries) for (const el of e.composition.elements) els.add(el);
+    this.info = { name, embedded, entries: entries.length, elements: [...els].sort(), loadMs };
+    return this.info;
+  }
+
+  /** The phase diagram of a chemical system cut out of the data (cached). */
+  private diagram(elements: Iterable<string>): PhaseDiagram {
+    const entries = this.entries;
+    if (!entries) throw new Error('no data loaded: call useDefault() or useFile() first');
+    const els = [...new Set(elements)].sort();
+    const key = els.join('-');
+    let pd = this.diagrams.get(key);
+    if (pd) {
+      this.diagrams.delete(key);
+      this.diagrams.set(key, pd);
+      return pd;
+    }
+    const have = new Set(this.info!.elements);
+    const missing = els.filter((el) => !have.has(el));
+    if (missing.length) throw new Error(`${missing.join(', ')} ${missing.length > 1 ? 'do' : 'does'} not occur in ${this.info!.name}`);
+    const set = new Set(els);
+    const cut = entries.filter((e) => e.composition.elements.every((el) => set.has(el)));
+    pd = new PhaseDiagram(cut, { elements: els });
+    this.diagrams.set(key, pd);
+    while (this.diagrams.size > MAX_DIAGRAMS) this.diagrams.delete(this.diagrams.keys().next().value!);
+    return pd;
+  }
+
+  // --- computations --------------------------------------------------------------------------
+
+  /** The hull of the formula's chemical system, its decomposition and the table of every entry. */
+  hull(formula: string): HullResult {
+    const t0 = performance.now();
+    const comp = Composition.parse(formula.trim());
+    const pd = this.diagram(comp.elements);
+    const rows = pd.analyze().map(
+      (r): HullRow => ({
+        id: r.entry.id,
+        formula: r.entry.composition.reducedFormula,
+        eFormPerAtom: r.eFormPerAtom,
+        eAboveHull: r.eAboveHull,
+        stable: r.stable,
+        decomposition: r.decomposition.map((p) => `${p.fraction.toFixed(3)} ${p.entry.composition.reducedFormula}`).join(' + '),
+      }),
+    );
+    rows.sort((a, b) => a.eAboveHull - b.eAboveHull || a.eFormPerAtom - b.eFormPerAtom || a.formula.localeCompare(b.formula));
+    const same = pd.analyze().filter((r) => r.entry.composition.reducedFormula === comp.reducedFormula).sort((a, b) => a.eFormPerAtom - b.eFormPerAtom)[0];
+    const dec = pd.decomposition(comp);
+    let svg: string | null = null;
+    const title = `${pd.elements.join('–')} hull (${this.info!.name})`;
+    if (pd.elements.length === 2) svg = binaryHullSvg(pd, { title, theme: 'light', id: 'hull-plot' });
+    else if (pd.elements.length === 3) svg = ternaryHullSvg(pd, { title, theme: 'light', id: 'hull-plot' });
+    return {
+      formula: comp.reducedFormula,
+      elements: [...pd.elements],
+      hullFormationEnergy: pd.hullFormationEnergyPerAtom(comp),
+      eAboveHull: same ? same.eAboveHull : null,
+      stable: same?.stable ?? false,
+      decomposition: dec.map((p) => ({ id: p.entry.id, formula: p.entry.composition.reducedFormula, fraction: p.fraction })),
+      rows,
+      svg,
+      ms: performance.now() - t0,
+    };
+  }
+
+  /** The electrochemical stability window of `formula` against `element` (default Li). */
+  window(formula: string, element = 'Li'): WindowResult {
+    const t0 = performance.now();
+    const comp = Composition.parse(formula.trim());
+    const pd = this.diagram([...comp.elements, element]);
+    const w = stabilityWindow(pd, comp, { element });
+    const fin = (v: number): number | null => (Number.isFinite(v) ? v : null);
+    const steps = w.profile.steps;
+    const svg = voltageStaircaseSvg(windowPlotData(w), { title: `${comp.reducedFormula}: stability window vs ${element}`, theme: 'light', id: 'window-plot' });
+    return {
+      formula: comp.reducedFormula,
+      element,
+      reductionV: w.reduction.voltage,
+      oxidationV: fin(w.oxidation.voltage),
+      stable: w.stable,
+      eAboveHull: w.eAboveHull,
+      phaseEquilibrium: w.phaseEquilibrium.map((p) => p.entry.composition.reducedFormula),
+      reductionReaction: w.reduction.beyond ? w.reduction.beyond.reaction.toString() : null,
+      oxidationReaction: w.oxidation.beyond ? w.oxidation.beyond.reaction.toString() : null,
+      atZeroVolts: w.atZeroVolts.reaction.toString(),
+      steps: steps.map((s, i) => ({
+        fromV: s.voltage,
+        toV: i + 1 < steps.length ? steps[i + 1]!.voltage : null,
+        mu: s.mu,
+        evolution: s.evolution,
+        products: [...s.products],
+        reaction: s.reaction.toString(),
+      })),
+      svg,
+      ms: performance.now() - t0,
+    };
+  }
+
+  /** The interface reaction x·a + (1−x)·b (closed system). */
+  interface(a: string, b: string): InterfaceResult {
+    const t0 = performance.now();
+    const c1 = parseReactant(a.trim(), 'electrode');
+    const c2 = parseReactant(b.trim(), 'electrolyte');
+    const pd = this.diagram([...c1.elements, ...c2.elements]);
+    const r = interfaceReaction(c1, c2, pd, { names: ['electrode', 'electrolyte'] });
+    const svg = reactionCurveSvg(
+      {
+        c1: a.trim(),
+        c2: b.trim(),
+        kinks: r.kinks.map((k) => ({ x: k.x, energy: k.energyPerAtom, products: k.products.map((p) => p.formula) })),
+        curve: { x: [...r.curve.x], energy: [...r.curve.energyPerAtom] },
+      },
+      { title: `Interface reaction ${a.trim()} | ${b.trim()}`, theme: 'light', id: 'reaction-plot' },
+    );
+    return {
+      a: c1.reducedFormula,
+      b: c2.reducedFormula,
+      kinks: r.kinks.map((k) => ({ index: k.index, x: k.x, energyPerAtom: k.energyPerAtom, reaction: k.reaction, products: k.products.map((p) => p.formula) })),
+      minimum: { x: r.minimum.x, energyPerAtom: r.minimum.energyPerAtom, reaction: r.minimum.kink.reaction },
+      svg,
+      ms: performance.now() - t0,
+    };
+  }
+
+  /**
+   * A long job: screens `count` hypothetical candidates (the data's compounds over and over, their
+   * energies perturbed) against the data on the engine's workers (nested Web Workers), reporting
+   * progress; `cancel(jobId)` stops it.
+   */
+  async screenJob(jobId: number, options: ScreenJobOptions, onProgress?: Progress): Promise<ScreenSummary> {
+    const entries = this.entries;
+    if (!entries) throw new Error('no data loaded: call useDefault() or useFile() first');
+    const ctl = new AbortController();
+    this.jobs.set(jobId, ctl);
+    const t0 = performance.now();
+    const count = Math.max(0, Math.floor(options.count));
+    const spread = options.spread ?? 0.05;
+    const want = Math.max(1, Math.floor(options.workers ?? Math.min(4, navigator.hardwareConcurrency || 2)));
+    try {
+      if (!this.engine || this.engineWorkers !== want) {
+        if (this.engine) await (await this.engine).close();
+        this.engineWorkers = want;
+        this.engine = createEngine({ workers: want, workerUrl: new URL(self.location.href) });
+        this.engine.catch(() => (this.engine = undefined));
+      }
+      const engine = await this.engine;
+      const bases = entries.filter((e) => !e.isElement);
+      if (bases.length === 0) throw new Error('the data has no compounds to perturb');
+      let rng = (options.seed ?? 1) >>> 0 || 1;
+      const random = (): number => {
+        // xorshift32
+        rng ^= rng << 13;
+        rng >>>= 0;
+        rng ^= rng >>> 17;
+        rng ^= rng << 5;
+        rng >>>= 0;
+        return rng / 0x100000000;
+      };
+      function* candidates(): Generator<Entry> {
+        for (let i = 0; i < count; i++) {
+          const base = bases[i % bases.length]!;
+          const e = base.energyPerAtom + (2 * random() - 1) * spread;
+          yield base.kind === 'formation'
+            ? new Entry({ id: `hyp-${i}`, composition: base.composition, eFormPerAtom: e })
+            : new Entry({ id: `hyp-${i}`, composition: base.composition, energy: e * base.composition.numAtoms });
+        }
+      }
+      let below = 0;
+      let n = 0;
+      const best: ScreenSummary['best'] = [];
+      let lastReport = 0;
+      for await (const row of screenStability(candidates(), entries, {
+        engine,
+        signal: ctl.signal,
+        total: count,
+        ...(options.batchSize ? { batchSize: options.batchSize } : {}),
+        onProgress: (done, total) => {
+          const now = performance.now();
+          if (onProgress && (now - lastReport > 50 || done === total)) {
+            lastReport = now;
+            onProgress(done, total);
+          }
+        },
+      })) {
+        n++;
+        if (row.e_above_hull < 0) below++;
+        if (best.length < 10 || row.e_above_hull < best[best.length - 1]!.eAboveHull) {
+          best.push({ id: row.id, formula: row.formula, eAboveHull: row.e_above_hull });
+          best.sort((x, y) => x.eAboveHull - y.eAboveHull);
+          if (best.length > 10) best.pop();
+        }
+      }
+      return { count: n, belowHull: below, best, workers: engine.size, ms: performance.now() - t0, cancelled: false };
+    } catch (e) {
+      if (ctl.signal.aborted) return { count: 0, belowHull: 0, best: [], workers: this.engineWorkers, ms: performance.now() - t0, cancelled: true };
+      throw e;
+    } finally {
+      this.jobs.delete(jobId);
+    }
+  }
+
+  /** Cancels a running screen job (batches already running finish in their worker and are discarded). */
+  cancel(jobId: number): boolean {
+    const ctl = this.jobs.get(jobId);
+    ctl?.abort(new CancelledError('cancelled'));
+    return ctl !== undefined;
+  }
+
+  async close(): Promise<void> {
+    for (const c of this.jobs.values()) c.abort(new CancelledError('closed'));
+    if (this.engine) await (await this.engine.catch(() => undefined))?.close();
+    this.engine = undefined;
+  }
+}
+
+export { proxy };

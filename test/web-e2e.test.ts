@@ -1,0 +1,273 @@
+// The browser bundle and the demo page, end to end in headless Chromium (Debian `chromium`,
+// driven by playwright-core): the page's numbers against the Node API's, the first-result time,
+// main-thread long tasks during a ~10 s job in the workers, cancellation, a dropped file, the
+// inline (Blob worker + base64 WASM) mode and the synchronous API on the page's main thread.
+// Needs `npm run build` (npm test does it) for dist/browser*.js and out/web/demo.js.
+// Writes out/web-e2e.png and out/web-e2e-metrics.json.
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import type { Server } from 'node:http';
+import { gzipSync } from 'node:zlib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { defaultEntries, interfaceReaction, PhaseDiagram, stabilityWindow, type Entry } from '../src/index.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const root = new URL('../', import.meta.url);
+const out = new URL('out/', root);
+const haveChromium = existsSync(CHROMIUM);
+if (!haveChromium) console.warn(`web-e2e: ${CHROMIUM} missing (apt-get install chromium): browser tests skipped`);
+
+/** The demo state the page exposes as globalThis.interphaseDemo (see src/web/demo.ts). */
+interface DemoState {
+  firstResultMs?: number;
+  workerReadyMs?: number;
+  runs: number;
+  busy: boolean;
+  error?: string;
+  data?: { name: string; entries: number; embedded: boolean };
+  window?: { formula: string; reductionV: number; oxidationV: number | null; stable: boolean; steps: Array<{ fromV: number; evolution: number; products: string[] }> };
+  interface?: { kinks: Array<{ x: number; energyPerAtom: number; reaction: string }>; minimum: { x: number; energyPerAtom: number } };
+  hull?: { hullFormationEnergy: number; decomposition: Array<{ formula: string; fraction: number }>; rows: unknown[] };
+  screen?: { count: number; cancelled: boolean; ms: number; workers: number };
+}
+
+function system(entries: readonly Entry[], els: Iterable<string>): PhaseDiagram {
+  const set = new Set(els);
+  return new PhaseDiagram(
+    entries.filter((e) => e.composition.elements.every((el) => set.has(el))),
+    { elements: [...set].sort() },
+  );
+}
+
+function nodeWindow(entries: readonly Entry[], formula: string, els: string[]) {
+  const w = stabilityWindow(system(entries, els), formula, { element: 'Li' });
+  return { reductionV: w.reduction.voltage, oxidationV: Number.isFinite(w.oxidation.voltage) ? w.oxidation.voltage : null, stable: w.stable, steps: w.profile.steps };
+}
+
+function expectWindow(got: DemoState['window'], want: ReturnType<typeof nodeWindow>): void {
+  expect(got).toBeDefined();
+  expect(got!.reductionV).toBeCloseTo(want.reductionV, 10);
+  expect(got!.oxidationV).toBeCloseTo(want.oxidationV!, 10);
+  expect(got!.stable).toBe(want.stable);
+  expect(got!.steps.map((s) => s.products.join('+'))).toEqual(want.steps.map((s) => s.products.join('+')));
+  got!.steps.forEach((s, i) => {
+    expect(s.fromV).toBeCloseTo(want.steps[i]!.voltage, 10);
+    expect(s.evolution).toBeCloseTo(want.steps[i]!.evolution, 10);
+  });
+}
+
+describe.skipIf(!haveChromium)('web: browser bundle and demo page in headless Chromium', () => {
+  let server: Server;
+  let base: string;
+  let browser: Browser;
+  let entries: readonly Entry[];
+  const foreign: string[] = [];
+  const pageErrors: string[] = [];
+  const metrics: Record<string, unknown> = {};
+
+  async function newPage(): Promise<Page> {
+    const page = await browser.newPage();
+    page.on('request', (r) => {
+      const u = r.url();
+      if (!u.startsWith(base) && !u.startsWith('data:') && !u.startsWith('blob:')) foreign.push(u);
+    });
+    page.on('pageerror', (e) => pageErrors.push(String(e)));
+    return page;
+  }
+
+  async function loadedPage(): Promise<Page> {
+    const page = await newPage();
+    await page.goto(base);
+    await page.waitForFunction(() => {
+      const s = (globalThis as unknown as { interphaseDemo?: DemoState }).interphaseDemo;
+      return (s?.runs ?? 0) >= 1 || s?.error !== undefined;
+    }, null, { timeout: 30_000 });
+    return page;
+  }
+
+  const demo = (page: Page): Promise<DemoState> => page.evaluate(() => (globalThis as unknown as { interphaseDemo: DemoState }).interphaseDemo);
+
+  beforeAll(async () => {
+    for (const f of ['dist/browser.js', 'dist/browser-worker.js', 'dist/interphase.wasm', 'out/web/demo.js']) {
+      if (!existsSync(new URL(f, root))) throw new Error(`${f} missing: run \`npm run build\` first`);
+    }
+    mkdirSync(out, { recursive: true });
+    const { serve } = (await import(new URL('src/web/serve.mjs', root).href)) as { serve: (o: { port: number }) => Promise<{ server: Server; url: string }> };
+    ({ server, url: base } = await serve({ port: 0 }));
+    const { chromium } = await import('playwright-core');
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+    entries = await defaultEntries();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await new Promise((r) => server?.close(r));
+    if (Object.keys(metrics).length) writeFileSync(new URL('web-e2e-metrics.json', out), `${JSON.stringify(metrics, null, 2)}\n`);
+  });
+
+  it('the bundle has no Node built-ins, and exports the Node API minus the file loaders', async () => {
+    const files = readdirSync(new URL('dist/', root)).filter((f) => /^browser.*\.js$/.test(f));
+    expect(files).toContain('browser.js');
+    for (const f of files) {
+      const src = readFileSync(new URL(`dist/${f}`, root), 'utf8');
+      expect(src, f).not.toMatch(/\bfrom\s*['"]node:|import\(\s*['"]node:|\brequire\(/);
+      expect(src, f).not.toMatch(/\bfrom\s*['"]comlink['"]/); // bundled: a static server resolves no bare specifiers
+    }
+    expect(readFileSync(new URL('dist/browser.js', root), 'utf8')).not.toContain('AGFzbQ'); // the WASM comes by URL
+    const node = await import('../src/index.js');
+    const web = await import('../src/browser.js');
+    const missing = Object.keys(node).filter((k) => !(k in web) && k !== 'loadEntries' && k !== 'streamEntries');
+    expect(missing).toEqual([]);
+    for (const k of ['entriesFromFile', 'startWorker', 'createEngine', 'initWasm', 'wasmUrl']) expect(typeof (web as Record<string, unknown>)[k]).toBe('function');
+  });
+
+  it('first result within 1 s; Li3PS4 window, LiCoO2|Li3PS4 interface and hull equal Node’s; screenshot', async () => {
+    const page = await loadedPage();
+    const s = await demo(page);
+    expect(s.error).toBeUndefined();
+    metrics.firstResultMs = s.firstResultMs;
+    metrics.workerReadyMs = s.workerReadyMs;
+    console.log(`web-e2e: worker ready ${s.workerReadyMs?.toFixed(0)} ms, first result ${s.firstResultMs?.toFixed(0)} ms after navigation`);
+    expect(s.firstResultMs).toBeLessThan(1000);
+    expect(s.data).toMatchObject({ embedded: true, entries: entries.length });
+
+    expectWindow(s.window, nodeWindow(entries, 'Li3PS4', ['Li', 'P', 'S']));
+    const want = interfaceReaction('LiCoO2', 'Li3PS4', system(entries, ['Li', 'Co', 'O', 'P', 'S']));
+    expect(s.interface!.kinks.length).toBe(want.kinks.length);
+    s.interface!.kinks.forEach((k, i) => {
+      expect(k.x).toBeCloseTo(want.kinks[i]!.x, 10);
+      expect(k.energyPerAtom).toBeCloseTo(want.kinks[i]!.energyPerAtom, 10);
+      expect(k.reaction).toBe(want.kinks[i]!.reaction);
+    });
+    expect(s.interface!.minimum.x).toBeCloseTo(want.minimum.x, 10);
+    expect(s.interface!.minimum.energyPerAtom).toBeCloseTo(want.minimum.energyPerAtom, 10);
+    const pd = system(entries, ['Li', 'P', 'S']);
+    expect(s.hull!.hullFormationEnergy).toBeCloseTo(pd.hullFormationEnergyPerAtom('Li3PS4'), 10);
+    expect(s.hull!.rows.length).toBe(pd.entries.length);
+
+    // What the page shows (3 decimals), and the SVG plots are there.
+    const w = nodeWindow(entries, 'Li3PS4', ['Li', 'P', 'S']);
+    expect(await page.textContent('#window-range')).toBe(`${w.reductionV.toFixed(3)} – ${w.oxidationV!.toFixed(3)} V`);
+    expect(await page.textContent('#iface-min')).toContain(`${want.minimum.energyPerAtom.toFixed(4)} eV/atom`);
+    for (const id of ['#window-plot svg', '#iface-plot svg', '#hull-plot svg']) expect(await page.locator(id).count()).toBe(1);
+    await page.screenshot({ path: new URL('web-e2e.png', out).pathname, fullPage: true });
+
+    // Keyboard: another formula, submitted with Enter.
+    await page.focus('#formula');
+    await page.fill('#formula', 'Li7P3S11');
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => (globalThis as unknown as { interphaseDemo: DemoState }).interphaseDemo.runs >= 2, null, { timeout: 20_000 });
+    const s2 = await demo(page);
+    expect(s2.window!.formula).toBe('Li7P3S11');
+    expectWindow(s2.window, nodeWindow(entries, 'Li7P3S11', ['Li', 'P', 'S']));
+    // aria-live regions announce the results.
+    expect(await page.getAttribute('#window-summary', 'aria-live')).toBe('polite');
+    await page.close();
+    expect(foreign).toEqual([]);
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('a ~10 s screen in the workers leaves the main thread free (no long task > 100 ms), with progress', async () => {
+    const page = await loadedPage();
+    await page.evaluate(() => {
+      const g = globalThis as unknown as { longTasks: number[]; gaps: number[]; progress: number[] };
+      g.longTasks = [];
+      g.gaps = [];
+      g.progress = [];
+      new PerformanceObserver((list) => {
+        for (const e of list.getEntries()) g.longTasks.push(e.duration);
+      }).observe({ type: 'longtask' });
+      // Heartbeat: the largest gap between 10 ms timers, and the progress bar's values.
+      let last = performance.now();
+      const tick = (): void => {
+        const now = performance.now();
+        g.gaps.push(now - last);
+        last = now;
+        const bar = document.getElementById('screen-progress') as HTMLProgressElement;
+        if (g.progress[g.progress.length - 1] !== bar.value) g.progress.push(bar.value);
+        if (!(globalThis as unknown as { interphaseDemo: DemoState }).interphaseDemo.screen) setTimeout(tick, 10);
+      };
+      setTimeout(tick, 10);
+    });
+    await page.fill('#count', '1500000');
+    await page.fill('#workers', '2');
+    const t0 = Date.now();
+    await page.click('#screen-start');
+    await page.waitForFunction(() => (globalThis as unknown as { interphaseDemo: DemoState }).interphaseDemo.screen !== undefined, null, { timeout: 110_000 });
+    const wall = Date.now() - t0;
+    const r = await page.evaluate(() => {
+      const g = globalThis as unknown as { longTasks: number[]; gaps: number[]; progress: number[]; interphaseDemo: DemoState };
+      return { longTasks: g.longTasks, maxGap: Math.max(...g.gaps), progress: g.progress, screen: g.interphaseDemo.screen!, status: document.getElementById('screen-status')!.textContent };
+    });
+    metrics.longJob = { candidates: r.screen.count, workers: r.screen.workers, jobMs: r.screen.ms, wallMs: wall, longTasks: r.longTasks, maxLongTaskMs: Math.max(0, ...r.longTasks), maxTimerGapMs: r.maxGap, progressUpdates: r.progress.length };
+    console.log(`web-e2e: long job ${JSON.stringify(metrics.longJob)}`);
+    expect(r.screen.cancelled).toBe(false);
+    expect(r.screen.count).toBe(1_500_000);
+    expect(r.status).toMatch(/^Screened 1,500,000 candidates/);
+    expect(r.progress.length).toBeGreaterThan(3);
+    expect(r.longTasks.filter((d) => d > 100)).toEqual([]);
+    await page.close();
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('a long job can be cancelled', async () => {
+    const page = await loadedPage();
+    await page.fill('#count', '5000000');
+    await page.click('#screen-start');
+    await page.waitForFunction(() => (document.getElementById('screen-progress') as HTMLProgressElement).value > 0.01, null, { timeout: 30_000 });
+    const t0 = Date.now();
+    await page.click('#screen-cancel');
+    await page.waitForFunction(() => (globalThis as unknown as { interphaseDemo: DemoState }).interphaseDemo.screen !== undefined, null, { timeout: 10_000 });
+    metrics.cancelMs = Date.now() - t0;
+    const s = await demo(page);
+    expect(s.screen!.cancelled).toBe(true);
+    expect(await page.textContent('#screen-status')).toMatch(/^Cancelled/);
+    expect(await page.isDisabled('#screen-start')).toBe(false);
+    await page.close();
+  });
+
+  it('a dropped (picked) gzipped CSV gives the same window as the embedded data', async () => {
+    const page = await loadedPage();
+    const set = new Set(['Li', 'P', 'S']);
+    const rows = entries.filter((e) => e.composition.elements.every((el) => set.has(el))).map((e) => `${e.composition.formula.replace(/ /g, '')},${e.energyPerAtom},${e.id}`);
+    const csv = gzipSync(`formula,e_form_per_atom,id\n${rows.join('\n')}\n`);
+    await page.setInputFiles('#file', { name: 'li-p-s.csv.gz', mimeType: 'application/gzip', buffer: csv });
+    await page.waitForFunction(() => {
+      const s = (globalThis as unknown as { interphaseDemo: DemoState }).interphaseDemo;
+      return s.runs >= 2 && s.data?.embedded === false;
+    }, null, { timeout: 20_000 });
+    const s = await demo(page);
+    expect(s.data).toMatchObject({ name: 'li-p-s.csv.gz', entries: rows.length, embedded: false });
+    expectWindow(s.window, nodeWindow(entries, 'Li3PS4', ['Li', 'P', 'S']));
+    // The electrode's elements are not in this file: the interface reports it, the rest stands.
+    expect(await page.textContent('#calc-status')).toMatch(/interface: .*Co/);
+    await page.close();
+  });
+
+  it('inline mode (Blob worker, base64 WASM) and the synchronous API on the main thread', async () => {
+    const page = await newPage();
+    await page.goto(base);
+    // A string: vitest would rewrite an import() written in this file.
+    const r = (await page.evaluate(`(async () => {
+      const m = await import('/dist/browser.js');
+      const w = await m.startWorker({ wasm: 'inline' });
+      await w.api.useDefault();
+      const inWorker = await w.api.window('Li3PS4', 'Li');
+      w.terminate();
+      await m.initWasm();
+      const all = await m.defaultEntries();
+      const set = new Set(['Li', 'P', 'S']);
+      const pd = new m.PhaseDiagram(all.filter((e) => e.composition.elements.every((el) => set.has(el))), { elements: ['Li', 'P', 'S'] });
+      const sync = m.stabilityWindow(pd, 'Li3PS4', { element: 'Li' });
+      return { worker: [inWorker.reductionV, inWorker.oxidationV], main: [sync.reduction.voltage, sync.oxidation.voltage] };
+    })()`)) as { worker: number[]; main: number[] };
+    const want = nodeWindow(entries, 'Li3PS4', ['Li', 'P', 'S']);
+    for (const pair of [r.worker, r.main]) {
+      expect(pair[0]).toBeCloseTo(want.reductionV, 10);
+      expect(pair[1]).toBeCloseTo(want.oxidationV!, 10);
+    }
+    await page.close();
+    expect(foreign).toEqual([]);
+  });
+});
