@@ -111,8 +111,14 @@ if (!args.includes('--no-table')) {
   if (havePmg) {
     const p = JSON.parse(execFileSync('/usr/bin/python3', [PMG, 'patched', `${DATA}mp-legacy-formation-energies.csv.gz`], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], maxBuffer: 1 << 26 }).trim().split('\n').pop());
     console.log(`pymatgen PatchedPhaseDiagram: ${JSON.stringify(p)}`);
+    // pymatgen may have run on a subset (see bench/README.md): compare per row, and say so.
+    const pmRows = p.n_rows ?? p.measured_rows;
     const pmTotal = p.extrapolated_total_s ?? null;
-    if (pmTotal) console.log(`ratio (pymatgen extrapolated total / interphase hulls): ${(pmTotal / hull).toFixed(0)}x`);
+    if (pmTotal && pmRows) {
+      const subset = pmRows < runs[0].rows ? ` on the first ${pmRows} rows of the table (build of their PatchedPhaseDiagram + every signed distance)` : '';
+      console.log(`pymatgen: ${pmTotal.toFixed(1)} s${subset}, ${((1000 * pmTotal) / pmRows).toFixed(3)} ms/row, peak RSS ${p.peak_rss_mb.toFixed(0)} MB`);
+      console.log(`interphase: ${((1000 * hull) / runs[0].rows).toFixed(4)} ms/row → per-row ratio ${((pmTotal / pmRows) / (hull / runs[0].rows)).toFixed(0)}x`);
+    }
   }
 }
 

@@ -205,6 +205,14 @@ def reference_check(path, results):
             "max_abs_diff": max(diffs) if diffs else None}
 
 
+def _median(xs):
+    if not xs:
+        return None
+    xs = sorted(xs)
+    m = len(xs) // 2
+    return xs[m] if len(xs) % 2 else (xs[m - 1] + xs[m]) / 2
+
+
 def task_patched(path, repeat, limit, timeout, table_rows):
     start = now()
     if timeout and timeout > 0:
@@ -231,7 +239,7 @@ def task_patched(path, repeat, limit, timeout, table_rows):
             c1 = cpu()
             try:
                 ppd = PatchedPhaseDiagram(entries)
-            except (Timeout, MemoryError):
+            except BaseException:
                 build_partial_s = now() - t1
                 raise
             t2, c2 = now(), cpu()
@@ -241,7 +249,7 @@ def task_patched(path, repeat, limit, timeout, table_rows):
             log(f"[pmg patched] rep {r + 1}: built {n_spaces} sub-spaces, {n_stable} stable in {t2 - t1:.2f}s")
             stage = "rows"
             k = n_rows if limit is None else min(limit, n_rows)
-            results, s, done, nst, tst = [], 0.0, 0, 0, 0.0
+            results, s, done, nst, tst, last_log = [], 0.0, 0, 0, 0.0, now()
             try:
                 stable_ids = {id(e) for e in ppd._stable_entries}
                 for e in rows[:k]:
@@ -253,12 +261,13 @@ def task_patched(path, repeat, limit, timeout, table_rows):
                     s += d
                     done += 1
                     results.append((e.entry_id, d))
-                    if done % 50 == 0:
-                        log(f"[pmg patched]   {done}/{k} rows, {(now() - t2) / done * 1e3:.1f} ms/row")
+                    if now() - last_log > 10.0:
+                        last_log = now()
+                        log(f"[pmg patched]   {done}/{k} rows, {(last_log - t2) / done * 1e3:.2f} ms/row")
             except Timeout:
                 timed_out = True
-            except MemoryError:
-                error = "MemoryError while computing rows (--max-mem-gb cap)"
+            except Exception as ex:  # MemoryError / QhullError under the --max-mem-gb cap, ...
+                error = f"{type(ex).__name__} at row {done} ({rows[done].entry_id}): {str(ex)[:200]}"
             t3 = now()
             ehull_s.append(t3 - t2)
             ehull_cpu_s.append(cpu() - c2)
@@ -276,8 +285,8 @@ def task_patched(path, repeat, limit, timeout, table_rows):
                 break
     except Timeout:
         timed_out = True
-    except MemoryError:
-        error = f"MemoryError during {stage} (--max-mem-gb cap)"
+    except Exception as ex:
+        error = f"{type(ex).__name__} during {stage}: {str(ex)[:200]}"
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
     out = {
@@ -288,14 +297,17 @@ def task_patched(path, repeat, limit, timeout, table_rows):
         "build_cpu_s": build_cpu_s, "ehull_cpu_s": ehull_cpu_s,
         "total_def": "build_s + ehull_s; ehull_s covers only the first measured_rows rows (load excluded)",
         "rows_timed": measured[-1] if measured else 0,
-        "measured_rows": measured,
-        "measured_stable_rows": measured_stable,
-        "measured_stable_s": stable_s,
-        "per_row_s": per_row,
-        "extrapolated_total_s": extrap,
-        "extrapolation": "extrapolated_total_s = build_s + per_row_s * n_rows, per_row_s = ehull_s / measured_rows; "
-                         "i.e. build (measured) + signed hull distance of all n_rows rows (extrapolated from the "
-                         "first measured_rows rows in table order)",
+        "measured_rows": measured[-1] if measured else 0,
+        "measured_stable_rows": measured_stable[-1] if measured_stable else 0,
+        "measured_stable_s": stable_s[-1] if stable_s else None,
+        "per_row_s": _median([x for x in per_row if x is not None]),
+        "extrapolated": bool(measured) and n_rows is not None and measured[-1] < n_rows,
+        "extrapolated_total_s": _median([x for x in extrap if x is not None]),
+        "extrapolation": "per repetition: build_s + (ehull_s / measured_rows) * n_rows, i.e. the measured build plus "
+                         "the signed hull distance of all n_rows rows, extrapolated from the first measured_rows rows "
+                         "in table order (exact, not extrapolated, when measured_rows == n_rows); median over "
+                         "repetitions. per_row_s: median of ehull_s / measured_rows. Counts: last repetition",
+        "on_subset": table_rows is not None and n_rows is not None and n_rows >= table_rows,
         "build_partial_s": build_partial_s,
         "timeout_s": timeout, "timed_out": timed_out,
         "timed_out_in": stage if timed_out else None,
@@ -309,6 +321,10 @@ def task_patched(path, repeat, limit, timeout, table_rows):
     # the reference is pymatgen within each row's chemical system of the WHOLE table
     full = table_rows is None or (n_rows is not None and n_rows < table_rows)
     out["reference_check"] = reference_check(path, results) if results and full else None
+    try:
+        log("[pmg patched] " + " ".join(l.strip() for l in open("/proc/self/status") if l.startswith(("VmPeak", "VmHWM"))))
+    except OSError:
+        pass
     return out
 
 
@@ -323,9 +339,9 @@ def main(argv):
     ap.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT,
                     help=f"patched: stop after S seconds of wall time and report what was measured "
                          f"(default {DEFAULT_TIMEOUT:g}; 0 = none)")
-    ap.add_argument("--max-mem-gb", type=float, default=16.0,
+    ap.add_argument("--max-mem-gb", type=float, default=8.0,
                     help="address-space cap (RLIMIT_AS) so a runaway pymatgen call fails with MemoryError "
-                         "instead of triggering the machine's OOM killer (default 16; 0 = none)")
+                         "instead of triggering the machine's OOM killer (default 8; 0 = none)")
     ap.add_argument("--table-rows", type=int, default=DEFAULT_TABLE_ROWS,
                     help=f"patched: build over the first M rows of the table only (default {DEFAULT_TABLE_ROWS}; "
                          "0 = the whole table)")

@@ -1,75 +1,16 @@
 // interphase for browsers (dist/browser.js; the package's `browser` export condition): the API of
 // src/index.ts without the Node file loaders, plus entriesFromFile for dropped files, a WASM loader
 // (by URL, default, or inline) and a Comlink Web Worker running the computations. See
-// src/web/README-web.md. Keep the list below in step with index.ts (test/web-e2e.test.ts checks).
+// src/web/README-web.md. The shared API comes from api.ts (test/web-e2e.test.ts checks the set).
 import { wrap, releaseProxy, type Remote } from 'comlink';
 import { createEngine as createEngineCore, type Engine, type EngineOptions } from './engine.js';
 import { initWasm as initEmbeddedWasm } from './wasm.js';
 import { bytesToBase64, setWasmBase64 } from './web/wasm-source.js';
 import type { WebService } from './web/service.js';
 
-export { Composition, FormulaError } from './composition.js';
-export { Entry, EntryError, toEntries, type EntryInit, type EnergyKind } from './entry.js';
-export { PhaseDiagram, PhaseDiagramError, type EntryStability, type PhaseAmount, type PhaseDiagramOptions, type PhaseSeparation } from './phase-diagram.js';
-export { systemStabilities, SystemIndex, type SystemStability, type SystemHullOptions } from './system-hull.js';
-export { hullReport, type HullReport, type HullReportEntry } from './hull-report.js';
-export { MissingReferenceError } from './references.js';
-export { HullError } from './hull.js';
-export { entriesFromRecords, entriesFromCsv, detectRecordFormat, LoadError, type EntryFormat, type ParseOptions } from './parse-entries.js';
-export { defaultEntries, defaultDataCsv, DEFAULT_DATA_INFO, type DefaultDataInfo } from './default-data.js';
-export { EngineError, BatchFailedError, type Engine, type EngineOptions, type EngineStats, type PreparedReference, type BatchOptions } from './engine.js';
-export { screenStability, screenStabilitySync, ScreenError, type ScreenRow, type ScreenOptions } from './screen-stability.js';
-export {
-  interfaceReaction,
-  parseReactant,
-  InterfaceReactionError,
-  type InterfaceReaction,
-  type InterfaceKink,
-  type InterfaceReactionOptions,
-  type OpenElement,
-  type ReactionDiagram,
-  type ReactionProduct,
-  type ReactionTerm,
-} from './interface-reaction.js';
-export { voltageMap, voltageMapAt, type VoltageMap, type VoltageMapOptions, type VoltageMapPiece } from './voltage-map.js';
-export {
-  binaryHullSvg,
-  ternaryHullSvg,
-  tieLines,
-  voltageStaircaseSvg,
-  reactionCurveSvg,
-  rankingSvg,
-  PlotError,
-  type HullPlotOptions,
-  type VoltageProfile,
-  type StaircaseOptions,
-  type ReactionCurve,
-  type ReactionCurveOptions,
-  type RankingRow,
-  type RankingOptions,
-  type PlotOptions,
-  type Theme,
-} from './plot/index.js';
-export { Reaction, ReactionError, formatG, type CompositionLike } from './reaction.js';
-export { GrandPotentialPhaseDiagram, GrandPotentialEntry, GrandPotentialError, absoluteChemicalPotential, type OpenPotential } from './grand-potential.js';
-export {
-  elementProfile, stabilityWindow, voltageStaircase, windowPlotData, ionValence, muFromVoltage, voltageFromMu, ElementProfileError,
-  type ElementProfile, type ProfileStep, type ProfileOptions, type StabilityWindow, type WindowLimit, type WindowOptions,
-  type VoltageStaircase, type StaircaseStep, type WindowPlotData, type ThermoSource,
-} from './element-profile.js';
-export { PhaseEquilibria, PhaseEquilibriaError, transitionChemicalPotentials, type Facet, type StabilityRegion, type PhaseEquilibriaOptions } from './phase-equilibria.js';
-export {
-  enumerateDecompositionReactions, compareWindows, DecompositionReactionError,
-  type DecompositionReaction, type EnumeratedWindow, type EnumerationOptions, type WindowComparison,
-} from './decomposition-reactions.js';
+export * from './api.js';
 
 // Browser additions.
-// Screening workflows (issue 5): windows, interfaces, coatings, anode; the demo.
-export { screenData, prepareScreenData, resolveMaterial, openElementFor, ScreenWorkflowError, MATERIAL_ALIASES, type ScreenData, type Material } from './screen-common.js';
-export { screenWindows, windowOf, windowRow, DEFAULT_ELECTROLYTES, type WindowRow, type WindowsOptions, type WindowsResult } from './screen-windows.js';
-export { screenInterfaces, interfaceRow, parseElectrode, DEFAULT_ELECTRODES, type Electrode, type InterfaceRow, type InterfacesOptions, type InterfacesResult, type ReactionMinimum } from './screen-interfaces.js';
-export { screenCoatings, type CoatingOptions, type CoatingRow, type CoatingsResult, type CoatingThresholds } from './screen-coatings.js';
-export { screenAnode, anodeRow, electronicCharacter, KNOWN_ELECTRONIC, type AnodeOptions, type AnodeRow, type AnodeProduct, type InterphaseType, type Electronic } from './screen-anode.js';
 export { entriesFromFile, type FileLoadOptions } from './web/file-entries.js';
 export type { WebService, DataInfo, HullResult, HullRow, WindowResult, InterfaceResult, ScreenJobOptions, ScreenSummary } from './web/service.js';
 export { proxy } from 'comlink';
