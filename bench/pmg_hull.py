@@ -9,7 +9,8 @@ usage:
   (the whole 85,014-row table: --table-rows 0 --timeout 0; ~10 min of build alone, see bench/README.md)
 
 Prints exactly one JSON line on stdout; progress goes to stderr.
-Exit codes: 0 ok, 1 failure (JSON {"error": ...}), 2 bad usage/input, 3 pymatgen not importable ({"error": "pymatgen not available"}).
+Exit codes: 0 ok (also when --timeout stopped the run: "timed_out"), 1 failure, 2 bad usage/input,
+4 hard timeout (stuck in native code; partial JSON), 3 pymatgen not importable ({"error": "pymatgen not available"}).
 
 hull:    per repetition: load (parse + entry construction, fresh objects), PhaseDiagram(entries),
          then pd.get_decomp_and_e_above_hull(e, allow_negative=True) for every entry.
@@ -22,12 +23,14 @@ patched: per repetition: load the first M rows of the formation-energy table (+ 
          checksum = sum of the signed hull distances of the measured rows.
 """
 import argparse
+import faulthandler
 import gzip
 import json
 import os
 import resource
 import signal
 import sys
+import threading
 import time
 import warnings
 
@@ -44,10 +47,34 @@ _STDOUT = sys.stdout
 sys.stdout = sys.stderr
 
 
-def emit(obj, code=0):
+_EMIT_LOCK = threading.Lock()
+
+
+def emit(obj, code=0, hard=False):
+    """Write the one JSON line (at most once per process) and exit."""
+    if not _EMIT_LOCK.acquire(blocking=False):
+        return  # the watchdog got there first and is exiting the process
     _STDOUT.write(json.dumps(obj) + "\n")
     _STDOUT.flush()
+    if hard:
+        os._exit(code)
     sys.exit(code)
+
+
+def start_watchdog(seconds, state):
+    """SIGALRM (--timeout) is only handled between Python bytecodes; a native call that never
+    returns (e.g. qhull after a failed allocation under the --max-mem-gb cap) would hang the
+    Node driver. 30 s after the deadline a thread reports what is known and exits (needs the GIL);
+    30 s later faulthandler's native thread dumps the stacks to stderr and exits regardless."""
+    def fire():
+        out = dict(state)
+        out["error"] = f"hard timeout: still in {out.get('stage')} {seconds + 30:g} s after start (stuck in native code?)"
+        emit(out, 4, hard=True)
+    t = threading.Timer(seconds + 30, fire)
+    t.daemon = True
+    t.start()
+    faulthandler.dump_traceback_later(seconds + 60, exit=True)
+    return t
 
 
 try:
@@ -215,10 +242,16 @@ def _median(xs):
 
 def task_patched(path, repeat, limit, timeout, table_rows):
     start = now()
+    load_s, build_s, ehull_s, total_s = [], [], [], []
+    state = {"task": "patched", "dataset": os.path.basename(path), "table_rows": table_rows, "stage": "load",
+             "load_s": load_s, "build_s": build_s, "ehull_s": ehull_s, "total_s": total_s, "timeout_s": timeout,
+             "timed_out": True, "pymatgen": PMG_VERSION}
     if timeout and timeout > 0:
         signal.signal(signal.SIGALRM, _on_alarm)
         signal.setitimer(signal.ITIMER_REAL, timeout)
-    load_s, build_s, ehull_s, total_s = [], [], [], []
+        watchdog = start_watchdog(timeout, state)
+    else:
+        watchdog = None
     measured, measured_stable, stable_s, per_row, extrap = [], [], [], [], []
     build_cpu_s, ehull_cpu_s = [], []
     n_rows = n_entries = n_spaces = n_stable = n_elements = None
@@ -227,7 +260,7 @@ def task_patched(path, repeat, limit, timeout, table_rows):
     try:
         for r in range(repeat):
             ppd = None
-            stage = "load"
+            stage = state["stage"] = "load"
             t0 = now()
             rows, refs = load_table(path, table_rows)
             entries = rows + refs
@@ -235,7 +268,7 @@ def task_patched(path, repeat, limit, timeout, table_rows):
             load_s.append(t1 - t0)
             n_rows, n_entries, n_elements = len(rows), len(entries), len(refs)
             log(f"[pmg patched] rep {r + 1}: loaded {n_rows} rows + {len(refs)} element refs in {t1 - t0:.2f}s")
-            stage = "build"
+            stage = state["stage"] = "build"
             c1 = cpu()
             try:
                 ppd = PatchedPhaseDiagram(entries)
@@ -247,7 +280,7 @@ def task_patched(path, repeat, limit, timeout, table_rows):
             build_cpu_s.append(c2 - c1)
             n_spaces, n_stable = len(ppd.spaces), len(ppd._stable_entries)
             log(f"[pmg patched] rep {r + 1}: built {n_spaces} sub-spaces, {n_stable} stable in {t2 - t1:.2f}s")
-            stage = "rows"
+            stage = state["stage"] = "rows"
             k = n_rows if limit is None else min(limit, n_rows)
             results, s, done, nst, tst, last_log = [], 0.0, 0, 0, 0.0, now()
             try:
@@ -289,6 +322,9 @@ def task_patched(path, repeat, limit, timeout, table_rows):
         error = f"{type(ex).__name__} during {stage}: {str(ex)[:200]}"
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
+        if watchdog is not None:
+            watchdog.cancel()
+            faulthandler.cancel_dump_traceback_later()
     out = {
         "task": "patched", "dataset": os.path.basename(path), "n_entries": n_entries,
         "n_rows": n_rows, "n_elements": n_elements, "table_rows": table_rows,
