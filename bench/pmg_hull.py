@@ -6,7 +6,7 @@ usage:
   /usr/bin/python3 bench/pmg_hull.py patched TABLE.csv.gz   [--repeat N] [--limit K] [--timeout S]
                                                             [--table-rows M] [--max-mem-gb G]
   defaults: hull --repeat 5; patched --repeat 1 --table-rows 20000 --limit 0 (all rows) --timeout 280
-  (the whole 85,014-row table: --table-rows 0 --timeout 0; ~10 min of build alone, see bench/README.md)
+  (the whole 85,014-row table: --table-rows 0 --timeout 0 --limit 2000; ~11 min, 4 GB: see bench/README.md)
 
 Prints exactly one JSON line on stdout; progress goes to stderr.
 Exit codes: 0 ok (also when --timeout stopped the run: "timed_out"), 1 failure, 2 bad usage/input,
@@ -19,7 +19,7 @@ patched: per repetition: load the first M rows of the formation-energy table (+ 
          per element present),
          PatchedPhaseDiagram(entries), then the signed hull distance of the first K rows
          (E_hull for unstable rows, get_phase_separation_energy (<= 0) for stable ones).
-         Per-row cost is extrapolated to all rows of the (sub)table.
+         If only K < M rows are timed, their per-row cost is extrapolated to all M rows.
          checksum = sum of the signed hull distances of the measured rows.
 """
 import argparse
@@ -93,7 +93,7 @@ except Exception:
 
 now = time.perf_counter
 cpu = time.process_time  # CPU seconds of this process (all threads): the machine may be shared
-DEFAULT_TABLE_ROWS = 20000  # see bench/README.md: the full-table build alone takes ~9 min here
+DEFAULT_TABLE_ROWS = 20000  # see bench/README.md: the full-table build alone takes ~10.5 min here
 DEFAULT_LIMIT = 0  # 0 = every row of the (sub)table
 DEFAULT_TIMEOUT = 280.0
 SPACE_LIMIT = 10**9
@@ -172,7 +172,8 @@ def task_hull(dataset, repeat):
 
 # ---------------------------------------------------------------- task: patched
 
-class Timeout(Exception):
+class Timeout(BaseException):
+    # BaseException: pymatgen wraps `except Exception` into ValueError (get_decomp_and_e_above_hull)
     pass
 
 
@@ -210,7 +211,7 @@ def signed_hull_distance(ppd, stable_ids, e):
         # space_limit: pymatgen 2022.11 builds an "inner hull" PhaseDiagram over the competing
         # entries *plus the elemental references of every element in the table* when a row has
         # more than space_limit (200) competing entries, i.e. an 84-dimensional qhull that ran
-        # this machine out of memory (> 20 GB); the result of that inner hull is then discarded
+        # this machine out of memory (24 GB RSS, OOM-killed); the result of that inner hull is then discarded
         # (competing_entries is reassigned right after), so disabling it changes nothing but
         # the cost. SLSQP over all competing entries is what pymatgen computes either way.
         return ppd.get_phase_separation_energy(e, space_limit=SPACE_LIMIT)

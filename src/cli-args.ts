@@ -39,3 +39,28 @@ export function checkFlags(p: Parsed, allowed: readonly string[], command: strin
   for (const f of p.flags.keys()) if (!allowed.includes(f)) throw new UsageError(`unknown option --${f} for '${command}'`);
 }
 
+/** A plain reason for the file-system errors a user causes by naming the wrong FILE. */
+export function fileErrorReason(err: unknown): string | undefined {
+  switch ((err as NodeJS.ErrnoException | undefined)?.code) {
+    case 'ENOENT':
+      return 'no such file';
+    case 'EISDIR':
+      return 'is a directory';
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied';
+    case 'ENOTDIR':
+      return 'a component of the path is not a directory';
+    default:
+      return undefined;
+  }
+}
+
+/** The number given to --name (undefined when absent); a usage error when it is not one, or below min. */
+export function numberFlag(p: Parsed, name: string, min = -Infinity): number | undefined {
+  const v = p.flags.get(name);
+  if (v === undefined) return undefined;
+  const n = typeof v === 'string' && v.trim() !== '' ? Number(v) : NaN;
+  if (!Number.isFinite(n) || n < min) throw new UsageError(`--${name} needs a number${min > -Infinity ? ` >= ${min}` : ''}, got ${JSON.stringify(v)}`);
+  return n;
+}

@@ -1,5 +1,5 @@
 // `interphase react A B --data FILE`: the interface reaction between two materials.
-import { checkFlags, parseArgs, UsageError, type CliIO } from './cli-args.js';
+import { checkFlags, parseArgs, UsageError, type CliIO, fileErrorReason, numberFlag } from './cli-args.js';
 import type { Entry } from './entry.js';
 import { interfaceReaction, parseReactant, type InterfaceReaction, type InterfaceReactionOptions } from './interface-reaction.js';
 import { streamEntries } from './loaders.js';
@@ -22,13 +22,6 @@ export const REACT_USAGE = `  interphase react A B [--data FILE] [--open EL (--v
 const VALUED = ['data', 'open', 'voltage', 'mu', 'from', 'to', 'valence'] as const;
 const BOOLEAN = ['json', 'use-hull-energy', 'map'] as const;
 
-function numberFlag(p: ReturnType<typeof parseArgs>, name: string): number | undefined {
-  const v = p.flags.get(name);
-  if (v === undefined) return undefined;
-  const n = typeof v === 'string' && v.trim() !== '' ? Number(v) : NaN;
-  if (!Number.isFinite(n)) throw new UsageError(`--${name} needs a number, got ${JSON.stringify(v)}`);
-  return n;
-}
 
 /** Runs `react`; returns the exit code (throws UsageError for a bad command line, Error for bad input). */
 export async function reactCommand(args: readonly string[], io: CliIO): Promise<number> {
@@ -115,21 +108,6 @@ async function systemEntries(file: string | readonly Entry[], system: ReadonlySe
   return { entries, seen };
 }
 
-function fileErrorReason(err: unknown): string | undefined {
-  switch ((err as NodeJS.ErrnoException | undefined)?.code) {
-    case 'ENOENT':
-      return 'no such file';
-    case 'EISDIR':
-      return 'is a directory';
-    case 'EACCES':
-    case 'EPERM':
-      return 'permission denied';
-    case 'ENOTDIR':
-      return 'a component of the path is not a directory';
-    default:
-      return undefined;
-  }
-}
 
 const sortedProducts = (k: InterfaceReaction['kinks'][number]) => k.products.map((q) => q.formula).sort();
 

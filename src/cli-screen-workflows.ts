@@ -6,7 +6,7 @@
  * (each workflow is a few hundred small LPs per second; the worker engine is for `screen stability`).
  */
 import { writeFile } from 'node:fs/promises';
-import { checkFlags, parseArgs, UsageError, type CliIO, type Parsed } from './cli-args.js';
+import { checkFlags, fileErrorReason, numberFlag, parseArgs, UsageError, type CliIO, type Parsed } from './cli-args.js';
 import { DEFAULT_DATA_INFO } from './default-data.js';
 import { loadEntries } from './loaders.js';
 import { rankingSvg, voltageStaircaseSvg, type RankingRow } from './plot/index.js';
@@ -89,7 +89,7 @@ async function common(name: string, args: readonly string[], io: CliIO, valued: 
     data = await screenData();
   } else {
     const entries = await loadEntries(file).catch((err: unknown) => {
-      const reason = fileReason(err);
+      const reason = fileErrorReason(err);
       throw reason === undefined ? err : new Error(`cannot read ${file}: ${reason}`, { cause: err });
     });
     data = await screenData(entries, file);
@@ -97,18 +97,7 @@ async function common(name: string, args: readonly string[], io: CliIO, valued: 
   return { p, format, out, plot, data };
 }
 
-function fileReason(err: unknown): string | undefined {
-  const code = (err as NodeJS.ErrnoException | undefined)?.code;
-  return code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : code === 'EACCES' || code === 'EPERM' ? 'permission denied' : code === 'ENOTDIR' ? 'a component of the path is not a directory' : undefined;
-}
 
-function numberFlag(p: Parsed, name: string, min = -Infinity): number | undefined {
-  const v = p.flags.get(name);
-  if (v === undefined) return undefined;
-  const n = typeof v === 'string' && v.trim() !== '' ? Number(v) : NaN;
-  if (!Number.isFinite(n) || n < min) throw new UsageError(`--${name} needs a number${min > -Infinity ? ` >= ${min}` : ''}, got ${JSON.stringify(v)}`);
-  return n;
-}
 
 const listFlag = (p: Parsed, name: string): string[] | undefined => {
   const v = p.flags.get(name);
@@ -129,7 +118,7 @@ async function emit(io: CliIO, c: Common, text: { table: () => string; json: () 
   const s = c.format === 'json' ? `${JSON.stringify(text.json())}\n` : c.format === 'csv' ? text.csv() : text.table();
   if (c.out !== undefined) {
     await writeFile(c.out, s).catch((err: unknown) => {
-      const reason = fileReason(err);
+      const reason = fileErrorReason(err);
       throw reason === undefined ? err : new Error(`cannot write ${c.out}: ${reason}`, { cause: err });
     });
   } else io.stdout(s);
@@ -137,7 +126,7 @@ async function emit(io: CliIO, c: Common, text: { table: () => string; json: () 
 
 async function writePlot(c: Common, svg: string): Promise<void> {
   await writeFile(c.plot!, svg).catch((err: unknown) => {
-    const reason = fileReason(err);
+    const reason = fileErrorReason(err);
     throw reason === undefined ? err : new Error(`cannot write ${c.plot}: ${reason}`, { cause: err });
   });
 }

@@ -10,7 +10,7 @@ import { loadEntries } from './loaders.js';
 import { DEFAULT_DATA_INFO, defaultEntries } from './default-data.js';
 import { PhaseDiagram } from './phase-diagram.js';
 import { formatTable } from './table.js';
-import { checkFlags, parseArgs, UsageError, type CliIO } from './cli-args.js';
+import { checkFlags, parseArgs, UsageError, type CliIO, fileErrorReason } from './cli-args.js';
 
 export const WINDOW_USAGE = `interphase window FORMULA [--data FILE] [--element Li] [--valence Z] [--json]
 
@@ -119,21 +119,6 @@ export async function windowCommand(args: readonly string[], io: CliIO): Promise
   return 0;
 }
 
-function fileErrorReason(err: unknown): string | undefined {
-  switch ((err as NodeJS.ErrnoException | undefined)?.code) {
-    case 'ENOENT':
-      return 'no such file';
-    case 'EISDIR':
-      return 'is a directory';
-    case 'EACCES':
-    case 'EPERM':
-      return 'permission denied';
-    case 'ENOTDIR':
-      return 'a component of the path is not a directory';
-    default:
-      return undefined;
-  }
-}
 
 const v = (x: number) => (Number.isNaN(x) ? '?' : x === Infinity ? '∞' : x.toFixed(3));
 

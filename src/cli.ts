@@ -3,7 +3,7 @@ import { pathToFileURL } from 'node:url';
 import { loadEntries } from './loaders.js';
 import { hullReport, type HullReport } from './hull-report.js';
 import { formatTable } from './table.js';
-import { checkFlags, parseArgs, UsageError, type CliIO } from './cli-args.js';
+import { checkFlags, parseArgs, UsageError, type CliIO, fileErrorReason } from './cli-args.js';
 import { reactCommand, REACT_USAGE } from './cli-react.js';
 import { screenStabilityCommand, SCREEN_USAGE } from './cli-screen.js';
 import { screenCommand, SCREEN_WORKFLOWS_USAGE } from './cli-screen-workflows.js';
@@ -50,22 +50,6 @@ async function hullCommand(args: readonly string[], io: CliIO): Promise<number> 
   return 0;
 }
 
-/** A plain reason for the file-system errors a user causes by naming the wrong FILE. */
-function fileErrorReason(err: unknown): string | undefined {
-  switch ((err as NodeJS.ErrnoException | undefined)?.code) {
-    case 'ENOENT':
-      return 'no such file';
-    case 'EISDIR':
-      return 'is a directory';
-    case 'EACCES':
-    case 'EPERM':
-      return 'permission denied';
-    case 'ENOTDIR':
-      return 'a component of the path is not a directory';
-    default:
-      return undefined;
-  }
-}
 
 function hullTable(report: HullReport): string {
   const fmt = (v: number) => v.toFixed(4);
