@@ -12,6 +12,7 @@
 // hash set of visited facets (sorted vertex tuples) this visits every facet once: O(F d n) for
 // F facets of n points in d elements, each step a d×d inversion and one pass over the points.
 // Everything lives in caller-provided flat arrays; nothing is allocated.
+import { gaussJordanInverse, ld, ldi, st, sti } from './memory';
 
 let fD: i32 = 0;
 let fN: i32 = 0;
@@ -31,57 +32,15 @@ let fTmp: usize = 0;
 
 const PIVOT_EPS: f64 = 1e-12;
 
-@inline function ld(base: usize, i: i32): f64 {
-  return load<f64>(base + (<usize>i << 3));
-}
-@inline function st(base: usize, i: i32, v: f64): void {
-  store<f64>(base + (<usize>i << 3), v);
-}
-@inline function ldi(base: usize, i: i32): i32 {
-  return load<i32>(base + (<usize>i << 2));
-}
-@inline function sti(base: usize, i: i32, v: i32): void {
-  store<i32>(base + (<usize>i << 2), v);
-}
 
 /** Bytes of work area for dimension d. */
 export function facetWorkBytes(d: i32): i32 {
   return 16 * d * d + 8 * d + 4 * d + 32;
 }
 
-/** Inverts the d×d matrix X (rows = facet points) into Xinv by Gauss–Jordan; false if singular. */
+/** Inverts the d×d matrix X (rows = facet points) into Xinv; false if singular. */
 function invert(d: i32): bool {
-  for (let r = 0; r < d; r++) for (let c = 0; c < d; c++) st(fXi, r * d + c, r == c ? 1.0 : 0.0);
-  for (let col = 0; col < d; col++) {
-    let piv = col;
-    let best = Math.abs(ld(fX, col * d + col));
-    for (let r = col + 1; r < d; r++) {
-      const v = Math.abs(ld(fX, r * d + col));
-      if (v > best) { best = v; piv = r; }
-    }
-    if (best < 1e-13) return false;
-    if (piv != col) {
-      for (let c = 0; c < d; c++) {
-        let t = ld(fX, col * d + c); st(fX, col * d + c, ld(fX, piv * d + c)); st(fX, piv * d + c, t);
-        t = ld(fXi, col * d + c); st(fXi, col * d + c, ld(fXi, piv * d + c)); st(fXi, piv * d + c, t);
-      }
-    }
-    const inv = 1.0 / ld(fX, col * d + col);
-    for (let c = 0; c < d; c++) {
-      st(fX, col * d + c, ld(fX, col * d + c) * inv);
-      st(fXi, col * d + c, ld(fXi, col * d + c) * inv);
-    }
-    for (let r = 0; r < d; r++) {
-      if (r == col) continue;
-      const f = ld(fX, r * d + col);
-      if (f == 0.0) continue;
-      for (let c = 0; c < d; c++) {
-        st(fX, r * d + c, ld(fX, r * d + c) - f * ld(fX, col * d + c));
-        st(fXi, r * d + c, ld(fXi, r * d + c) - f * ld(fXi, col * d + c));
-      }
-    }
-  }
-  return true;
+  return gaussJordanInverse(fX, fXi, d, 1e-13);
 }
 
 /** Loads facet f's points into X and inverts; false if degenerate. */

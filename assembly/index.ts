@@ -8,6 +8,8 @@
 // the duals are the chemical potentials of the facet. A dense revised simplex on m <= d rows is
 // far cheaper than building facets when d is small and each query needs one facet only.
 
+import { gaussJordanInverse, ld as f64At, ldi as i32At, st as setF64, sti as setI32 } from './memory';
+
 export function heapBase(): usize {
   return __heap_base;
 }
@@ -52,18 +54,6 @@ function layout(work: usize, n: i32, d: i32): void {
   wBasis = p;
 }
 
-@inline function f64At(base: usize, i: i32): f64 {
-  return load<f64>(base + (<usize>i << 3));
-}
-@inline function setF64(base: usize, i: i32, v: f64): void {
-  store<f64>(base + (<usize>i << 3), v);
-}
-@inline function i32At(base: usize, i: i32): i32 {
-  return load<i32>(base + (<usize>i << 2));
-}
-@inline function setI32(base: usize, i: i32, v: i32): void {
-  store<i32>(base + (<usize>i << 2), v);
-}
 
 /** Column k of the current basis matrix, row r. */
 @inline function basisEntry(m: i32, bi: i32, r: i32): f64 {
@@ -78,36 +68,7 @@ function refactor(m: i32): bool {
     const bi = i32At(wBasis, c);
     for (let r = 0; r < m; r++) setF64(wB, r * m + c, basisEntry(m, bi, r));
   }
-  for (let r = 0; r < m; r++) for (let c = 0; c < m; c++) setF64(wBinv, r * m + c, r == c ? 1.0 : 0.0);
-  for (let col = 0; col < m; col++) {
-    let piv = col;
-    let best = Math.abs(f64At(wB, col * m + col));
-    for (let r = col + 1; r < m; r++) {
-      const v = Math.abs(f64At(wB, r * m + col));
-      if (v > best) { best = v; piv = r; }
-    }
-    if (best < 1e-14) return false;
-    if (piv != col) {
-      for (let c = 0; c < m; c++) {
-        let t = f64At(wB, col * m + c); setF64(wB, col * m + c, f64At(wB, piv * m + c)); setF64(wB, piv * m + c, t);
-        t = f64At(wBinv, col * m + c); setF64(wBinv, col * m + c, f64At(wBinv, piv * m + c)); setF64(wBinv, piv * m + c, t);
-      }
-    }
-    const inv = 1.0 / f64At(wB, col * m + col);
-    for (let c = 0; c < m; c++) {
-      setF64(wB, col * m + c, f64At(wB, col * m + c) * inv);
-      setF64(wBinv, col * m + c, f64At(wBinv, col * m + c) * inv);
-    }
-    for (let r = 0; r < m; r++) {
-      if (r == col) continue;
-      const f = f64At(wB, r * m + col);
-      if (f == 0.0) continue;
-      for (let c = 0; c < m; c++) {
-        setF64(wB, r * m + c, f64At(wB, r * m + c) - f * f64At(wB, col * m + c));
-        setF64(wBinv, r * m + c, f64At(wBinv, r * m + c) - f * f64At(wBinv, col * m + c));
-      }
-    }
-  }
+  if (!gaussJordanInverse(wB, wBinv, m, 1e-14)) return false;
   // xB = B^-1 q, with round-off negatives clipped (they are zeros of a degenerate vertex).
   for (let r = 0; r < m; r++) {
     let s = 0.0;

@@ -18,6 +18,7 @@
 // span the unique balance is solved by back-substitution and recorded if every x_j > 0; the
 // branch then stops (supersets only add zero coefficients). The cost is about
 // Σ_k C(np, k)·O(e·k) for np phases in e elements.
+import { ld, ldi, st, sti } from './memory';
 
 // ---- caller's flat arrays (set by enumerateReactions) ----
 let rE: i32 = 0; // elements (rows)
@@ -49,18 +50,6 @@ let hasRed: bool = false;
 let bestOx: f64 = 0;
 let bestRed: f64 = 0;
 
-@inline function ld(base: usize, i: i32): f64 {
-  return load<f64>(base + (<usize>i << 3));
-}
-@inline function st(base: usize, i: i32, v: f64): void {
-  store<f64>(base + (<usize>i << 3), v);
-}
-@inline function ldi(base: usize, i: i32): i32 {
-  return load<i32>(base + (<usize>i << 2));
-}
-@inline function sti(base: usize, i: i32, v: i32): void {
-  store<i32>(base + (<usize>i << 2), v);
-}
 
 /**
  * Bytes of one reaction record for e elements: k (i32), pad, then phase indices i32[e],
