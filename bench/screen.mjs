@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 // bench/screen: `screen stability` of the whole MP table (85,014 compositions, 89 elements) as
 // candidates against itself (the reference), in this thread and on engines of 1 and 2 workers.
-//   node bench/screen.mjs [--workers 0,1,2] [--rounds N] [--file CSV_GZ] [--batch N] [--stream ROWS] [--pymatgen]
+//   node bench/screen.mjs [--workers 0,1,2] [--paths csv,entries] [--rounds N] [--file CSV_GZ] [--batch N] [--stream ROWS] [--pymatgen]
+// Two ways in: `csv` = csvCandidates(file) (the workers read the lines: what `interphase screen
+// stability FILE.csv` does) and `entries` = streamEntries(file) (the main thread parses).
 // Needs `npm run build` (imports dist/). Each measurement runs in a fresh process (peak RSS is
 // the process's: main thread + workers). Columns:
 //   load ref s   loadEntries(reference file) — not part of the screen
@@ -39,27 +41,28 @@ const FILE = opt('file', here('../../shared/data/mp-legacy-formation-energies.cs
 if (args.includes('--stream-child')) {
   const n = Number(opt('rows', '1000000'));
   const workers = Number(opt('workers', '2'));
-  const { createEngine, defaultEntries, screenStability, streamEntries } = await import('../dist/index.js');
+  const { createEngine, csvCandidates, defaultEntries, screenStability, streamEntries } = await import('../dist/index.js');
   const reference = await defaultEntries();
   const file = streamFile(n);
   const engine = workers > 0 ? await createEngine({ workers }) : undefined;
   const t0 = performance.now();
   let rows = 0;
   let rssMax = 0;
-  for await (const r of screenStability(streamEntries(file), reference, engine ? { engine } : {})) {
+  const source = opt('path', 'csv') === 'csv' ? csvCandidates(file) : streamEntries(file);
+  for await (const r of screenStability(source, reference, engine ? { engine } : {})) {
     if (++rows % 50000 === 0) rssMax = Math.max(rssMax, process.memoryUsage.rss());
     if (r.e_above_hull < -1) throw new Error('unexpected');
   }
   const secs = (performance.now() - t0) / 1000;
   await engine?.close();
-  console.log(JSON.stringify({ workers, rows, screen_s: secs, rows_per_s: rows / secs, peak_rss_mb: process.resourceUsage().maxRSS / 1024, loadavg: os.loadavg()[0] }));
+  console.log(JSON.stringify({ workers, path: opt('path', 'csv'), rows, screen_s: secs, rows_per_s: rows / secs, peak_rss_mb: process.resourceUsage().maxRSS / 1024, loadavg: os.loadavg()[0] }));
   process.exit(0);
 }
 
 if (args.includes('--child')) {
   const workers = Number(opt('workers', '1'));
   const batch = opt('batch', undefined);
-  const { createEngine, loadEntries, screenStability, streamEntries } = await import('../dist/index.js');
+  const { createEngine, csvCandidates, loadEntries, screenStability, streamEntries } = await import('../dist/index.js');
   const t0 = performance.now();
   const reference = await loadEntries(FILE);
   const t1 = performance.now();
@@ -71,7 +74,7 @@ if (args.includes('--child')) {
   let phases = 0;
   const options = { ...(engine ? { engine } : {}), ...(batch ? { batchSize: Number(batch) } : {}) };
   let first;
-  for await (const r of screenStability(streamEntries(FILE), reference, options)) {
+  for await (const r of screenStability(opt('path', 'csv') === 'csv' ? csvCandidates(FILE) : streamEntries(FILE), reference, options)) {
     first ??= performance.now();
     rows++;
     if (r.e_above_hull < 0) below++;
@@ -114,6 +117,7 @@ function threadCpu() {
 }
 
 const list = opt('workers', '0,1,2').split(',').map(Number);
+const paths = opt('paths', 'csv,entries').split(',');
 const rounds = Number(opt('rounds', 3));
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -123,14 +127,15 @@ const median = (xs) => {
 console.log(`bench/screen — ${os.cpus()[0]?.model ?? 'cpu'} (${os.cpus().length} cores, availableParallelism ${os.availableParallelism()}), Node ${process.version}, ${new Date().toISOString()}`);
 console.log(`candidates = reference = ${FILE}; ${rounds} fresh processes per configuration, medians (peak RSS: max)`);
 const results = [];
-for (const w of list) {
+for (const path of paths) for (const w of list) {
   const runs = [];
   for (let r = 0; r < rounds; r++) {
-    const out = execFileSync(process.execPath, [fileURLToPath(import.meta.url), '--child', '--workers', String(w), '--file', FILE, ...(opt('batch') ? ['--batch', opt('batch')] : [])], { encoding: 'utf8', maxBuffer: 1 << 24 });
+    const out = execFileSync(process.execPath, [fileURLToPath(import.meta.url), '--child', '--workers', String(w), '--path', path, '--file', FILE, ...(opt('batch') ? ['--batch', opt('batch')] : [])], { encoding: 'utf8', maxBuffer: 1 << 24 });
     runs.push(JSON.parse(out.trim().split('\n').pop()));
   }
   const screen = median(runs.map((x) => x.screen_s));
   const res = {
+    path,
     workers: w === 0 ? 'in-thread' : w,
     rows: runs[0].rows,
     'below hull': runs[0].below,
@@ -175,10 +180,10 @@ if (streamRows) {
     writeFileSync(file, gzipSync(lines.join('\n') + '\n'));
   }
   console.log(`\nStreaming: ${streamRows} candidate rows (embedded rows, shifted energies, repeated) from a gzipped CSV against the embedded data`);
-  for (const w of list.filter((x) => x > 0)) {
-    const out = execFileSync(process.execPath, [fileURLToPath(import.meta.url), '--stream-child', '--rows', streamRows, '--workers', String(w)], { encoding: 'utf8', maxBuffer: 1 << 24 });
+  for (const path of paths) for (const w of list.filter((x) => x > 0)) {
+    const out = execFileSync(process.execPath, [fileURLToPath(import.meta.url), '--stream-child', '--rows', streamRows, '--workers', String(w), '--path', path], { encoding: 'utf8', maxBuffer: 1 << 24 });
     const r = JSON.parse(out.trim().split('\n').pop());
-    console.log(`  ${w} worker${w > 1 ? 's' : ''}: ${r.rows} rows in ${r.screen_s.toFixed(1)} s = ${Math.round(r.rows_per_s)} rows/s, peak RSS ${r.peak_rss_mb.toFixed(0)} MB (load avg ${r.loadavg.toFixed(1)})`);
+    console.log(`  ${path}, ${w} worker${w > 1 ? 's' : ''}: ${r.rows} rows in ${r.screen_s.toFixed(1)} s = ${Math.round(r.rows_per_s)} rows/s, peak RSS ${r.peak_rss_mb.toFixed(0)} MB (load avg ${r.loadavg.toFixed(1)})`);
   }
 }
 

@@ -9,8 +9,8 @@ export { MissingReferenceError } from './references.js';
 export { HullError } from './hull.js';
 export { entriesFromRecords, entriesFromCsv, detectRecordFormat, LoadError, type EntryFormat, type ParseOptions } from './parse-entries.js';
 export { defaultEntries, defaultDataCsv, DEFAULT_DATA_INFO, type DefaultDataInfo } from './default-data.js';
-export { EngineError, BatchFailedError, type Engine, type EngineOptions, type EngineStats, type PreparedReference, type BatchOptions } from './engine.js';
-export { screenStability, screenStabilitySync, ScreenError, type ScreenRow, type ScreenOptions } from './screen-stability.js';
+export { EngineError, BatchFailedError, type Engine, type EngineOptions, type EngineStats, type PreparedReference, type PreparedDataset, type BatchOptions } from './engine.js';
+export { screenStability, screenStabilitySync, ScreenError, csvCandidatesFromText, type CsvCandidates, type ScreenRow, type ScreenOptions } from './screen-stability.js';
 export {
   interfaceReaction,
   parseReactant,
@@ -57,6 +57,7 @@ export {
 // Screening workflows (issue 5): windows, interfaces, coatings, anode; the demo.
 export { screenData, prepareScreenData, resolveMaterial, openElementFor, ScreenWorkflowError, MATERIAL_ALIASES, type ScreenData, type Material } from './screen-common.js';
 export { screenWindows, windowOf, windowRow, DEFAULT_ELECTROLYTES, type WindowRow, type WindowsOptions, type WindowsResult } from './screen-windows.js';
-export { screenInterfaces, interfaceRow, parseElectrode, DEFAULT_ELECTRODES, type Electrode, type InterfaceRow, type InterfacesOptions, type InterfacesResult, type ReactionMinimum } from './screen-interfaces.js';
-export { screenCoatings, type CoatingOptions, type CoatingRow, type CoatingsResult, type CoatingThresholds } from './screen-coatings.js';
+export { screenInterfaces, planInterfaces, interfaceRow, parseElectrode, DEFAULT_ELECTRODES, type Electrode, type InterfaceRow, type InterfacesOptions, type InterfacesResult, type ReactionMinimum } from './screen-interfaces.js';
+export { screenCoatings, planCoatings, coatingRow, rankCoatings, XIAO_2019, type CoatingOptions, type CoatingPlan, type CoatingCandidate, type CoatingRow, type CoatingsResult, type CoatingThresholds } from './screen-coatings.js';
 export { screenAnode, anodeRow, electronicCharacter, KNOWN_ELECTRONIC, type AnodeOptions, type AnodeRow, type AnodeProduct, type InterphaseType, type Electronic } from './screen-anode.js';
+export { screenCoatingsOnEngine, screenInterfacesOnEngine, type EngineScreenOptions } from './screen-parallel.js';

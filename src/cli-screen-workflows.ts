@@ -8,13 +8,16 @@
 import { writeFile } from 'node:fs/promises';
 import { checkFlags, fileErrorReason, numberFlag, parseArgs, UsageError, type CliIO, type Parsed } from './cli-args.js';
 import { DEFAULT_DATA_INFO } from './default-data.js';
+import { createEngine, type Engine } from './engine.js';
+import type { Entry } from './entry.js';
 import { loadEntries } from './loaders.js';
 import { rankingSvg, voltageStaircaseSvg, type RankingRow } from './plot/index.js';
 import { progressBar, type ProgressBar } from './progress.js';
 import { screenAnode, type AnodeRow } from './screen-anode.js';
-import { screenCoatings, type CoatingsResult } from './screen-coatings.js';
+import { screenCoatings, type CoatingOptions, type CoatingsResult } from './screen-coatings.js';
 import { screenData, type ScreenData } from './screen-common.js';
 import { DEFAULT_ELECTRODES, screenInterfaces, type InterfacesResult } from './screen-interfaces.js';
+import { screenCoatingsOnEngine, screenInterfacesOnEngine } from './screen-parallel.js';
 import { screenWindows, windowStaircase, type WindowsResult } from './screen-windows.js';
 import { formatTable } from './table.js';
 
@@ -24,14 +27,20 @@ export const SCREEN_WORKFLOWS_USAGE = `Screening workflows (without --data: the 
       beyond each limit; default: 18 common electrolytes; each open to its working ion (Li if it
       contains Li, else Na, K, ...; --element forces one)
   interphase screen interfaces [--electrolytes A,B,...] [--electrodes X,Y@V,...] [--voltage V] [--use-hull-energy]
+        [--workers N]
       minimum reaction energy and products of every electrolyte x electrode pair, chemical and
       open to Li at the electrode's operating voltage (default electrodes and voltages:
-      ${DEFAULT_ELECTRODES.map((e) => `${e.name} ${e.voltage} V`).join(', ')})
+      ${DEFAULT_ELECTRODES.map((e) => `${e.name} ${e.voltage} V`).join(', ')});
+      --workers N: on N worker threads (default: this thread)
   interphase screen coatings [FORMULA ...] [--cathode LiCoO2] [--electrolyte Li3PS4] [--range 2.5,4.3]
-        [--max-ehull 0.05] [--max-reaction 0.1] [--min-gap 1] [--limit N] [--use-hull-energy]
+        [--max-ehull 0.05] [--max-reaction 0.1] [--min-gap 1] [--closed-only] [--criteria xiao2019]
+        [--limit N] [--use-hull-energy] [--workers N]
       cathode coatings by the criteria of Xiao et al. (Joule 2019): every Li compound of the data
       (or the FORMULAs) with E_hull, window, reaction energies with cathode and electrolyte
-      (closed and at the top of the range) and band gap (when the data have band gaps), ranked
+      (closed and, unless --closed-only, at the top of the range) and band gap (when the data have
+      band gaps), ranked. --criteria xiao2019: the paper's gates as a digest reports them (NMC111,
+      Li3PS4, 2.7-4.0 V, E_hull 0.005, |reaction| 0.1 closed, gap 0.5; options still override).
+      Runs on worker threads (--workers N; default: the cores; 0: this thread)
   interphase screen anode [FORMULA ...] [--min-gap 0.5] [--small-energy 0.05]
       products of each electrolyte with its metal (Li, or Na for Na electrolytes) at 0 V, their
       electronic character, and the interphase: stable, kinetically stable, passivating or
@@ -66,7 +75,12 @@ interface Common {
   format: Format;
   out: string | undefined;
   plot: string | undefined;
-  data: ScreenData;
+  /** The data's name in reports. */
+  name: string;
+  /** The entries of --data; undefined for the embedded table. */
+  entries: readonly Entry[] | undefined;
+  /** The data indexed in this thread (built on first call; not needed when an engine runs the job). */
+  data: () => Promise<ScreenData>;
 }
 
 async function common(name: string, args: readonly string[], io: CliIO, valued: string[], boolean: string[]): Promise<Common> {
@@ -80,24 +94,45 @@ async function common(name: string, args: readonly string[], io: CliIO, valued: 
   const plot = p.flags.get('plot') as string | undefined;
   if (plot !== undefined && !plot.toLowerCase().endsWith('.svg')) throw new UsageError(`--plot writes an SVG file: give a name ending in .svg, got ${JSON.stringify(plot)}`);
   const file = p.flags.get('data') as string | undefined;
-  let data: ScreenData;
+  let entries: readonly Entry[] | undefined;
   if (file === undefined) {
     io.stderr(
       `interphase: no --data given: using the embedded data (${DEFAULT_DATA_INFO.name}: Materials Project formation energies, ` +
         `${DEFAULT_DATA_INFO.rows.toLocaleString('en-US')} compositions of ${DEFAULT_DATA_INFO.elements.length} elements; CC BY 4.0, Jain et al., APL Mater. 2013)\n`,
     );
-    data = await screenData();
   } else {
-    const entries = await loadEntries(file).catch((err: unknown) => {
+    entries = await loadEntries(file).catch((err: unknown) => {
       const reason = fileErrorReason(err);
       throw reason === undefined ? err : new Error(`cannot read ${file}: ${reason}`, { cause: err });
     });
-    data = await screenData(entries, file);
   }
-  return { p, format, out, plot, data };
+  const dataName = file ?? DEFAULT_DATA_INFO.name;
+  let data: Promise<ScreenData> | undefined;
+  return { p, format, out, plot, name: dataName, entries, data: () => (data ??= entries ? screenData(entries, file) : screenData()) };
 }
 
 
+
+/** --workers N (0: this thread); `dflt` undefined: the available cores. */
+function workersFlag(p: Parsed, dflt: number | undefined): number | undefined {
+  const w = numberFlag(p, 'workers', 0);
+  if (w !== undefined && !Number.isInteger(w)) throw new UsageError(`--workers needs a whole number, got ${w}`);
+  return w ?? dflt;
+}
+
+/** Runs `viaEngine` on an engine of `workers` (undefined: the cores) closed afterwards, or `here` for 0. */
+async function onEngineOrHere<T>(workers: number | undefined, viaEngine: (engine: Engine) => Promise<T>, here: () => Promise<T>): Promise<T> {
+  if (workers === 0) return here();
+  const engine = await createEngine(workers === undefined ? {} : { workers });
+  try {
+    return await viaEngine(engine);
+  } finally {
+    await engine.close();
+  }
+}
+
+/** The data of a command for an engine job. */
+const engineData = (c: Common): { data?: readonly Entry[]; dataName: string } => (c.entries ? { data: c.entries, dataName: c.name } : { dataName: c.name });
 
 const listFlag = (p: Parsed, name: string): string[] | undefined => {
   const v = p.flags.get(name);
@@ -153,14 +188,14 @@ async function windowsCommand(args: readonly string[], io: CliIO): Promise<numbe
   const b = bar(io, 'materials', 'windows');
   let r: WindowsResult;
   try {
-    r = screenWindows(c.data, c.p.positional.length ? c.p.positional : undefined, { onProgress: (d, t) => b.update(d, t), ...(element ? { element } : {}) });
+    r = screenWindows(await c.data(), c.p.positional.length ? c.p.positional : undefined, { onProgress: (d, t) => b.update(d, t), ...(element ? { element } : {}) });
   } finally {
     b.clear();
   }
-  if (r.skipped.length) io.stderr(`interphase: left out (no entry in ${c.data.name}): ${r.skipped.join(', ')}\n`);
+  if (r.skipped.length) io.stderr(`interphase: left out (no entry in ${c.name}): ${r.skipped.join(', ')}\n`);
   const rows = r.rows.map((w) => ({ ...w, e_above_hull: clean(w.e_above_hull) }));
   await emit(io, c, {
-    json: () => ({ workflow: 'windows', data: c.data.name, rows }),
+    json: () => ({ workflow: 'windows', data: c.name, rows }),
     csv: () =>
       csv(
         ['name', 'formula', 'open_element', 'reduction_V', 'oxidation_V', 'e_above_hull', 'phase_equilibrium', 'reduction_products', 'oxidation_products'],
@@ -180,7 +215,7 @@ async function windowsCommand(args: readonly string[], io: CliIO): Promise<numbe
         ]),
         { align: 'llrrlll' },
       ) +
-      `\nwindows vs the open element's metal (Li/Li+, Na/Na+ for Na compounds), E_hull in eV/atom; ${c.data.name}` +
+      `\nwindows vs the open element's metal (Li/Li+, Na/Na+ for Na compounds), E_hull in eV/atom; ${c.name}` +
       (rows.some((w) => !w.in_data) ? '\n"not in data": the window of the composition\'s phase equilibrium' : '') +
       '\n',
   });
@@ -202,7 +237,8 @@ async function windowsCommand(args: readonly string[], io: CliIO): Promise<numbe
 // interfaces
 
 async function interfacesCommand(args: readonly string[], io: CliIO): Promise<number> {
-  const c = await common('interfaces', args, io, ['electrolytes', 'electrodes', 'voltage'], ['use-hull-energy']);
+  const c = await common('interfaces', args, io, ['electrolytes', 'electrodes', 'voltage', 'workers'], ['use-hull-energy']);
+  const workers = workersFlag(c.p, 0);
   if (c.p.positional.length) throw new UsageError(`screen interfaces takes no positional arguments (got ${c.p.positional.join(' ')}): use --electrolytes A,B and --electrodes X,Y`);
   const voltage = numberFlag(c.p, 'voltage', 0);
   const electrolytes = listFlag(c.p, 'electrolytes');
@@ -210,18 +246,19 @@ async function interfacesCommand(args: readonly string[], io: CliIO): Promise<nu
   const b = bar(io, 'pairs', 'interfaces');
   let r: InterfacesResult;
   try {
-    r = screenInterfaces(c.data, {
+    const options = {
       ...(electrolytes ? { electrolytes } : {}),
       ...(electrodes ? { electrodes } : {}),
       ...(voltage !== undefined ? { voltage } : {}),
       useHullEnergy: c.p.flags.has('use-hull-energy'),
-      onProgress: (d, t) => b.update(d, t),
-    });
+      onProgress: (d: number, t: number) => b.update(d, t),
+    };
+    r = await onEngineOrHere(workers, (engine) => screenInterfacesOnEngine(engine, { ...options, ...engineData(c) }), async () => screenInterfaces(await c.data(), options));
   } finally {
     b.clear();
   }
   await emit(io, c, {
-    json: () => ({ workflow: 'interfaces', data: c.data.name, electrodes: r.electrodes, electrolytes: r.electrolytes, rows: r.rows }),
+    json: () => ({ workflow: 'interfaces', data: c.name, electrodes: r.electrodes, electrolytes: r.electrolytes, rows: r.rows }),
     csv: () =>
       csv(
         ['electrolyte', 'electrode', 'voltage', 'chemical_energy', 'chemical_products', 'at_voltage_energy', 'at_voltage_products', 'at_voltage_interface_energy', 'at_voltage_interface_products', 'min_energy'],
@@ -255,7 +292,7 @@ async function interfacesCommand(args: readonly string[], io: CliIO): Promise<nu
       ) +
       `\nminimum reaction energies: chemical in eV/atom of mixture; at V (open to Li) in eV per non-Li atom —\n` +
       `"@V (interface)" without each material's own decomposition at V, "@V total" with it (pymatgen include_no_mixing_energy);\n` +
-      `reactants absent from ${c.data.name} at their hull energy\n`,
+      `reactants absent from ${c.name} at their hull energy\n`,
   });
   if (c.plot !== undefined) {
     const ranking: RankingRow[] = r.rows.map((x) => ({
@@ -272,7 +309,10 @@ async function interfacesCommand(args: readonly string[], io: CliIO): Promise<nu
 // coatings
 
 async function coatingsCommand(args: readonly string[], io: CliIO): Promise<number> {
-  const c = await common('coatings', args, io, ['cathode', 'electrolyte', 'range', 'max-ehull', 'max-reaction', 'min-gap', 'limit'], ['use-hull-energy']);
+  const c = await common('coatings', args, io, ['cathode', 'electrolyte', 'range', 'max-ehull', 'max-reaction', 'min-gap', 'limit', 'criteria', 'workers'], ['use-hull-energy', 'closed-only']);
+  const workers = workersFlag(c.p, undefined);
+  const criteria = c.p.flags.get('criteria') as string | undefined;
+  if (criteria !== undefined && criteria !== 'default' && criteria !== 'xiao2019') throw new UsageError(`--criteria is default or xiao2019, got ${JSON.stringify(criteria)}`);
   let range: [number, number] | undefined;
   const rv = c.p.flags.get('range');
   if (rv !== undefined) {
@@ -289,9 +329,12 @@ async function coatingsCommand(args: readonly string[], io: CliIO): Promise<numb
   const electrolyte = c.p.flags.get('electrolyte') as string | undefined;
   const b = bar(io, 'candidates', 'coatings');
   const t0 = performance.now();
+  let where = 'this thread';
   let r: CoatingsResult;
   try {
-    r = screenCoatings(c.data, {
+    const options: CoatingOptions = {
+      ...(criteria ? { criteria: criteria as 'default' | 'xiao2019' } : {}),
+      ...(c.p.flags.has('closed-only') ? { openReactions: false } : {}),
       ...(c.p.positional.length ? { candidates: c.p.positional } : {}),
       ...(cathode ? { cathode } : {}),
       ...(electrolyte ? { electrolyte } : {}),
@@ -301,43 +344,44 @@ async function coatingsCommand(args: readonly string[], io: CliIO): Promise<numb
       ...(minBandGap !== undefined ? { minBandGap } : {}),
       useHullEnergy: c.p.flags.has('use-hull-energy'),
       onProgress: (d, t) => b.update(d, t),
-    });
+    };
+    r = await onEngineOrHere(workers, (engine) => ((where = `${engine.size} worker${engine.size > 1 ? 's' : ''}`), screenCoatingsOnEngine(engine, { ...options, ...engineData(c) })), async () => screenCoatings(await c.data(), options));
   } catch (e) {
     b.clear();
     throw e;
   }
   if (io.isTTY) {
     b.finish();
-    io.stderr(`${r.candidates} candidates in ${((performance.now() - t0) / 1000).toFixed(1)} s (this thread)\n`);
+    io.stderr(`${r.candidates} candidates in ${((performance.now() - t0) / 1000).toFixed(1)} s (${where})\n`);
   }
   for (const f of r.failed.slice(0, 10)) io.stderr(`interphase: could not evaluate ${f.formula}: ${f.error}\n`);
   const t = r.thresholds;
-  const gapNote = t.band_gaps_available ? `band gap >= ${t.min_band_gap} eV` : `band gap: not available (${c.data.name} carries no band gaps; criterion not judged)`;
+  const gapNote = t.band_gaps_available ? `band gap >= ${t.min_band_gap} eV` : `band gap: not available (${c.name} carries no band gaps; criterion not judged)`;
   const shown = c.format === 'table' && limitV === undefined && c.p.positional.length === 0 ? 30 : limitV;
   const rows = (shown !== undefined ? r.rows.slice(0, shown) : r.rows).map((x) => ({ ...x, e_above_hull: clean(x.e_above_hull) }));
   const mark = (v: boolean | null) => (v === null ? 'n/a' : v ? 'yes' : 'no');
   await emit(io, c, {
-    json: () => ({ workflow: 'coatings', data: c.data.name, thresholds: t, candidates: r.candidates, rows, failed: r.failed }),
+    json: () => ({ workflow: 'coatings', data: c.name, thresholds: t, candidates: r.candidates, rows, failed: r.failed }),
     csv: () =>
       csv(
         ['rank', 'formula', 'e_above_hull', 'reduction_V', 'oxidation_V', 'cathode_chemical', 'cathode_at_voltage', 'electrolyte_chemical', 'electrolyte_at_voltage', 'band_gap', 'pass_e_above_hull', 'pass_window', 'pass_cathode_reaction', 'pass_electrolyte_reaction', 'pass_band_gap', 'passed', 'judged', 'score'],
         rows.map((x) => [
-          x.rank, x.formula, x.e_above_hull, x.reduction_V, x.oxidation_V, x.cathode_chemical.energy, x.cathode_at_voltage.energy, x.electrolyte_chemical.energy, x.electrolyte_at_voltage.energy, x.band_gap,
+          x.rank, x.formula, x.e_above_hull, x.reduction_V, x.oxidation_V, x.cathode_chemical.energy, x.cathode_at_voltage?.energy ?? null, x.electrolyte_chemical.energy, x.electrolyte_at_voltage?.energy ?? null, x.band_gap,
           x.criteria.e_above_hull, x.criteria.window, x.criteria.cathode_reaction, x.criteria.electrolyte_reaction, x.criteria.band_gap, x.passed, x.judged, x.score,
         ]),
       ),
     table: () =>
       formatTable(
-        ['#', 'coating', 'E_hull', 'window (V)', `${t.cathode} chem`, `@${t.cathode_range_V[1]} V`, `${t.electrolyte} chem`, `@${t.cathode_range_V[1]} V`, 'gap', 'passed', 'criteria E_hull/window/cathode/electrolyte/gap'],
+        ['#', 'coating', 'E_hull', 'window (V)', `${t.cathode_name} chem`, `@${t.cathode_range_V[1]} V`, `${t.electrolyte_name} chem`, `@${t.cathode_range_V[1]} V`, 'gap', 'passed', 'criteria E_hull/window/cathode/electrolyte/gap'],
         rows.map((x) => [
           String(x.rank),
           x.formula,
           x.e_above_hull === null ? 'not in data' : f4(x.e_above_hull),
           `${f3(x.reduction_V)} – ${f3(x.oxidation_V)}`,
           f4(x.cathode_chemical.energy),
-          f4(x.cathode_at_voltage.energy),
+          x.cathode_at_voltage ? f4(x.cathode_at_voltage.energy) : 'n/a',
           f4(x.electrolyte_chemical.energy),
-          f4(x.electrolyte_at_voltage.energy),
+          x.electrolyte_at_voltage ? f4(x.electrolyte_at_voltage.energy) : 'n/a',
           x.band_gap === null ? 'n/a' : x.band_gap.toFixed(2),
           `${x.passed}/${x.judged}`,
           [x.criteria.e_above_hull, x.criteria.window, x.criteria.cathode_reaction, x.criteria.electrolyte_reaction, x.criteria.band_gap].map(mark).join('/'),
@@ -345,8 +389,9 @@ async function coatingsCommand(args: readonly string[], io: CliIO): Promise<numb
         { align: 'rlrrrrrrrrl' },
       ) +
       `\n${r.candidates} candidates${rows.length < r.rows.length ? `, best ${rows.length} shown (--limit N, --json for all)` : ''}; criteria (Xiao et al., Joule 3, 1252 (2019); thresholds are options):\n` +
-      `  E_hull <= ${t.max_e_above_hull} eV/atom; window covers ${t.cathode_range_V[0]}–${t.cathode_range_V[1]} V vs Li/Li+; reaction energies with ${t.cathode} and ${t.electrolyte}\n` +
-      `  >= -${t.max_reaction_energy} eV/atom (closed: per atom; at ${t.cathode_range_V[1]} V open to Li: per non-Li atom, interface alone); ${gapNote}\n` +
+      `  E_hull <= ${t.max_e_above_hull} eV/atom; window covers ${t.cathode_range_V[0]}–${t.cathode_range_V[1]} V vs Li/Li+; reaction energies with ${t.cathode_name} and ${t.electrolyte_name}\n` +
+      `  >= -${t.max_reaction_energy} eV/atom (${t.open_reactions ? `closed: per atom; at ${t.cathode_range_V[1]} V open to Li: per non-Li atom, interface alone` : 'closed only, per atom'}); ${gapNote}\n` +
+      (t.criteria === 'xiao2019' ? `  thresholds: ${t.source}\n` : '') +
       `  ranked by criteria passed, then the most negative reaction energy\n`,
   });
   if (c.plot !== undefined) {
@@ -366,12 +411,13 @@ async function coatingsCommand(args: readonly string[], io: CliIO): Promise<numb
 
 async function anodeCommand(args: readonly string[], io: CliIO): Promise<number> {
   const c = await common('anode', args, io, ['min-gap', 'small-energy'], []);
+  const data = await c.data();
   const minBandGap = numberFlag(c.p, 'min-gap', 0);
   const smallEnergy = numberFlag(c.p, 'small-energy', 0);
   const b = bar(io, 'materials', 'anode');
   let rows: AnodeRow[];
   try {
-    rows = screenAnode(c.data, {
+    rows = screenAnode(data, {
       ...(c.p.positional.length ? { electrolytes: c.p.positional } : {}),
       ...(minBandGap !== undefined ? { minBandGap } : {}),
       ...(smallEnergy !== undefined ? { smallEnergy } : {}),
@@ -382,7 +428,7 @@ async function anodeCommand(args: readonly string[], io: CliIO): Promise<number>
   }
   const prod = (x: AnodeRow) => x.products.map((p) => `${p.formula} (${p.electronic === 'insulating' ? 'ins' : 'cond'}${p.inferred ? '*' : ''})`).join(' + ');
   await emit(io, c, {
-    json: () => ({ workflow: 'anode', data: c.data.name, band_gaps_available: c.data.hasBandGaps, rows }),
+    json: () => ({ workflow: 'anode', data: c.name, band_gaps_available: data.hasBandGaps, rows }),
     csv: () =>
       csv(
         ['electrolyte', 'formula', 'metal', 'reduction_V', 'products', 'conducting', 'reaction_energy', 'interphase', 'reaction'],
@@ -394,7 +440,7 @@ async function anodeCommand(args: readonly string[], io: CliIO): Promise<number>
         rows.map((x) => [x.electrolyte, x.metal, f3(x.reduction_V), prod(x), f4(x.reaction_energy), x.interphase]),
         { align: 'llrlrl' },
       ) +
-      `\nins/cond: electronically insulating / conducting; * inferred from the chemistry (${c.data.hasBandGaps ? 'no band gap in the data for it' : `${c.data.name} carries no band gaps`});\n` +
+      `\nins/cond: electronically insulating / conducting; * inferred from the chemistry (${data.hasBandGaps ? 'no band gap in the data for it' : `${c.name} carries no band gaps`});\n` +
       `E_rxn: minimum reaction energy with the metal (eV/atom); kinetically-stable: reacts with |E_rxn| below the small-energy threshold\n`,
   });
   if (c.plot !== undefined) {

@@ -13,7 +13,7 @@ import { checkFlags, parseArgs, UsageError, type CliIO } from './cli-args.js';
 import { DEFAULT_DATA_INFO, defaultEntries } from './default-data.js';
 import type { Entry } from './entry.js';
 import { createEngine, type Engine } from './engine.js';
-import { loadEntries, streamEntries } from './loaders.js';
+import { candidatesOf, loadEntries } from './loaders.js';
 import { progressBar } from './progress.js';
 import { screenStability, type ScreenOptions, type ScreenRow } from './screen-stability.js';
 
@@ -102,7 +102,7 @@ export async function screenStabilityCommand(args: readonly string[], io: CliIO,
   let below = 0;
   try {
     const writer = rowWriter(format, out, referenceName);
-    for await (const row of screenStability(streamEntries(file), reference, screenOptions)) {
+    for await (const row of screenStability(candidatesOf(file), reference, screenOptions)) {
       rows++;
       if (row.e_above_hull < 0) below++;
       await writer.row(row);

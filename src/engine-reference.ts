@@ -181,8 +181,12 @@ interface SystemRec {
   readonly els: Uint8Array;
   /** Reference points of exactly this system (ascending), if any. */
   own: number[] | undefined;
-  /** Point lists of its subsystems that have points, masks ascending; found on first use. */
-  subs: Array<readonly number[]> | undefined;
+  /** The stable ones among them, once known. */
+  stableOwn: number[] | undefined;
+  /** Its subsystems that have points, masks ascending; found on first use. */
+  subs: SystemRec[] | undefined;
+  /** The stable points of all its subsystems (the hull's columns), kept for the reference's systems. */
+  cols: number[] | undefined;
 }
 
 /**
@@ -194,6 +198,8 @@ export class ReferenceHull {
   /** Per point: -1 not yet known, 0 unstable, 1 stable (a vertex of its system's hull). */
   readonly stable: Int8Array;
   private readonly systems = new Map<number | string, SystemRec>();
+  /** The reference's systems met in batches, by their batch key (`systemKey`). */
+  private readonly byBatchKey = new Map<string, SystemRec>();
   /** The system of each point. */
   private readonly systemOf: SystemRec[];
   private learned: number[] = [];
@@ -245,16 +251,19 @@ export class ReferenceHull {
       const key = batch.systems[g]!;
       const count = batch.counts[g]!;
       const d = key.length;
-      let cols: number[] | undefined;
-      let rec: SystemRec | undefined;
+      let cols: readonly number[] | undefined;
+      let rec: SystemRec | undefined = this.byBatchKey.get(key);
       try {
-        if (d > MAX_SYSTEM_ELEMENTS) throw new HullError(`a chemical system of ${d} elements is too large to enumerate its subsystems`);
-        const els = new Uint8Array(d);
-        for (let k = 0; k < d; k++) {
-          els[k] = key.charCodeAt(k);
-          if (els[k]! >= this.ref.elements.length || (k > 0 && els[k]! <= els[k - 1]!)) throw new HullError('an element outside the reference dataset');
+        if (!rec) {
+          if (d > MAX_SYSTEM_ELEMENTS) throw new HullError(`a chemical system of ${d} elements is too large to enumerate its subsystems`);
+          const els = new Uint8Array(d);
+          for (let k = 0; k < d; k++) {
+            els[k] = key.charCodeAt(k);
+            if (els[k]! >= this.ref.elements.length || (k > 0 && els[k]! <= els[k - 1]!)) throw new HullError('an element outside the reference dataset');
+          }
+          rec = this.system(els);
+          if (rec.own) this.byBatchKey.set(key, rec);
         }
-        rec = this.system(els);
         cols = this.stablePoints(rec);
       } catch (e) {
         for (let q = 0; q < count; q++) failures.push({ position: c + q, message: errorMessage(e) });
@@ -306,22 +315,32 @@ export class ReferenceHull {
   }
 
   /** The stable points of the system of element indices `els` (ascending) and its subsystems. */
-  stablePointsOf(els: ArrayLike<number>): number[] {
+  stablePointsOf(els: ArrayLike<number>): readonly number[] {
     return this.stablePoints(this.system(Uint8Array.from(els)));
   }
 
   /**
    * The stable points of every subsystem of `rec` (SystemIndex's order), finding the stabilities
-   * of subsystems not yet met.
+   * of subsystems not yet met. Kept per system of the reference: a screen meets the same systems
+   * again and again, and the lists of unstable points are long.
    */
-  private stablePoints(rec: SystemRec): number[] {
+  private stablePoints(rec: SystemRec): readonly number[] {
+    if (rec.cols) return rec.cols;
     const out: number[] = [];
     // Subsystems come in ascending masks: every subsystem of a subsystem is met before it.
-    for (const own of this.subsystems(rec)) {
-      if (this.stable[own[0]!] === -1) this.findStabilities(own);
-      for (const p of own) if (this.stable[p] === 1) out.push(p);
-    }
+    for (const sub of this.subsystems(rec)) for (const p of this.stableOwn(sub)) out.push(p);
+    if (rec.own) rec.cols = out;
     return out;
+  }
+
+  /** The stable points of exactly system `sub` (which has points), finding them if needed. */
+  private stableOwn(sub: SystemRec): readonly number[] {
+    if (!sub.stableOwn) {
+      const own = sub.own!;
+      if (this.stable[own[0]!] === -1) this.findStabilities(sub);
+      sub.stableOwn = own.filter((p) => this.stable[p] === 1);
+    }
+    return sub.stableOwn;
   }
 
   /**
@@ -330,12 +349,12 @@ export class ReferenceHull {
    * of the subsystems is that of their stable points (the others lie above it), whose
    * stabilities are known: those points and the system's own, the queries, last.
    */
-  private findStabilities(own: readonly number[]): void {
-    const rec = this.systemOf[own[0]!]!;
+  private findStabilities(rec: SystemRec): void {
+    const own = rec.own!;
     const cols: number[] = [];
-    for (const list of this.subsystems(rec)) {
-      if (list === own) for (const p of list) cols.push(p);
-      else for (const p of list) if (this.stable[p] === 1) cols.push(p);
+    for (const sub of this.subsystems(rec)) {
+      if (sub === rec) for (const p of own) cols.push(p);
+      else for (const p of this.stableOwn(sub)) cols.push(p);
     }
     const sol = this.solve(cols, rec.els, undefined, cols.length - own.length, own.length, this.ref.isRef);
     for (let q = 0; q < own.length; q++) {
@@ -417,7 +436,7 @@ export class ReferenceHull {
     const key = mapKey(els);
     let rec = this.systems.get(key);
     if (!rec) {
-      rec = { els: els.slice(), own: undefined, subs: undefined };
+      rec = { els: els.slice(), own: undefined, stableOwn: undefined, subs: undefined, cols: undefined };
       if (keep) this.systems.set(key, rec);
     }
     return rec;
@@ -427,13 +446,13 @@ export class ReferenceHull {
    * The point lists of the subsystems of `rec` that have points, masks ascending (SystemIndex's
    * order: bit b = the b-th element of the system); kept per system.
    */
-  private subsystems(rec: SystemRec): ReadonlyArray<readonly number[]> {
+  private subsystems(rec: SystemRec): readonly SystemRec[] {
     if (!rec.subs) {
-      const subs: Array<readonly number[]> = [];
+      const subs: SystemRec[] = [];
       const d = rec.els.length;
       for (let mask = 1; mask < 1 << d; mask++) {
-        const own = this.systems.get(mapKey(rec.els, mask))?.own;
-        if (own) subs.push(own);
+        const sub = mask === (1 << d) - 1 ? (rec.own ? rec : undefined) : this.systems.get(mapKey(rec.els, mask));
+        if (sub?.own) subs.push(sub);
       }
       rec.subs = subs;
     }

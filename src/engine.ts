@@ -12,8 +12,10 @@
  */
 import { wrap, type Remote } from 'comlink';
 import type { Entry } from './entry.js';
+import { describeChunk, type CsvChunk, type CsvChunkResult } from './candidate-csv.js';
 import { packReference, referenceStamp, sameStamp, type BatchResult, type ReferenceStamp, type CandidateBatch, type PackedReference, type StabilityFlags } from './engine-reference.js';
 import type { EngineService } from './engine-service.js';
+import { entryToWire, jobError, type JobOutcome, type ScreenJobName, type ScreenJobs, type WireEntry } from './screen-jobs.js';
 import { currentPlatform, type EnginePlatform, type WorkerHandle } from './engine-platform.js';
 
 export interface EngineOptions {
@@ -27,6 +29,16 @@ export interface EngineOptions {
 export interface PreparedReference {
   readonly id: number;
   readonly packed: PackedReference;
+}
+
+/** A dataset for the engine's screening workflows (each worker prepares it once, on first use). */
+export interface PreparedDataset {
+  readonly id: number;
+  readonly name: string;
+  /** The embedded table (the workers load their own copy). */
+  readonly embedded: boolean;
+  /** The entries as plain data; null for the embedded table. */
+  readonly entries: readonly WireEntry[] | null;
 }
 
 export interface EngineStats {
@@ -79,6 +91,18 @@ export interface Engine extends AsyncDisposable {
   release(ref: PreparedReference): void;
   /** Evaluates one batch of candidates against a reference on the next free worker. */
   screenBatch(ref: PreparedReference, batch: CandidateBatch, options?: BatchOptions): Promise<BatchResult>;
+  /**
+   * Reads, packs and evaluates one chunk of CSV lines against a reference on the next free
+   * worker (the main thread does not parse them): see candidate-csv.ts.
+   */
+  screenCsv(ref: PreparedReference, chunk: CsvChunk, options?: BatchOptions & { unknownElements?: 'error' | 'skip' }): Promise<CsvChunkResult>;
+  /**
+   * A dataset for the screening workflows (screen-parallel.ts): entries (or the embedded table when
+   * omitted) sent once to each worker that needs them; cached per array.
+   */
+  dataset(entries?: readonly Entry[], name?: string): PreparedDataset;
+  /** Runs one screening job (screen-jobs.ts) on the next free worker; bad input rejects at once (no retry). */
+  job<K extends ScreenJobName>(data: PreparedDataset, name: K, args: ScreenJobs[K]['args'], options?: BatchOptions): Promise<ScreenJobs[K]['result']>;
   /** Terminates the workers; pending batches reject with EngineError. */
   close(): Promise<void>;
 }
@@ -104,19 +128,33 @@ interface Slot {
   remote: Remote<EngineService>;
   /** References this worker has, and how many chunks of their stability log it has been sent. */
   refs: Map<number, number>;
+  /** Datasets this worker has. */
+  datasets: Set<number>;
   busy: boolean;
   alive: boolean;
   /** Rejects with a WorkerFailure when the worker dies. */
   died: Promise<never>;
 }
 
+/** What a screen job returns: the stabilities it found and its compute time, if any. */
+interface JobResult {
+  readonly learned?: StabilityFlags;
+  readonly elapsedMs?: number;
+}
+
 interface Task {
-  ref: PreparedReference;
-  batch: CandidateBatch;
+  /** The reference of a stability job (its stabilities are passed between workers). */
+  ref: PreparedReference | undefined;
+  /** Sends the worker what the job needs; resolves with stabilities it has not heard of yet. */
+  prepare: (slot: Slot) => Promise<StabilityFlags | undefined>;
+  /** The job, on a prepared worker. */
+  call: (remote: Remote<EngineService>, known: StabilityFlags | undefined) => Promise<JobResult>;
+  /** Fallback name of the job in a BatchFailedError. */
+  what: string;
   options: BatchOptions;
   failures: number;
   settled: boolean;
-  resolve: (r: BatchResult) => void;
+  resolve: (r: JobResult) => void;
   reject: (e: unknown) => void;
   cleanup: () => void;
 }
@@ -138,6 +176,9 @@ class Pool implements Engine {
   private readonly live = new Map<number, PreparedReference>();
   /** Per reference: the stabilities the workers found, chunk by chunk, to pass on to the others. */
   private readonly logs = new Map<number, StabilityFlags[]>();
+  private readonly datasetCache = new WeakMap<readonly Entry[], { ds: PreparedDataset; stamp: ReferenceStamp }>();
+  private embeddedDataset: PreparedDataset | undefined;
+  private readonly liveDatasets = new Map<number, PreparedDataset>();
   private startFailures = 0;
   private closed: EngineError | undefined;
 
@@ -186,11 +227,83 @@ class Pool implements Engine {
   }
 
   screenBatch(ref: PreparedReference, batch: CandidateBatch, options: BatchOptions = {}): Promise<BatchResult> {
-    return new Promise<BatchResult>((resolve, reject) => {
+    return this.submit(ref, (slot) => this.sendReference(slot, ref), (remote, known) => (known ? remote.screen(ref.id, batch, known) : remote.screen(ref.id, batch)), `a batch of ${batch.eForm.length} candidates`, options);
+  }
+
+  screenCsv(ref: PreparedReference, chunk: CsvChunk, options: BatchOptions & { unknownElements?: 'error' | 'skip' } = {}): Promise<CsvChunkResult> {
+    const unknown = options.unknownElements ?? 'error';
+    return this.submit(ref, (slot) => this.sendReference(slot, ref), (remote, known) => remote.screenCsv(ref.id, chunk, unknown, known), `a chunk of CSV (${describeChunk(chunk)})`, options);
+  }
+
+  dataset(entries?: readonly Entry[], name?: string): PreparedDataset {
+    this.checkOpen();
+    let ds: PreparedDataset;
+    if (entries === undefined) ds = this.embeddedDataset ??= { id: nextRefId++, name: name ?? 'embedded', embedded: true, entries: null };
+    else {
+      const stamp = referenceStamp(entries);
+      const cached = this.datasetCache.get(entries);
+      if (cached && this.liveDatasets.has(cached.ds.id) && sameStamp(cached.stamp, stamp) && (name === undefined || cached.ds.name === name)) ds = cached.ds;
+      else {
+        ds = { id: nextRefId++, name: name ?? 'data', embedded: false, entries: entries.map(entryToWire) };
+        this.datasetCache.set(entries, { ds, stamp });
+      }
+    }
+    this.liveDatasets.delete(ds.id);
+    this.liveDatasets.set(ds.id, ds);
+    while (this.liveDatasets.size > MAX_REFERENCES) {
+      const old = this.liveDatasets.values().next().value!;
+      this.liveDatasets.delete(old.id);
+      if (old === this.embeddedDataset) this.embeddedDataset = undefined;
+      for (const s of this.slots) if (s.alive && s.datasets.delete(old.id)) s.remote.dropDataset(old.id).catch(() => {});
+    }
+    return ds;
+  }
+
+  async job<K extends ScreenJobName>(data: PreparedDataset, name: K, args: ScreenJobs[K]['args'], options: BatchOptions = {}): Promise<ScreenJobs[K]['result']> {
+    const prepare = async (slot: Slot): Promise<undefined> => {
+      if (!slot.datasets.has(data.id)) {
+        await slot.remote.setDataset(data.id, data.entries, data.name, data.embedded);
+        slot.datasets.add(data.id);
+      }
+      return undefined;
+    };
+    const out = await this.submit<JobOutcome<ScreenJobs[K]['result']> & JobResult>(
+      undefined,
+      prepare,
+      (remote) => remote.job(data.id, name, args) as Promise<JobOutcome<ScreenJobs[K]['result']> & JobResult>,
+      `screening job ${name}`,
+      options,
+    );
+    if ('error' in out) throw jobError(out.error);
+    return out.ok;
+  }
+
+  /** Sends a reference to a worker (once) and the stabilities the others found since it last heard. */
+  private async sendReference(slot: Slot, ref: PreparedReference): Promise<StabilityFlags | undefined> {
+    if (!slot.refs.has(ref.id)) {
+      this.stats.busyMs += await slot.remote.setReference(ref.id, ref.packed);
+      slot.refs.set(ref.id, 0);
+    }
+    const log = this.logs.get(ref.id);
+    const sent = slot.refs.get(ref.id)!;
+    const known = log && log.length > sent ? concatFlags(log.slice(sent)) : undefined;
+    slot.refs.set(ref.id, log?.length ?? 0);
+    return known;
+  }
+
+  /** Queues a job for the next free worker. */
+  private submit<R extends JobResult>(
+    ref: PreparedReference | undefined,
+    prepare: (slot: Slot) => Promise<StabilityFlags | undefined>,
+    call: (remote: Remote<EngineService>, known: StabilityFlags | undefined) => Promise<R>,
+    what: string,
+    options: BatchOptions,
+  ): Promise<R> {
+    return new Promise<R>((resolve, reject) => {
       if (this.closed) return reject(this.closed);
       const { signal } = options;
       if (signal?.aborted) return reject(signal.reason);
-      const task: Task = { ref, batch, options, failures: 0, settled: false, resolve, reject, cleanup: () => {} };
+      const task: Task = { ref, prepare, call, what, options, failures: 0, settled: false, resolve: resolve as (r: JobResult) => void, reject, cleanup: () => {} };
       if (signal) {
         const onAbort = (): void => {
           const i = this.queue.indexOf(task);
@@ -228,7 +341,7 @@ class Pool implements Engine {
     let fail!: (e: WorkerFailure) => void;
     const died = new Promise<never>((_, reject) => (fail = reject));
     died.catch(() => {});
-    const slot: Slot = { handle, remote, refs: new Map(), busy: false, alive: true, died };
+    const slot: Slot = { handle, remote, refs: new Map(), datasets: new Set(), busy: false, alive: true, died };
     handle.onFailure((e) => {
       if (!slot.alive) return;
       slot.alive = false;
@@ -286,19 +399,8 @@ class Pool implements Engine {
     slot.handle.setBusy(true);
     this.running.add(task);
     try {
-      const { ref } = task;
-      const log = this.logs.get(ref.id);
-      const call = async (): Promise<BatchResult> => {
-        if (!slot.refs.has(ref.id)) {
-          this.stats.busyMs += await slot.remote.setReference(ref.id, ref.packed);
-          slot.refs.set(ref.id, 0);
-        }
-        // Stabilities the other workers found since this one last heard.
-        const sent = slot.refs.get(ref.id)!;
-        const known = log && log.length > sent ? concatFlags(log.slice(sent)) : undefined;
-        slot.refs.set(ref.id, log?.length ?? 0);
-        return known ? slot.remote.screen(ref.id, task.batch, known) : slot.remote.screen(ref.id, task.batch);
-      };
+      const log = task.ref ? this.logs.get(task.ref.id) : undefined;
+      const call = async (): Promise<JobResult> => task.call(slot.remote, await task.prepare(slot));
       const result = await Promise.race([call(), slot.died]);
       this.stats.batches++;
       this.stats.busyMs += result.elapsedMs ?? 0;
@@ -308,7 +410,7 @@ class Pool implements Engine {
       if (!task.settled) {
         task.failures++;
         if (task.failures >= 2 || this.closed) {
-          const what = task.options.describe?.() ?? `a batch of ${task.batch.eForm.length} candidates`;
+          const what = task.options.describe?.() ?? task.what;
           const why = e instanceof WorkerFailure ? `its worker died (${e.message})` : errorMessage(e);
           this.settle(task, undefined, this.closed ?? new BatchFailedError(`${what} failed twice, last: ${why}`, what, { cause: e }));
         } else {
@@ -326,7 +428,7 @@ class Pool implements Engine {
     }
   }
 
-  private settle(task: Task, result: BatchResult | undefined, error?: unknown): void {
+  private settle(task: Task, result: JobResult | undefined, error?: unknown): void {
     if (task.settled) return;
     task.settled = true;
     task.cleanup();

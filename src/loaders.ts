@@ -8,6 +8,7 @@ import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { createGunzip } from 'node:zlib';
 import type { Readable } from 'node:stream';
+import { csvChunks, type CsvCandidates } from './candidate-csv.js';
 import type { Entry } from './entry.js';
 import {
   CsvEntryReader,
@@ -183,4 +184,22 @@ export async function loadEntries(path: string, options: LoadOptions = {}): Prom
   const out: Entry[] = [];
   for await (const batch of entryBatches(path, options)) for (const e of batch) out.push(e);
   return out;
+}
+
+/**
+ * Candidates of a CSV file (optionally gzipped) for `screenStability`, unparsed: the file is cut
+ * into chunks of whole lines that the engine's workers read themselves, so the main thread does
+ * not parse millions of rows. Same rows, errors and messages as `streamEntries(file)`.
+ */
+export function csvCandidates(path: string): CsvCandidates {
+  return { kind: 'csv-chunks', source: path, chunks: csvChunks(textChunks(path), path) };
+}
+
+/**
+ * Candidates of a file for `screenStability`: a CSV file (`.csv`, `.csv.gz`) unparsed, for the
+ * engine's workers to read (`csvCandidates`); any other file streamed as entries.
+ */
+export function candidatesOf(path: string, options: LoadOptions = {}): CsvCandidates | AsyncGenerator<Entry, void, undefined> {
+  const format = options.format ?? 'auto';
+  return format === 'csv' || (format === 'auto' && formatByName(path) === 'csv') ? csvCandidates(path) : streamEntries(path, options);
 }

@@ -135,24 +135,35 @@ export function defaultElectrolyteMaterials(data: ScreenData): Material[] {
   return out;
 }
 
-export function screenInterfaces(data: ScreenData, options: InterfacesOptions = {}): InterfacesResult {
+/** The materials of an interface screen, resolved against the data (see `screenInterfaces`). */
+export interface InterfacesPlan {
+  electrolytes: Material[];
+  electrodes: Array<Electrode & { material: Material }>;
+}
+
+/** Resolves and checks the electrolytes and electrodes (one voltage for all when `voltage` is given). */
+export function planInterfaces(data: ScreenData, options: Omit<InterfacesOptions, 'onProgress'> = {}): InterfacesPlan {
   const electrolytes = options.electrolytes ? options.electrolytes.map((m) => resolveMaterial(m, data, 'electrolyte')) : defaultElectrolyteMaterials(data);
-  const electrodes = (options.electrodes ?? DEFAULT_ELECTRODES).map((e) => {
-    if (typeof e === 'string') return parseElectrode(e, data);
-    const m = resolveMaterial(e.formula, data, `electrode ${e.name}`);
-    return { ...e, material: { name: e.name, composition: m.composition } };
-  });
-  if (!electrolytes.length) throw new ScreenWorkflowError('no electrolytes to screen');
-  if (!electrodes.length) throw new ScreenWorkflowError('no electrodes to screen');
   if (options.voltage !== undefined && !(Number.isFinite(options.voltage) && options.voltage >= 0)) {
     throw new ScreenWorkflowError(`voltage must be a number >= 0, got ${String(options.voltage)}`);
   }
+  const electrodes = (options.electrodes ?? DEFAULT_ELECTRODES).map((e) => {
+    const r = typeof e === 'string' ? parseElectrode(e, data) : { ...e, material: { name: e.name, composition: resolveMaterial(e.formula, data, `electrode ${e.name}`).composition } };
+    return options.voltage !== undefined ? { ...r, voltage: options.voltage } : r;
+  });
+  if (!electrolytes.length) throw new ScreenWorkflowError('no electrolytes to screen');
+  if (!electrodes.length) throw new ScreenWorkflowError('no electrodes to screen');
   if (!data.elements.has('Li')) throw new ScreenWorkflowError(`the data ${data.name} hold no Li: the open reactions need Li`);
+  return { electrolytes, electrodes };
+}
+
+export function screenInterfaces(data: ScreenData, options: InterfacesOptions = {}): InterfacesResult {
+  const { electrolytes, electrodes } = planInterfaces(data, options);
   const rows: InterfaceRow[] = [];
   const total = electrolytes.length * electrodes.length;
   for (const el of electrolytes) {
     for (const ed of electrodes) {
-      rows.push(interfaceRow(el, ed.material, options.voltage ?? ed.voltage, data, options.useHullEnergy ?? false));
+      rows.push(interfaceRow(el, ed.material, ed.voltage, data, options.useHullEnergy ?? false));
       options.onProgress?.(rows.length, total);
     }
   }

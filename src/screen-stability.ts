@@ -16,9 +16,15 @@
  * and evaluated in this thread or on an engine's workers; rows come out in input order, window by
  * window, so a million-row job holds a few windows, never the whole job.
  */
-import type { Entry } from './entry.js';
+import { screenCsvChunk, isCsvCandidates, type CsvCandidates, type CsvChunk, type CsvChunkResult } from './candidate-csv.js';
+import { CandidatePacker, describeEntry, ScreenError, type PackedBatch } from './candidate-packer.js';
+import { Entry } from './entry.js';
 import { createEngine, type Engine, type PreparedReference } from './engine.js';
-import { packReference, ReferenceHull, referenceStamp, sameStamp, systemKey, type BatchResult, type CandidateBatch, type PackedReference, type ReferenceStamp } from './engine-reference.js';
+import { packReference, ReferenceHull, referenceStamp, sameStamp, type BatchResult, type PackedReference, type ReferenceStamp } from './engine-reference.js';
+import { LoadError } from './parse-entries.js';
+
+export { ScreenError } from './candidate-packer.js';
+export { csvCandidatesFromText, type CsvCandidates } from './candidate-csv.js';
 
 /** One screened candidate (the keys of `interphase screen stability --json`). */
 export interface ScreenRow {
@@ -67,19 +73,6 @@ export interface ScreenOptions {
   onError?: (error: Error) => void;
 }
 
-/** A candidate that cannot be screened; the message names it (id and formula). */
-export class ScreenError extends Error {
-  override name = 'ScreenError';
-  constructor(
-    message: string,
-    readonly entry: Entry,
-    /** Position of the candidate in the input (0-based). */
-    readonly index: number,
-  ) {
-    super(message);
-  }
-}
-
 const DEFAULT_BATCH = 2048;
 
 /**
@@ -88,7 +81,7 @@ const DEFAULT_BATCH = 2048;
  * array, cached); `await defaultEntries()` is the embedded Materials Project data.
  */
 export async function* screenStability(
-  candidates: AsyncIterable<Entry> | Iterable<Entry>,
+  candidates: AsyncIterable<Entry> | Iterable<Entry> | CsvCandidates,
   reference: readonly Entry[],
   options: ScreenOptions = {},
 ): AsyncGenerator<ScreenRow, void, undefined> {
@@ -98,6 +91,10 @@ export async function* screenStability(
   const own = !engine && (options.workers ?? 0) > 0;
   if (own) engine = await createEngine({ workers: options.workers! });
   try {
+    if (isCsvCandidates(candidates)) {
+      yield* screenCsvCandidates(candidates, reference, engine, options);
+      return;
+    }
     const workers = engine ? engine.size : 1;
     const batchSize = positiveInt(options.batchSize ?? DEFAULT_BATCH, 'batchSize');
     const windowSize = positiveInt(options.window ?? batchSize * 2 * workers, 'window');
@@ -141,6 +138,85 @@ export async function* screenStability(
   } finally {
     if (own) await engine!.close();
   }
+}
+
+/**
+ * CSV candidates: chunks of lines are read, packed and screened where they run (the engine's
+ * workers, or this thread), a few chunks per worker in flight; rows come back in input order.
+ */
+async function* screenCsvCandidates(source: CsvCandidates, reference: readonly Entry[], engine: Engine | undefined, options: ScreenOptions): AsyncGenerator<ScreenRow, void, undefined> {
+  const { signal } = options;
+  const unknown = options.unknownElements ?? 'error';
+  let run: (chunk: CsvChunk) => Promise<CsvChunkResult>;
+  let packed: PackedReference;
+  if (engine) {
+    const ref = engine.reference(reference);
+    packed = ref.packed;
+    run = (chunk) => engine.screenCsv(ref, chunk, { unknownElements: unknown, ...(signal ? { signal } : {}) });
+  } else {
+    const hull = inThreadReference(reference);
+    packed = hull.ref;
+    run = async (chunk) => {
+      await new Promise((r) => setTimeout(r, 0));
+      signal?.throwIfAborted();
+      return screenCsvChunk(hull, chunk, unknown);
+    };
+  }
+  const maxInFlight = engine ? 2 * engine.size + 1 : 1;
+  const inFlight: Array<Promise<CsvChunkResult>> = [];
+  let index = 0;
+  let done = 0;
+  const rowsOf = function* (r: CsvChunkResult): Generator<ScreenRow, void, undefined> {
+    const failures = new Map(r.failures.map((f) => [f.position, f]));
+    for (let pos = 0; pos < r.rows; pos++) {
+      const st = r.status[pos]!;
+      if (st === 0) {
+        const decomposition: Record<string, number> = Object.create(null);
+        for (let k = r.decompOffsets[pos]!; k < r.decompOffsets[pos + 1]!; k++) decomposition[packed.ids[r.decompPoints[k]!]!] = r.decompFractions[k]!;
+        yield { id: r.ids[pos]!, formula: r.formulas[pos]!, e_form_per_atom: r.eForm[pos]!, e_above_hull: r.eAboveHull[pos]!, decomposition };
+      } else if (st === 1) {
+        const f = failures.get(pos)!;
+        const err = new ScreenError(f.message, new Entry({ id: f.entry.id, composition: f.entry.formula, ...(f.entry.energy !== undefined ? { energy: f.entry.energy } : { eFormPerAtom: f.entry.eFormPerAtom! }) }), index + pos);
+        if (!options.onError) throw err;
+        options.onError(err);
+      }
+    }
+  };
+  const finish = function* (r: CsvChunkResult | Error): Generator<ScreenRow, void, undefined> {
+    if (r instanceof Error) {
+      // A chunk that failed twice (BatchFailedError): reported, and the screen goes on.
+      if (!options.onError || signal?.aborted) throw r;
+      options.onError(r);
+      return;
+    }
+    yield* rowsOf(r);
+    index += r.rows;
+    done += r.rows;
+    options.onProgress?.(done, options.total);
+    if (r.loadError) {
+      const { message, ...where } = r.loadError;
+      throw new LoadError(message, where);
+    }
+  };
+  try {
+    for await (const chunk of source.chunks) {
+      signal?.throwIfAborted();
+      const p = run(chunk);
+      p.catch(() => {}); // awaited below, in order
+      inFlight.push(p);
+      while (inFlight.length >= maxInFlight) yield* finish(await settled(inFlight.shift()!));
+    }
+    while (inFlight.length) yield* finish(await settled(inFlight.shift()!));
+  } finally {
+    for (const p of inFlight.splice(0)) p.catch(() => {});
+  }
+  signal?.throwIfAborted();
+  if (index === 0) throw new LoadError(`no entries in ${source.source}`, { source: source.source });
+}
+
+/** A job's result, or the error it failed with. */
+function settled<T>(p: Promise<T>): Promise<T | Error> {
+  return p.catch((e: unknown) => (e instanceof Error ? e : new Error(String(e))));
 }
 
 /**
@@ -270,132 +346,6 @@ function assemble(
   }
 }
 
-function describeEntry(e: Entry): string {
-  return `${JSON.stringify(e.id)} (${e.composition.formula})`;
-}
-
-/** A batch ready to send, with the window positions of its candidates. */
-interface PackedBatch {
-  readonly batch: CandidateBatch;
-  readonly positions: Int32Array;
-  readonly describe: () => string;
-}
-
-interface PackedWindow {
-  /** Candidates left out (skipped or failed while packing). */
-  readonly excluded: number;
-  batches(size: number): PackedBatch[];
-}
-
-/** Turns entries into batch rows: chemical-system key, formation energy, fractions. */
-class CandidatePacker {
-  private readonly elIndex: Map<string, number>;
-
-  constructor(
-    private readonly ref: PackedReference,
-    private readonly unknown: 'error' | 'skip',
-  ) {
-    this.elIndex = new Map(ref.elements.map((el, k) => [el, k]));
-  }
-
-  /** Groups a window by chemical system; candidates that cannot be packed go to `fail`. */
-  pack(window: readonly Entry[], start: number, fail: (e: ScreenError) => void): PackedWindow {
-    const { elIndex, ref } = this;
-    const groups = new Map<string, number[]>();
-    const eForm = new Float64Array(window.length);
-    const fracStart = new Int32Array(window.length);
-    const dims = new Uint8Array(window.length);
-    const fracs: number[] = [];
-    let excluded = 0;
-    for (let pos = 0; pos < window.length; pos++) {
-      const e = window[pos]!;
-      const comp = e.composition;
-      const idx: number[] = [];
-      let missing: string[] | undefined;
-      for (const el of comp.elements) {
-        const k = elIndex.get(el);
-        if (k === undefined) (missing ??= []).push(el);
-        else idx.push(k);
-      }
-      if (missing) {
-        excluded++;
-        if (this.unknown === 'error') {
-          fail(new ScreenError(`candidate ${describeEntry(e)}: ${missing.join(', ')} not in the reference dataset (elements ${ref.elements.join(' ')})`, e, start + pos));
-        }
-        continue;
-      }
-      if (e.kind !== ref.kind) {
-        excluded++;
-        fail(new ScreenError(`candidate ${describeEntry(e)} has a ${e.kind} energy, but the reference dataset has ${ref.kind} energies`, e, start + pos));
-        continue;
-      }
-      idx.sort((a, b) => a - b);
-      const n = comp.numAtoms;
-      let eRef = 0;
-      fracStart[pos] = fracs.length;
-      dims[pos] = idx.length;
-      for (const k of idx) {
-        const x = comp.amount(ref.elements[k]!) / n;
-        fracs.push(x);
-        eRef += x * ref.refEnergy[k]!;
-      }
-      eForm[pos] = ref.kind === 'formation' ? e.energyPerAtom : e.energyPerAtom - eRef;
-      const key = systemKey(idx);
-      const list = groups.get(key);
-      if (list) list.push(pos);
-      else groups.set(key, [pos]);
-    }
-    // Neighbouring systems share subsystems: sorted keys keep them in the same batch.
-    const keys = [...groups.keys()].sort();
-    return {
-      excluded,
-      batches(size: number): PackedBatch[] {
-        const out: PackedBatch[] = [];
-        let systems: string[] = [];
-        let counts: number[] = [];
-        let positions: number[] = [];
-        const flush = (): void => {
-          if (!positions.length) return;
-          let len = 0;
-          for (const p of positions) len += dims[p]!;
-          const bf = new Float64Array(len);
-          let at = 0;
-          for (const p of positions) {
-            for (let k = 0; k < dims[p]!; k++) bf[at++] = fracs[fracStart[p]! + k]!;
-          }
-          const pos = Int32Array.from(positions);
-          const batchEForm = Float64Array.from(positions, (p) => eForm[p]!);
-          out.push({
-            batch: { systems, counts: Int32Array.from(counts), eForm: batchEForm, fracs: bf },
-            positions: pos,
-            describe: () => describeBatch(window, pos),
-          });
-          systems = [];
-          counts = [];
-          positions = [];
-        };
-        for (const key of keys) {
-          const list = groups.get(key)!;
-          for (let i = 0; i < list.length; ) {
-            const take = Math.min(list.length - i, Math.max(1, size - positions.length));
-            systems.push(key);
-            counts.push(take);
-            for (let j = i; j < i + take; j++) positions.push(list[j]!);
-            i += take;
-            if (positions.length >= size) flush();
-          }
-        }
-        flush();
-        return out;
-      },
-    };
-  }
-}
-
-function describeBatch(window: readonly Entry[], positions: Int32Array): string {
-  const first = Array.from(positions.subarray(0, 3), (p) => describeEntry(window[p]!));
-  return `batch of ${positions.length} candidate${positions.length === 1 ? '' : 's'} (${first.join(', ')}${positions.length > 3 ? ', …' : ''})`;
-}
 
 function positiveInt(v: number, name: string): number {
   if (!Number.isInteger(v) || v < 1) throw new RangeError(`${name} must be an integer >= 1, got ${String(v)}`);

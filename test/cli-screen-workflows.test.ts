@@ -110,6 +110,25 @@ describe('interphase screen windows|interfaces|coatings|anode', () => {
     expect((await screen('windows', '--plot', 'x.png')).code).toBe(2);
   });
 
+  it('coatings and interfaces: the same JSON on worker threads as in this thread; --criteria xiao2019; --closed-only', async () => {
+    const args = ['coatings', 'LiNbO3', 'Li3PO4', 'LiPO3', 'Li2S', '--criteria', 'xiao2019', '--json'];
+    const here = await screen(...args, '--workers', '0');
+    const pool = await screen(...args, '--workers', '2');
+    expect(here.code).toBe(0);
+    expect(pool.out).toBe(here.out);
+    const j = JSON.parse(here.out);
+    expect(j.thresholds).toMatchObject({ criteria: 'xiao2019', open_reactions: false, cathode_range_V: [2.7, 4], min_band_gap: 0.5 });
+    expect(j.rows[0].cathode_at_voltage).toBeNull();
+    const closed = JSON.parse((await screen('coatings', 'LiNbO3', '--closed-only', '--json', '--workers', '0')).out);
+    expect(closed.thresholds).toMatchObject({ criteria: 'default', open_reactions: false, cathode_range_V: [2.5, 4.3] });
+    const ia = await screen('interfaces', '--electrolytes', 'Li3PS4,LLZO', '--json');
+    const ib = await screen('interfaces', '--electrolytes', 'Li3PS4,LLZO', '--json', '--workers', '2');
+    expect(ib.out).toBe(ia.out);
+    expect((await screen('coatings', '--criteria', 'bogus')).code).toBe(2);
+    expect((await screen('coatings', '--workers', '1.5')).code).toBe(2);
+    expect((await screen('interfaces', '--workers', '-1')).code).toBe(2);
+  });
+
   it('progress on a TTY goes to stderr, never to stdout', async () => {
     const r = await run(screenCommand, ['coatings', 'LiNbO3', 'Li3PO4'], true);
     expect(r.code).toBe(0);

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultEntries } from '../src/default-data.js';
 import { BatchFailedError, createEngine, EngineError, type Engine } from '../src/engine.js';
 import { Entry } from '../src/entry.js';
+import { csvCandidates } from '../src/loaders.js';
 import { screenStability, screenStabilitySync, type ScreenOptions, type ScreenRow } from '../src/screen-stability.js';
 import { systemStabilities } from '../src/system-hull.js';
 
@@ -189,6 +190,34 @@ describe('engine: failures', () => {
       expect(engine.stats.failures).toBe(4);
     } finally {
       await engine.close();
+    }
+  });
+
+  it('CSV chunks read in the workers: retried after a crash; a chunk that fails twice is named by file and lines', async () => {
+    const lines = ['formula,e_form_per_atom,id', ...reference.slice(0, 4000).map((e) => `${e.id},${e.energyPerAtom},${e.id}`)];
+    lines.splice(1235, 0, `Li2O,${MARK},marked-Li2O`);
+    const path = join(tmp, 'marked.csv');
+    writeFileSync(path, lines.join('\n'));
+    const once = await createEngine({ workers: 2, workerUrl: crashingWorker('csv-once', true) });
+    try {
+      const rows = await collect(screenStability(csvCandidates(path), reference, { engine: once }));
+      expect(rows.filter((r) => r.id !== 'marked-Li2O')).toEqual(sync.slice(0, 4000));
+      expect(once.stats).toMatchObject({ failures: 1, retries: 1 });
+    } finally {
+      await once.close();
+    }
+    const always = await createEngine({ workers: 2, workerUrl: crashingWorker('csv-always', false) });
+    try {
+      const err = await collect(screenStability(csvCandidates(path), reference, { engine: always })).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(BatchFailedError);
+      expect((err as Error).message).toMatch(new RegExp(`a chunk of CSV \\(${path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} lines \\d+-\\d+\\) failed twice`));
+      const errors: Error[] = [];
+      const rows = await collect(screenStability(csvCandidates(path), reference, { engine: always, onError: (e) => errors.push(e) }));
+      expect(errors.map((e) => e.name)).toEqual(['BatchFailedError']);
+      expect(rows.length).toBeGreaterThan(0);
+      expect(rows.length).toBeLessThan(4000);
+    } finally {
+      await always.close();
     }
   });
 

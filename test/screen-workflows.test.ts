@@ -184,7 +184,7 @@ describe('screen coatings (Xiao et al. 2019 criteria)', () => {
       expect(x.band_gap).toBeNull();
       expect(x.criteria.band_gap).toBeNull(); // not available, not passed
       expect(x.judged).toBe(4);
-      for (const k of ['cathode_chemical', 'cathode_at_voltage', 'electrolyte_chemical', 'electrolyte_at_voltage'] as const) expect(Number.isFinite(x[k].energy)).toBe(true);
+      for (const k of ['cathode_chemical', 'cathode_at_voltage', 'electrolyte_chemical', 'electrolyte_at_voltage'] as const) expect(Number.isFinite(x[k]!.energy)).toBe(true);
       expect(typeof x.criteria.window).toBe('boolean');
     }
     const ltp = r.rows.find((x) => x.formula === 'LiTi2(PO4)3')!;

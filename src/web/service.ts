@@ -12,6 +12,8 @@ import { stabilityWindow, windowPlotData } from '../element-profile.js';
 import { createEngine, type Engine } from '../engine.js';
 import type { BatchResult, CandidateBatch, PackedReference, StabilityFlags } from '../engine-reference.js';
 import { EngineService } from '../engine-service.js';
+import type { CsvChunk, CsvChunkResult } from '../candidate-csv.js';
+import type { ScreenJobName, ScreenJobs, WireEntry } from '../screen-jobs.js';
 import { Entry } from '../entry.js';
 import { interfaceReaction, parseReactant } from '../interface-reaction.js';
 import { PhaseDiagram } from '../phase-diagram.js';
@@ -140,6 +142,18 @@ export class WebService {
   }
   screen(refId: number, batch: CandidateBatch, known?: StabilityFlags): BatchResult {
     return this.engineService.screen(refId, batch, known);
+  }
+  screenCsv(refId: number, chunk: CsvChunk, unknown: 'error' | 'skip', known?: StabilityFlags): CsvChunkResult {
+    return this.engineService.screenCsv(refId, chunk, unknown, known);
+  }
+  setDataset(id: number, entries: readonly WireEntry[] | null, name: string, embedded: boolean): void {
+    this.engineService.setDataset(id, entries, name, embedded);
+  }
+  dropDataset(id: number): void {
+    this.engineService.dropDataset(id);
+  }
+  job<K extends ScreenJobName>(id: number, name: K, args: ScreenJobs[K]['args']): ReturnType<EngineService['job']> {
+    return this.engineService.job(id, name, args);
   }
 
   // --- data ----------------------------------------------------------------------------------
@@ -385,3 +399,9 @@ export class WebService {
 }
 
 export { proxy };
+
+// The engine's worker protocol must be forwarded whole: a method EngineService gains and this
+// class lacks fails the build here.
+type MissingFromWebService = Exclude<keyof EngineService, keyof WebService>;
+const protocolComplete: [MissingFromWebService] extends [never] ? true : MissingFromWebService = true;
+void protocolComplete;

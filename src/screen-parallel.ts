@@ -1,0 +1,89 @@
+/**
+ * The screening workflows on an engine's workers: the same results as `screenCoatings` and
+ * `screenInterfaces`, computed in slices on the pool (each worker indexes the data once). The
+ * plan (thresholds, materials, candidates) is made on a worker too, so the calling thread never
+ * builds the index: it only sends slices and ranks the rows.
+ */
+import type { Engine, PreparedDataset } from './engine.js';
+import type { Entry } from './entry.js';
+import { rankCoatings, type CoatingOptions, type CoatingRow, type CoatingsResult } from './screen-coatings.js';
+import type { Material } from './screen-common.js';
+import type { InterfaceRow, InterfacesOptions, InterfacesResult } from './screen-interfaces.js';
+import { toWire, type WireCoatingOptions, type WireInterfacesOptions } from './screen-jobs.js';
+
+export interface EngineScreenOptions {
+  /** The data (default: the embedded table). */
+  data?: readonly Entry[];
+  /** Its name in reports (default `data`; the embedded table's own name). */
+  dataName?: string;
+  signal?: AbortSignal;
+}
+
+const materialToWire = (m: string | Material) => (typeof m === 'string' ? m : toWire(m));
+
+/** `screenCoatings` on the engine's workers: candidates in slices, ranked here. */
+export async function screenCoatingsOnEngine(engine: Engine, options: CoatingOptions & EngineScreenOptions = {}): Promise<CoatingsResult> {
+  const { data, dataName, signal, onProgress, limit, candidates, ...rest } = options;
+  const ds = dataset(engine, data, dataName);
+  const wire: WireCoatingOptions = { ...rest, ...(candidates ? { candidates: candidates.map(materialToWire) as WireCoatingOptions['candidates'] } : {}) };
+  const job = signal ? { signal } : {};
+  const plan = await planWhileWarming(engine, ds, () => engine.job(ds, 'coatings.plan', wire, job), job);
+  const list = plan.candidates;
+  // Slices small enough to keep every worker busy to the end, large enough to amortise a message.
+  const size = Math.max(4, Math.min(64, Math.ceil(list.length / (engine.size * 8))));
+  let done = 0;
+  const parts = await Promise.all(
+    slices(list, size).map(async (slice) => {
+      const r = await engine.job(ds, 'coatings.rows', { options: wire, given: plan.given, candidates: slice }, job);
+      done += slice.length;
+      onProgress?.(done, list.length);
+      return r;
+    }),
+  );
+  const rows: CoatingRow[] = parts.flatMap((p) => p.rows);
+  rankCoatings(rows);
+  return { thresholds: plan.thresholds, rows: limit !== undefined ? rows.slice(0, limit) : rows, candidates: list.length, failed: parts.flatMap((p) => p.failed) };
+}
+
+/** `screenInterfaces` on the engine's workers: one job per electrolyte (its row of electrodes). */
+export async function screenInterfacesOnEngine(engine: Engine, options: InterfacesOptions & EngineScreenOptions = {}): Promise<InterfacesResult> {
+  const { data, dataName, signal, onProgress, electrolytes, ...rest } = options;
+  const ds = dataset(engine, data, dataName);
+  const wire: WireInterfacesOptions = { ...rest, ...(electrolytes ? { electrolytes: electrolytes.map(materialToWire) } : {}) } as WireInterfacesOptions;
+  const job = signal ? { signal } : {};
+  const plan = await planWhileWarming(engine, ds, () => engine.job(ds, 'interfaces.plan', wire, job), job);
+  const total = plan.electrolytes.length * plan.electrodes.length;
+  let done = 0;
+  const rows: InterfaceRow[][] = await Promise.all(
+    plan.electrolytes.map(async (electrolyte) => {
+      const r = await engine.job(ds, 'interfaces.rows', { electrolyte, electrodes: plan.electrodes.map((e) => ({ material: e.material, voltage: e.voltage })), useHullEnergy: options.useHullEnergy ?? false }, job);
+      done += r.length;
+      onProgress?.(done, total);
+      return r;
+    }),
+  );
+  return {
+    rows: rows.flat(),
+    electrolytes: plan.electrolytes.map((m) => m.name),
+    electrodes: plan.electrodes.map(({ name, formula, voltage }) => ({ name, formula, voltage })),
+  };
+}
+
+/** Runs the plan on one worker while the others index the data (each worker does so once). */
+async function planWhileWarming<T>(engine: Engine, ds: PreparedDataset, plan: () => Promise<T>, job: { signal?: AbortSignal }): Promise<T> {
+  const p = plan();
+  const warm = Array.from({ length: engine.size - 1 }, () => engine.job(ds, 'prepare', {}, job).catch(() => null));
+  const r = await p;
+  await Promise.all(warm);
+  return r;
+}
+
+function dataset(engine: Engine, data: readonly Entry[] | undefined, name: string | undefined): PreparedDataset {
+  return engine.dataset(data, name);
+}
+
+function slices<T>(list: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < list.length; i += size) out.push(list.slice(i, i + size));
+  return out;
+}
