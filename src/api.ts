@@ -13,6 +13,7 @@ export { EngineError, BatchFailedError, type Engine, type EngineOptions, type En
 export { screenStability, screenStabilitySync, ScreenError, csvCandidatesFromText, type CsvCandidates, type ScreenRow, type ScreenOptions } from './screen-stability.js';
 export {
   interfaceReaction,
+  interfaceReactionMinimum,
   parseReactant,
   InterfaceReactionError,
   type InterfaceReaction,

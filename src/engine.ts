@@ -176,6 +176,8 @@ class Pool implements Engine {
   private readonly live = new Map<number, PreparedReference>();
   /** Per reference: the stabilities the workers found, chunk by chunk, to pass on to the others. */
   private readonly logs = new Map<number, StabilityFlags[]>();
+  /** Pending jobs per AbortSignal (one abort listener per signal). */
+  private readonly bySignal = new WeakMap<AbortSignal, { tasks: Set<Task>; off: () => void }>();
   private readonly datasetCache = new WeakMap<readonly Entry[], { ds: PreparedDataset; stamp: ReferenceStamp }>();
   private embeddedDataset: PreparedDataset | undefined;
   private readonly liveDatasets = new Map<number, PreparedDataset>();
@@ -305,13 +307,31 @@ class Pool implements Engine {
       if (signal?.aborted) return reject(signal.reason);
       const task: Task = { ref, prepare, call, what, options, failures: 0, settled: false, resolve: resolve as (r: JobResult) => void, reject, cleanup: () => {} };
       if (signal) {
-        const onAbort = (): void => {
-          const i = this.queue.indexOf(task);
-          if (i >= 0) this.queue.splice(i, 1);
-          this.settle(task, undefined, signal.reason);
+        // One listener per signal, however many of its jobs are pending (a screen queues dozens).
+        let watch = this.bySignal.get(signal);
+        if (!watch) {
+          const tasks = new Set<Task>();
+          const onAbort = (): void => {
+            this.bySignal.delete(signal);
+            for (const t of [...tasks]) {
+              const i = this.queue.indexOf(t);
+              if (i >= 0) this.queue.splice(i, 1);
+              this.settle(t, undefined, signal.reason);
+            }
+          };
+          signal.addEventListener('abort', onAbort, { once: true });
+          watch = { tasks, off: () => signal.removeEventListener('abort', onAbort) };
+          this.bySignal.set(signal, watch);
+        }
+        const w = watch;
+        w.tasks.add(task);
+        task.cleanup = () => {
+          w.tasks.delete(task);
+          if (w.tasks.size === 0 && this.bySignal.get(signal) === w) {
+            this.bySignal.delete(signal);
+            w.off();
+          }
         };
-        signal.addEventListener('abort', onAbort, { once: true });
-        task.cleanup = () => signal.removeEventListener('abort', onAbort);
       }
       this.queue.push(task);
       this.dispatch();

@@ -429,6 +429,22 @@ export function interfaceReaction(
   return compute(resolve(c1, c2, source, options), source);
 }
 
+/**
+ * Only the minimum of `interfaceReaction` (the same x, energy and kink, reaction included),
+ * without balancing the other kinks' reactions: what a screen over thousands of pairs needs.
+ */
+export function interfaceReactionMinimum(
+  c1: string | Composition,
+  c2: string | Composition,
+  diagram: ReactionDiagram,
+  options: InterfaceReactionOptions = {},
+): InterfaceReaction['minimum'] {
+  const source = sourceOf(diagram);
+  const { energies, makeKink } = kinkContext(resolve(c1, c2, source, options), source);
+  const kink = makeKink(minimumIndex(energies));
+  return { x: kink.x, energyPerAtom: kink.energyPerAtom, kink };
+}
+
 /** A reactant's energy per atom (formation scale) in the closed diagram: pymatgen _get_entry_energy, or the hull. */
 function closedReactantEnergy(c: Composition, source: PhaseSource, useHull: boolean, hull: () => number): number {
   if (!useHull) {
@@ -445,7 +461,8 @@ interface Phase {
   readonly r: number;
 }
 
-function compute(r: Resolved, source: PhaseSource): InterfaceReaction {
+/** The hull along the reactants' segment, and how to turn a point of it into a kink. */
+function kinkContext(r: Resolved, source: PhaseSource) {
   const open = r.open?.element;
   const comp1 = nonOpen(r.c1, open);
   const comp2 = nonOpen(r.c2, open);
@@ -528,7 +545,8 @@ function compute(r: Resolved, source: PhaseSource): InterfaceReaction {
   const tEnergies = pts.map((p, q) => hullAt(q) - p.t * e1 - (1 - p.t) * e2);
   const setup = reactionSetup(r);
 
-  const kinks: InterfaceKink[] = pts.map((p, q) => {
+  const makeKink = (q: number): InterfaceKink => {
+    const p = pts[q]!;
     const t = p.t;
     const [x, energy] = outScale(t, tEnergies[q]!);
     const phases: Phase[] = p.decomposition.map((d) => {
@@ -551,9 +569,23 @@ function compute(r: Resolved, source: PhaseSource): InterfaceReaction {
     };
     const dv = volumeChange(r, source, t, phases, f1, f2);
     return dv === undefined ? kink : { ...kink, volumeChange: dv };
-  });
-  let min = kinks[0]!;
-  for (const k of kinks) if (k.energyPerAtom < min.energyPerAtom) min = k;
+  };
+  // Energies of the kinks (x-scale and per atom as reported), without their reactions.
+  const energies = pts.map((p, q) => outScale(p.t, tEnergies[q]!)[1]);
+  return { pts, tEnergies, energies, outScale, linearX, makeKink, e1, e2, n1, n2 };
+}
+
+/** The first kink of lowest energy (pymatgen's minimum). */
+function minimumIndex(energies: readonly number[]): number {
+  let m = 0;
+  for (let q = 1; q < energies.length; q++) if (energies[q]! < energies[m]!) m = q;
+  return m;
+}
+
+function compute(r: Resolved, source: PhaseSource): InterfaceReaction {
+  const { pts, tEnergies, outScale, linearX, makeKink, e1, e2, n1, n2 } = kinkContext(r, source);
+  const kinks = pts.map((_, q) => makeKink(q));
+  const min = kinks[minimumIndex(kinks.map((k) => k.energyPerAtom))]!;
   const reactantEnergies: [number, number] = r.norm ? [e1, e2] : [e1 * n1, e2 * n2];
   return {
     c1: r.c1,

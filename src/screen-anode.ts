@@ -23,7 +23,7 @@
  * compounds with an anion (O, S, Se, N, P, halogens, …) and non-metallic elements insulate.
  */
 import { Composition } from './composition.js';
-import { interfaceReaction } from './interface-reaction.js';
+import { interfaceReactionMinimum } from './interface-reaction.js';
 import { openElementFor, resolveMaterial, ScreenWorkflowError, type Material, type ScreenData, bandGapOf } from './screen-common.js';
 import { defaultElectrolyteMaterials } from './screen-interfaces.js';
 import { windowOf } from './screen-windows.js';
@@ -157,7 +157,7 @@ export function anodeRow(m: Material, data: ScreenData, minBandGap = 0.5, smallE
   const reacts = zero.evolution > 1e-8 * m.composition.numAtoms;
   const products = reacts ? zero.products.map((p) => electronicCharacter(p, data, minBandGap)) : [electronicCharacter(m.composition.reducedFormula, data, minBandGap)];
   const isMetal = m.composition.elements.length === 1 && m.composition.elements[0] === metal;
-  const energy = isMetal || !reacts ? 0 : interfaceReaction(m.composition, metal, data.index, { names: ['electrolyte', 'metal'] }).minimum.energyPerAtom;
+  const energy = isMetal || !reacts ? 0 : interfaceReactionMinimum(m.composition, metal, data.index, { names: ['electrolyte', 'metal'] }).energyPerAtom;
   const conducting = products.filter((p) => p.electronic === 'conducting').map((p) => p.formula);
   const interphase: InterphaseType = !reacts ? 'stable' : energy > -smallEnergy ? 'kinetically-stable' : conducting.length ? 'mixed-conducting' : 'passivating';
   return {

@@ -29,7 +29,7 @@
  */
 import type { Composition } from './composition.js';
 import { stabilityWindow } from './element-profile.js';
-import { interfaceReaction } from './interface-reaction.js';
+import { interfaceReactionMinimum } from './interface-reaction.js';
 import { entryOf, resolveMaterial, ScreenWorkflowError, type Material, type ScreenData } from './screen-common.js';
 import { minimumOf, type ReactionMinimum } from './screen-interfaces.js';
 
@@ -218,7 +218,7 @@ export function coatingRow(cand: CoatingCandidate, plan: CoatingPlan, data: Scre
   const react = (c: Composition, other: Material, open: boolean): ReactionMinimum => {
     if (c.key === other.composition.key) return { x: 0, energy: 0, reaction: `${c.reducedFormula} -> ${c.reducedFormula}`, products: [c.reducedFormula] };
     return minimumOf(
-      interfaceReaction(c, other.composition, data.index, {
+      interfaceReactionMinimum(c, other.composition, data.index, {
         useHullEnergy: plan.useHullEnergy,
         names: ['coating', other.name],
         ...(open ? { open: { element: 'Li', voltage: range[1] }, includeNoMixingEnergy: false } : {}),

@@ -18,7 +18,7 @@
  * Reactant energies: the lowest entry of the composition in the data; compositions absent from
  * the data (Li0.5CoO2, NCA, NMC111, …) use their hull energy (`useHullEnergy` for all).
  */
-import { interfaceReaction, type InterfaceReaction } from './interface-reaction.js';
+import { interfaceReactionMinimum, type InterfaceReaction } from './interface-reaction.js';
 import { resolveMaterial, ScreenWorkflowError, type Material, type ScreenData } from './screen-common.js';
 import { DEFAULT_ELECTROLYTES } from './screen-windows.js';
 
@@ -175,19 +175,19 @@ export function interfaceRow(electrolyte: Material, electrode: Material, voltage
   const names: [string, string] = [`electrode ${electrode.name}`, `electrolyte ${electrolyte.name}`];
   const same = electrode.composition.key === electrolyte.composition.key;
   const zero = (): ReactionMinimum => ({ x: 0, energy: 0, reaction: `${electrolyte.composition.reducedFormula} -> ${electrolyte.composition.reducedFormula}`, products: [electrolyte.composition.reducedFormula] });
-  const chemical = same ? zero() : minimumOf(interfaceReaction(electrode.composition, electrolyte.composition, data.index, { useHullEnergy, names }));
+  const chemical = same ? zero() : minimumOf(interfaceReactionMinimum(electrode.composition, electrolyte.composition, data.index, { useHullEnergy, names }));
   const isLiMetal = electrode.composition.elements.length === 1 && electrode.composition.elements[0] === 'Li';
   const isLiOnly = electrolyte.composition.elements.length === 1 && electrolyte.composition.elements[0] === 'Li';
   let atVoltage: ReactionMinimum | null = null;
   let atVoltageInterface: ReactionMinimum | null = null;
   let alone: InterfaceRow['open_minimum_alone'] = null;
   if (!isLiMetal && !isLiOnly && !same) {
-    const r = interfaceReaction(electrode.composition, electrolyte.composition, data.index, { useHullEnergy, names, open: { element: 'Li', voltage } });
+    const r = interfaceReactionMinimum(electrode.composition, electrolyte.composition, data.index, { useHullEnergy, names, open: { element: 'Li', voltage } });
     atVoltage = minimumOf(r);
     if (atVoltage.x <= 1e-9) alone = 'electrolyte';
     else if (atVoltage.x >= 1 - 1e-9) alone = 'electrode';
     atVoltageInterface = minimumOf(
-      interfaceReaction(electrode.composition, electrolyte.composition, data.index, { useHullEnergy, names, open: { element: 'Li', voltage }, includeNoMixingEnergy: false }),
+      interfaceReactionMinimum(electrode.composition, electrolyte.composition, data.index, { useHullEnergy, names, open: { element: 'Li', voltage }, includeNoMixingEnergy: false }),
     );
   }
   return {
@@ -204,7 +204,7 @@ export function interfaceRow(electrolyte: Material, electrode: Material, voltage
   };
 }
 
-export function minimumOf(r: InterfaceReaction): ReactionMinimum {
-  const k = r.minimum.kink;
-  return { x: r.minimum.x, energy: r.minimum.energyPerAtom, reaction: k.reaction, products: k.products.map((p) => p.formula).sort() };
+export function minimumOf(m: InterfaceReaction['minimum']): ReactionMinimum {
+  const k = m.kink;
+  return { x: m.x, energy: m.energyPerAtom, reaction: k.reaction, products: k.products.map((p) => p.formula).sort() };
 }

@@ -60,6 +60,8 @@ export interface LocalHull {
 // pymatgen's PhaseDiagram.numerical_tol: smaller shares are dropped from decompositions.
 const NUMERICAL_TOL = 1e-8;
 const DEFAULT_STABILITY_TOL = 1e-12;
+// Systems whose points SystemIndex keeps (a few MB for the largest).
+const POINT_CACHE_SYSTEMS = 64;
 
 /**
  * Entries of a dataset indexed by chemical system. Any question about a composition only involves
@@ -82,6 +84,10 @@ export class SystemIndex {
   private readonly members = new Map<string, number[]>();
   private readonly candidatesOf = new Map<string, number[]>();
   private readonly entryIndex = new Map<Entry, number>();
+  /** Per entry, its own elements and fractions (filled as points are first gathered). */
+  private readonly fractionCache: Array<{ els: readonly string[]; fr: Float64Array } | undefined> = [];
+  /** systemPoints' cache, least recently used first. */
+  private readonly pointCache = new Map<string, { cols: number[]; set: PointSet }>();
 
   constructor(input: readonly Entry[], elements?: readonly string[]) {
     if (input.length === 0) throw new HullError('no entries: a phase diagram needs at least one entry per element');
@@ -115,6 +121,7 @@ export class SystemIndex {
     const tol = options.stabilityTolerance ?? DEFAULT_STABILITY_TOL;
     if (!(Number.isFinite(tol) && tol >= 0)) throw new HullError(`stabilityTolerance must be a finite number >= 0 (got ${String(tol)})`);
     const withDecomp = options.decompositions ?? true;
+    this.pointCache.clear(); // stabilities are about to be (re)found
     const order = [...this.members.keys()].sort((a, b) => a.split('-').length - b.split('-').length);
     let done = 0;
     for (const sys of order) {
@@ -171,12 +178,16 @@ export class SystemIndex {
    * `excludeGroup` (`over: 'candidates'`, for phase-separation energies).
    */
   hullAt(els: readonly string[], x: Float64Array, over: 'stable' | 'candidates', excludeGroup = -1): LocalHull {
-    const cols = this.subsystemCandidates([...els].sort());
     const sorted = [...els].sort();
+    let cols: number[];
+    let set: PointSet;
+    if (over === 'stable') ({ cols, set } = this.stablePoints(sorted));
+    else {
+      cols = this.subsystemCandidates(sorted);
+      set = this.pointSet(cols, sorted);
+    }
     const xs = Float64Array.from(sorted, (el) => x[els.indexOf(el)]!);
-    const set = this.pointSet(cols, sorted);
-    const alive = Uint8Array.from(cols, (i) => (over === 'stable' ? this.isStable[i]! : 1));
-    const r = hullBatch(set, alive, xs, Int32Array.of(excludeGroup));
+    const r = hullBatch(set, new Uint8Array(cols.length).fill(1), xs, Int32Array.of(excludeGroup));
     const value = r.values[0]!;
     if (Number.isNaN(value)) throw new HullError(`no hull energy found at ${sorted.map((el, k) => `${el}${xs[k]}`).join(' ')}`);
     const mu: Record<string, number> = {};
@@ -193,9 +204,8 @@ export class SystemIndex {
     const perm = sorted.map((el) => els.indexOf(el));
     const as = Float64Array.from(perm, (k) => a[k]!);
     const bs = Float64Array.from(perm, (k) => b[k]!);
-    const cols = this.subsystemCandidates(sorted);
-    const set = this.pointSet(cols, sorted);
-    const alive = Uint8Array.from(cols, (i) => this.isStable[i]!);
+    const { cols, set } = this.stablePoints(sorted);
+    const alive = new Uint8Array(cols.length).fill(1);
     const seg = hullSegment(set, alive, as, bs);
     const ts = [0, ...seg.kinks, 1];
     const d = sorted.length;
@@ -210,6 +220,26 @@ export class SystemIndex {
     });
     const facetMu = seg.facets.map((f) => Object.fromEntries(sorted.map((el, k) => [el, f.mu[k]!])));
     return { points, facetMu };
+  }
+
+  /**
+   * The stable phases of system `els` (sorted; after `evaluate()`) and their point set, kept for
+   * the most recently used systems: windows, interface reactions and screens ask the same systems
+   * again and again, and gathering a large system's points costs more than its linear programs.
+   * Only the stable phases: the hull is theirs, and they are a small part of a system's entries.
+   */
+  private stablePoints(els: readonly string[]): { cols: number[]; set: PointSet } {
+    const key = els.join('-');
+    let hit = this.pointCache.get(key);
+    if (hit) {
+      this.pointCache.delete(key);
+    } else {
+      const cols = this.subsystemCandidates(els).filter((i) => this.isStable[i] === 1);
+      hit = { cols, set: this.pointSet(cols, els) };
+      if (this.pointCache.size >= POINT_CACHE_SYSTEMS) this.pointCache.delete(this.pointCache.keys().next().value!);
+    }
+    this.pointCache.set(key, hit);
+    return hit;
   }
 
   /** Candidates of every subsystem of `els` (sorted), the elements included. */
@@ -230,12 +260,27 @@ export class SystemIndex {
     const d = els.length;
     const pts = new Float64Array(cols.length * (d + 1));
     const group = new Int32Array(cols.length);
-    cols.forEach((i, j) => {
-      fractionsInto(this.entries[i]!, els, pts, j * (d + 1));
-      pts[j * (d + 1) + d] = this.eForm[i]!;
+    const pos = new Map(els.map((el, k) => [el, k]));
+    for (let j = 0; j < cols.length; j++) {
+      const i = cols[j]!;
+      const row = j * (d + 1);
+      // Only the point's own elements: the other fractions stay 0.
+      const own = this.ownFractions(i);
+      for (let k = 0; k < own.els.length; k++) pts[row + pos.get(own.els[k]!)!] = own.fr[k]!;
+      pts[row + d] = this.eForm[i]!;
       group[j] = this.groups.group[i]!;
-    });
+    }
     return { n: cols.length, d, pts, group };
+  }
+
+  /** Entry i's elements and atomic fractions (the same numbers as `atomicFraction`), kept. */
+  private ownFractions(i: number): { els: readonly string[]; fr: Float64Array } {
+    let f = this.fractionCache[i];
+    if (!f) {
+      const c = this.entries[i]!.composition;
+      f = this.fractionCache[i] = { els: c.elements, fr: Float64Array.from(c.elements, (el) => c.atomicFraction(el)) };
+    }
+    return f;
   }
 
   private phases(r: HullBatchResult, d: number, q: number, cols: readonly number[]): PhaseAmount[] {

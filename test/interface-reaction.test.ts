@@ -3,6 +3,7 @@ import { Composition } from '../src/composition.js';
 import type { Entry } from '../src/entry.js';
 import {
   interfaceReaction,
+  interfaceReactionMinimum,
   InterfaceReactionError,
   parseReactant,
   pyFormatG4,
@@ -108,6 +109,13 @@ describe('interface reactions against pymatgen on every shared dataset (use_hull
         const got = interfaceReaction(c.c1, c.c2, pd, optionsOf(c.open, false));
         problems.push(...kinkProblems(`${c.c1}|${c.c2}`, got, c));
         problems.push(...balanceProblems(got));
+        // The minimum alone (what screens compute) is the full reaction's minimum, kink and all.
+        for (const useHullEnergy of [false, true]) {
+          const o = optionsOf(c.open, useHullEnergy);
+          const full = useHullEnergy ? interfaceReaction(c.c1, c.c2, pd, o) : got;
+          const alone = interfaceReactionMinimum(c.c1, c.c2, pd, o);
+          if (JSON.stringify(alone) !== JSON.stringify(full.minimum)) problems.push(`${c.c1}|${c.c2} minimum alone: ${JSON.stringify(alone)} vs ${JSON.stringify(full.minimum)}`);
+        }
       }
       expect(problems).toEqual([]);
     });
