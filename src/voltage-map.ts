@@ -19,8 +19,9 @@
  */
 import type { Composition } from './composition.js';
 import {
-  interfaceReaction,
+  interfaceReactionMinimum,
   InterfaceReactionError,
+  parseReactant,
   type InterfaceKink,
   type InterfaceReaction,
   type InterfaceReactionOptions,
@@ -76,7 +77,7 @@ interface Line {
   readonly c: number;
   readonly s: number;
   readonly at: number;
-  readonly result: InterfaceReaction;
+  readonly minimum: InterfaceReaction['minimum'];
 }
 
 /**
@@ -106,10 +107,11 @@ export function voltageMap(c1: string | Composition, c2: string | Composition, d
   const evaluate = (v: number): Line => {
     if (++evaluations > MAX_EVALUATIONS) throw new InterfaceReactionError(`voltage map: more than ${MAX_EVALUATIONS} evaluations (the map did not converge)`);
     const open = options.valence !== undefined ? { element, voltage: v, valence: options.valence } : { element, voltage: v };
-    const result = interfaceReaction(c1, c2, diagram, { ...base, open });
-    const k = result.minimum.kink;
+    // Only the minimum's reaction is needed: the other kinks are not balanced.
+    const minimum = interfaceReactionMinimum(c1, c2, diagram, { ...base, open });
+    const k = minimum.kink;
     const s = z * k.openUptake;
-    return { c: k.energyPerAtom - s * v, s, at: v, result };
+    return { c: k.energyPerAtom - s * v, s, at: v, minimum };
   };
   const value = (l: Line, v: number) => l.c + l.s * v;
   const same = (a: Line, b: Line) => Math.abs(a.s - b.s) <= SLOPE_TOL && Math.abs(a.c - b.c) <= LINE_TOL;
@@ -135,7 +137,7 @@ export function voltageMap(c1: string | Composition, c2: string | Composition, d
   const lines = found.length ? [...found.map((f) => f.l), found[found.length - 1]!.r] : [left];
   const bounds = [from, ...found.map((f) => f.v), to];
   const pieces: VoltageMapPiece[] = lines.map((l, i) => {
-    const k = l.result.minimum.kink;
+    const k = l.minimum.kink;
     return {
       from: bounds[i]!,
       to: bounds[i + 1]!,
@@ -146,8 +148,8 @@ export function voltageMap(c1: string | Composition, c2: string | Composition, d
       products: k.products.map((p) => p.formula),
     };
   });
-  const first = left.result;
-  return { c1: first.c1, c2: first.c2, element, from, to, pieces, breakpoints: found.map((f) => f.v), evaluations };
+  const [n1, n2] = options.names ?? ['c1', 'c2'];
+  return { c1: parseReactant(c1, `reactant ${n1}`), c2: parseReactant(c2, `reactant ${n2}`), element, from, to, pieces, breakpoints: found.map((f) => f.v), evaluations };
 }
 
 /** The piece of a voltage map holding voltage `v` (the lower one at a breakpoint). */
