@@ -11,7 +11,7 @@ import type { WebService } from './web/service.js';
 export * from './api.js';
 
 // Browser additions.
-export { entriesFromFile, type FileLoadOptions } from './web/file-entries.js';
+export { csvCandidatesFromFile, entriesFromFile, type FileLoadOptions } from './web/file-entries.js';
 export type { WebService, DataInfo, HullResult, HullRow, WindowResult, InterfaceResult, ScreenJobOptions, ScreenSummary } from './web/service.js';
 export { proxy } from 'comlink';
 

@@ -245,6 +245,34 @@ describe.skipIf(!haveChromium)('web: browser bundle and demo page in headless Ch
     await page.close();
   });
 
+  it('a dropped CSV of candidates is read by the engine\'s Web Workers: the same rows as from text', async () => {
+    const page = await newPage();
+    await page.goto(base);
+    const r = (await page.evaluate(`(async () => {
+      const m = await import('/dist/browser.js');
+      await m.initWasm();
+      const reference = await m.defaultEntries();
+      const lines = ['formula,e_form_per_atom,id'];
+      for (let i = 0; i < 6000; i++) {
+        const e = reference[(i * 13) % reference.length];
+        lines.push(e.id + ',' + (e.energyPerAtom + 0.01 * (i % 7)) + ',c' + i);
+      }
+      const text = lines.join('\\n') + '\\n';
+      const gz = await new Response(new Blob([text]).stream().pipeThrough(new CompressionStream('gzip'))).blob();
+      const file = new File([gz], 'cands.csv.gz');
+      const engine = await m.createEngine({ workers: 2 });
+      const collect = async (src) => { const out = []; for await (const row of m.screenStability(src, reference, { engine })) out.push(row); return out; };
+      const fromFile = await collect(m.csvCandidatesFromFile(file));
+      const fromText = m.screenStabilitySync(m.entriesFromCsv(text), reference);
+      await engine.close();
+      return { n: fromFile.length, same: JSON.stringify(fromFile) === JSON.stringify(fromText), below: fromFile.filter((x) => x.e_above_hull < -1e-9).length };
+    })()`)) as { n: number; same: boolean; below: number };
+    expect(r.n).toBe(6000);
+    expect(r.same).toBe(true);
+    expect(r.below).toBe(0);
+    await page.close();
+  });
+
   it('inline mode (Blob worker, base64 WASM) and the synchronous API on the main thread', async () => {
     const page = await newPage();
     await page.goto(base);

@@ -4,6 +4,7 @@
  * Project API documents, CSV), gzip detected by its magic bytes, the text streamed through
  * `DecompressionStream` / `TextDecoderStream` into the incremental CSV and JSON readers.
  */
+import { csvChunks, type CsvCandidates } from '../candidate-csv.js';
 import type { Entry } from '../entry.js';
 import { CsvEntryReader, JsonArrayReader, LoadError, RecordConverter, type EntryFormat, type MpEnergyChoice } from '../parse-entries.js';
 
@@ -99,4 +100,41 @@ export async function entriesFromFile(file: Blob, options: FileLoadOptions = {})
   if (out.length === 0) throw new LoadError(`no entries in ${name}`, { source: name });
   options.onProgress?.(out.length, bytesRead, file.size);
   return out;
+}
+
+/**
+ * Candidates of a dropped CSV file (optionally gzipped) for `screenStability` on an engine: the
+ * file's text is cut into chunks of whole lines that the engine's workers parse themselves (see
+ * `csvCandidates` in Node), so the page's thread only decompresses and slices.
+ */
+export function csvCandidatesFromFile(file: Blob, options: Pick<FileLoadOptions, 'source'> = {}): CsvCandidates {
+  const name = options.source ?? ((file as Partial<File>).name || 'file');
+  async function* text(): AsyncGenerator<string, void, undefined> {
+    const head = new Uint8Array(await file.slice(0, 2).arrayBuffer());
+    let bytes = file.stream() as ReadableStream<Uint8Array>;
+    const gzipped = head.length === 2 && head[0] === 0x1f && head[1] === 0x8b;
+    if (gzipped) bytes = bytes.pipeThrough(new DecompressionStream('gzip') as unknown as TransformStream<Uint8Array, Uint8Array>);
+    const reader = bytes.pipeThrough(new TextDecoderStream() as unknown as TransformStream<Uint8Array, string>).getReader();
+    let finished = false;
+    try {
+      for (;;) {
+        let r: ReadableStreamReadResult<string>;
+        try {
+          r = await reader.read();
+        } catch (e) {
+          if (gzipped) throw new LoadError(`${name}: cannot decompress (corrupt or truncated gzip): ${e instanceof Error ? e.message : String(e)}`, { source: name }, { cause: e });
+          throw e;
+        }
+        if (r.done) {
+          finished = true;
+          return;
+        }
+        yield r.value;
+      }
+    } finally {
+      // Stopped early (an error, a cancelled screen): stop reading the file.
+      if (!finished) await reader.cancel().catch(() => {});
+    }
+  }
+  return { kind: 'csv-chunks', source: name, chunks: csvChunks(text(), name) };
 }
