@@ -14,7 +14,9 @@
  * Streams: candidates are read a window at a time (an array, any iterable, or an async iterable
  * such as `streamEntries(file)`), grouped by chemical system within the window, cut into batches
  * and evaluated in this thread or on an engine's workers; rows come out in input order, window by
- * window, so a million-row job holds a few windows, never the whole job.
+ * window, so a million-row job holds a few windows, never the whole job. CSV candidates
+ * (`csvCandidates(file)`) skip the main thread's parsing: chunks of lines go to the workers,
+ * which read, group and solve them (candidate-csv.ts).
  */
 import { screenCsvChunk, isCsvCandidates, type CsvCandidates, type CsvChunk, type CsvChunkResult } from './candidate-csv.js';
 import { CandidatePacker, describeEntry, ScreenError, type PackedBatch } from './candidate-packer.js';
@@ -57,9 +59,9 @@ export interface ScreenOptions {
   onProgress?: (done: number, total: number | undefined) => void;
   /** The number of candidates, when they come from a stream (for onProgress). */
   total?: number;
-  /** Candidates per batch (default 2048). */
+  /** Candidates per batch (default 2048; CSV candidates come in chunks of ~64K characters instead). */
   batchSize?: number;
-  /** Candidates grouped by chemical system at a time (default: batchSize × 2 × workers). */
+  /** Candidates grouped by chemical system at a time (default: batchSize × 2 × workers; entries only). */
   window?: number;
   /**
    * A candidate with an element the reference lacks: `error` (default) fails the candidate,
