@@ -24,7 +24,7 @@ const materialToWire = (m: string | Material) => (typeof m === 'string' ? m : to
 /** `screenCoatings` on the engine's workers: candidates in slices, ranked here. */
 export async function screenCoatingsOnEngine(engine: Engine, options: CoatingOptions & EngineScreenOptions = {}): Promise<CoatingsResult> {
   const { data, dataName, signal, onProgress, limit, candidates, ...rest } = options;
-  const ds = dataset(engine, data, dataName);
+  const ds = engine.dataset(data, dataName);
   const wire: WireCoatingOptions = { ...rest, ...(candidates ? { candidates: candidates.map(materialToWire) as WireCoatingOptions['candidates'] } : {}) };
   const job = signal ? { signal } : {};
   const plan = await planWhileWarming(engine, ds, () => engine.job(ds, 'coatings.plan', wire, job), job);
@@ -48,7 +48,7 @@ export async function screenCoatingsOnEngine(engine: Engine, options: CoatingOpt
 /** `screenInterfaces` on the engine's workers: one job per electrolyte (its row of electrodes). */
 export async function screenInterfacesOnEngine(engine: Engine, options: InterfacesOptions & EngineScreenOptions = {}): Promise<InterfacesResult> {
   const { data, dataName, signal, onProgress, electrolytes, ...rest } = options;
-  const ds = dataset(engine, data, dataName);
+  const ds = engine.dataset(data, dataName);
   const wire: WireInterfacesOptions = { ...rest, ...(electrolytes ? { electrolytes: electrolytes.map(materialToWire) } : {}) } as WireInterfacesOptions;
   const job = signal ? { signal } : {};
   const plan = await planWhileWarming(engine, ds, () => engine.job(ds, 'interfaces.plan', wire, job), job);
@@ -76,10 +76,6 @@ async function planWhileWarming<T>(engine: Engine, ds: PreparedDataset, plan: ()
   const r = await p;
   await Promise.all(warm);
   return r;
-}
-
-function dataset(engine: Engine, data: readonly Entry[] | undefined, name: string | undefined): PreparedDataset {
-  return engine.dataset(data, name);
 }
 
 function slices<T>(list: readonly T[], size: number): T[][] {
