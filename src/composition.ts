@@ -142,9 +142,18 @@ export class Composition {
    */
   get key(): string {
     if (this.#key === undefined) {
+      // Whole amounts and at most MAX_DEN atoms: the fraction a/N is exactly the rational that
+      // fractionKey would find (lowest terms), without its continued-fraction search.
+      const n = this.numAtoms;
+      const whole = Number.isInteger(n) && n <= MAX_DEN && this.elements.every((el) => Number.isInteger(this.amount(el)));
       this.#key = [...this.elements]
         .sort()
-        .map((el) => `${el}:${fractionKey(this.atomicFraction(el))}`)
+        .map((el) => {
+          if (!whole) return `${el}:${fractionKey(this.atomicFraction(el))}`;
+          const a = this.amount(el);
+          const g = gcd(a, n);
+          return `${el}:${a / g}/${n / g}`;
+        })
         .join(' ');
     }
     return this.#key;
@@ -399,17 +408,24 @@ const SNAP_TOL = 1e-8;
 
 /** `p/q` if f is within 1e-8 of a rational with q <= 5000 (found among continued-fraction convergents), else 8 decimals. */
 function fractionKey(f: number): string {
-  let [h0, h1, k0, k1] = [0, 1, 1, 0];
+  let h0 = 0;
+  let h1 = 1;
+  let k0 = 1;
+  let k1 = 0;
   let y = f;
   for (;;) {
     const a = Math.floor(y);
-    const [h, k] = [a * h1 + h0, a * k1 + k0];
+    const h = a * h1 + h0;
+    const k = a * k1 + k0;
     if (k > MAX_DEN) break;
     if (h > 0 && Math.abs(f - h / k) <= SNAP_TOL) return `${h}/${k}`; // never snap to 0/1
     const r = y - a;
     if (r === 0) break;
     y = 1 / r;
-    [h0, h1, k0, k1] = [h1, h, k1, k];
+    h0 = h1;
+    h1 = h;
+    k0 = k1;
+    k1 = k;
   }
   return f.toFixed(8);
 }

@@ -266,6 +266,19 @@ describe('Composition.key', () => {
     expect(Composition.parse('Li2.0000001O').key).not.toBe(Composition.parse('Li2O').key);
   });
 
+  it('whole-number formulas (the shortcut) key as their scaled, fractional twins (the continued fraction)', () => {
+    let seed = 7;
+    const rand = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2147483648), seed % n);
+    const els = ['Li', 'O', 'P', 'S', 'Cl', 'La', 'Zr', 'Ti'];
+    for (let t = 0; t < 3000; t++) {
+      const amounts: Record<string, number> = {};
+      for (const el of els.slice(0, 1 + rand(6))) amounts[el] = 1 + rand(t % 3 === 0 ? 1500 : 40);
+      const whole = Composition.fromDict(amounts);
+      const scaled = Composition.fromDict(Object.fromEntries(Object.entries(amounts).map(([el, v]) => [el, v * 0.37])));
+      expect(whole.key, JSON.stringify(amounts)).toBe(scaled.key);
+    }
+  });
+
   it('writes fractions that are no small rational as 8 decimals, never as 0', () => {
     expect(Composition.parse('Li1e16O').key).toBe('Li:1/1 O:0.00000000');
     expect(Composition.parse('Li1.41421356O').key).toBe('Li:0.58578644 O:0.41421356');
