@@ -1,8 +1,10 @@
 /**
  * A pool of workers for high-throughput jobs, one API over Node `worker_threads` and browser Web
  * Workers (Comlink in both). Each worker instantiates the WASM kernel once and keeps the
- * reference datasets it was sent, indexed by chemical system; work then arrives in batches of
- * candidates grouped by chemical system (see screen-stability.ts), one batch per worker at a time.
+ * reference datasets it was sent, indexed by chemical system; work then arrives one job per
+ * worker at a time: batches of candidates grouped by chemical system, or chunks of CSV lines the
+ * worker reads itself (screen-stability.ts, candidate-csv.ts), or slices of a screening workflow
+ * over a dataset the worker indexed once (screen-jobs.ts, screen-parallel.ts).
  *
  * Failures: a worker that dies (exits, crashes, or fails to answer) is replaced, and the batch it
  * was running is retried once; a batch that fails twice (worker death or an error thrown while
