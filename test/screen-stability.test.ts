@@ -339,5 +339,10 @@ describe('interphase screen stability', () => {
     expect(skipped.code).toBe(0);
     expect(skipped.out.trim().split('\n').length).toBe(2);
     expect(skipped.err).toMatch(/skipped: candidate "KCl"/);
+    // A CSV file is read by the workers: a malformed line still names the file and the line.
+    const malformed = join(tmp, 'malformed.csv');
+    writeFileSync(malformed, 'formula,e_form_per_atom\nLiCl,-1.8\nLi2O,abc\n');
+    await expect(run([malformed, '--csv', '--workers', '1'])).rejects.toThrow(/malformed\.csv \(line 3, id "Li2O"\): e_form_per_atom is not a number \("abc"\)/);
+    await expect(run([bad, '--csv', '--workers', '1'])).rejects.toThrow(/candidate "KCl" \(K1Cl1\): K not in the reference/);
   });
 });
