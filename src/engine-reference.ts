@@ -12,7 +12,7 @@
  */
 import { groupByComposition, hullCandidates } from './candidates.js';
 import type { Entry, EnergyKind } from './entry.js';
-import { HullError } from './hull.js';
+import { allocHullBatch, HullError } from './hull.js';
 import { elementalReferences, formationEnergies, systemElements, withElementalReferences } from './references.js';
 import { kernel } from './wasm.js';
 
@@ -379,16 +379,8 @@ export class ReferenceHull {
     const d = els.length;
     const n = cols.length;
     const kn = kernel();
-    kn.reset();
-    const pPts = kn.alloc(8 * n * (d + 1));
-    const pAlive = kn.alloc(n);
-    const pGroup = kn.alloc(4 * n);
-    const pQ = kn.alloc(8 * nq * d);
-    const pEx = kn.alloc(4 * nq);
-    const pVal = kn.alloc(8 * nq);
-    const pIdx = kn.alloc(4 * nq * d);
-    const pLam = kn.alloc(8 * nq * d);
-    const pWork = kn.alloc(kn.exports.workBytes(n, d));
+    // No duals (pPi 0): the kernel skips the chemical potentials.
+    const { pPts, pAlive, pGroup, pQ, pEx, pVal, pIdx, pLam, pPi, pWork } = allocHullBatch(kn, n, d, nq, false);
     // Views of the whole memory, renewed only when it grew (a new buffer).
     const buf = kn.exports.memory.buffer;
     if (this.views?.buf !== buf) this.views = { buf, f64: new Float64Array(buf), i32: new Int32Array(buf), u8: new Uint8Array(buf) };
@@ -422,8 +414,7 @@ export class ReferenceHull {
         i32[ex + q] = keep && keep[p] ? -1 : p;
       }
     }
-    // outPi = 0: the kernel skips the chemical potentials.
-    kn.exports.hullBatch(n, d, pPts, pAlive, pGroup, nq, pQ, pEx, pVal, pIdx, pLam, 0, pWork);
+    kn.exports.hullBatch(n, d, pPts, pAlive, pGroup, nq, pQ, pEx, pVal, pIdx, pLam, pPi, pWork);
     return { f64, i32, val: pVal >> 3, idx: pIdx >> 2, lam: pLam >> 3 };
   }
 

@@ -1,4 +1,4 @@
-import { kernel } from './wasm.js';
+import { kernel, type Kernel } from './wasm.js';
 
 /**
  * Points in composition space for the WASM hull kernel: n rows of d atomic fractions followed by
@@ -31,6 +31,37 @@ export class HullError extends Error {
   override name = 'HullError';
 }
 
+/** Where the arrays of one `hullBatch` kernel call live in its memory (pPi 0: no duals). */
+export interface HullBatchLayout {
+  readonly pPts: number;
+  readonly pAlive: number;
+  readonly pGroup: number;
+  readonly pQ: number;
+  readonly pEx: number;
+  readonly pVal: number;
+  readonly pIdx: number;
+  readonly pLam: number;
+  readonly pPi: number;
+  readonly pWork: number;
+}
+
+/** Resets the kernel's memory and lays out one hullBatch call of n points, d elements, nq queries. */
+export function allocHullBatch(k: Kernel, n: number, d: number, nq: number, duals: boolean): HullBatchLayout {
+  k.reset();
+  return {
+    pPts: k.alloc(8 * n * (d + 1)),
+    pAlive: k.alloc(n),
+    pGroup: k.alloc(4 * n),
+    pQ: k.alloc(8 * nq * d),
+    pEx: k.alloc(4 * nq),
+    pVal: k.alloc(8 * nq),
+    pIdx: k.alloc(4 * nq * d),
+    pLam: k.alloc(8 * nq * d),
+    pPi: duals ? k.alloc(8 * nq * d) : 0,
+    pWork: k.alloc(k.exports.workBytes(n, d)),
+  };
+}
+
 /**
  * Lower-hull energy at each query composition over the `alive` points, excluding for query q the
  * points whose group is `exclude[q]` (-1 for none). One boundary crossing for the whole batch.
@@ -45,17 +76,7 @@ export function hullBatch(
   const nq = queries.length / d;
   if (!Number.isInteger(nq)) throw new HullError(`query array length ${queries.length} is not a multiple of ${d}`);
   const k = kernel();
-  k.reset();
-  const pPts = k.alloc(8 * n * (d + 1));
-  const pAlive = k.alloc(n);
-  const pGroup = k.alloc(4 * n);
-  const pQ = k.alloc(8 * nq * d);
-  const pEx = k.alloc(4 * nq);
-  const pVal = k.alloc(8 * nq);
-  const pIdx = k.alloc(4 * nq * d);
-  const pLam = k.alloc(8 * nq * d);
-  const pPi = k.alloc(8 * nq * d);
-  const pWork = k.alloc(k.exports.workBytes(n, d));
+  const { pPts, pAlive, pGroup, pQ, pEx, pVal, pIdx, pLam, pPi, pWork } = allocHullBatch(k, n, d, nq, true);
   // Views are taken after every alloc: growing memory detaches earlier views.
   k.f64(pPts, n * (d + 1)).set(set.pts.subarray(0, n * (d + 1)));
   k.u8(pAlive, n).set(alive.subarray(0, n));
