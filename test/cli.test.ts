@@ -8,25 +8,14 @@ import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../src/cli.js';
+// `hull --json` has the keys of pymatgen's reference files: one schema for both.
+import type { HullReport as Report } from '../src/hull-report.js';
 
 const REPO = fileURLToPath(new URL('../', import.meta.url));
 const DATASET = fileURLToPath(new URL('../../shared/data/alexandria-Li-P-S.json.gz', import.meta.url));
 const REFERENCE = fileURLToPath(new URL('../../shared/reference/alexandria-Li-P-S.json', import.meta.url));
 const TOL = 1e-6;
 
-interface Row {
-  id: string;
-  formula: string;
-  e_form_per_atom: number;
-  e_above_hull: number;
-  stable: boolean;
-  decomposition: Record<string, number>;
-  phase_separation_energy?: number;
-}
-interface Report {
-  elements: string[];
-  entries: Row[];
-}
 
 async function run(argv: string[], isTTY = false): Promise<{ code: number; out: string; err: string }> {
   let out = '';
