@@ -16,7 +16,6 @@ const DATASET = fileURLToPath(new URL('../../shared/data/alexandria-Li-P-S.json.
 const REFERENCE = fileURLToPath(new URL('../../shared/reference/alexandria-Li-P-S.json', import.meta.url));
 const TOL = 1e-6;
 
-
 async function run(argv: string[], isTTY = false): Promise<{ code: number; out: string; err: string }> {
   let out = '';
   let err = '';
