@@ -189,6 +189,11 @@ interface PhaseSource {
   readonly index: SystemIndex;
   /** Stable (hull vertex) entries made only of `els`. */
   stableWithin(els: readonly string[]): Entry[];
+  /** Every stable entry of the source (all chemical systems), and how many there are. */
+  allStable(): Entry[];
+  readonly stableCount: number;
+  /** Grand-potential hulls built at one (open element, μ), for `grandHull`'s reuse. */
+  readonly grandHulls: Map<string, { spent: number; global?: GrandHull }>;
   /** Formation energy per atom (eV/atom) of an entry of the source. */
   eForm(e: Entry): number;
   /** pymatgen's qhull entry of a composition: its lowest entry if below its elements (an element: its reference). */
@@ -251,6 +256,11 @@ function indexSource(index: SystemIndex, diagramElements?: readonly string[]): P
       for (const sys of subsystems(els)) for (const i of systems.get(sys) ?? []) out.push(index.entries[i]!);
       return out;
     },
+    allStable() {
+      return index.entries.filter((_, i) => index.isStable[i] === 1);
+    },
+    stableCount: [...systems.values()].reduce((n, l) => n + l.length, 0),
+    grandHulls: new Map(),
     eForm(e) {
       const i = index.indexOf(e);
       if (i === undefined) throw new InterfaceReactionError(`entry ${JSON.stringify(e.id)} is not part of the diagram`);
@@ -298,9 +308,34 @@ interface GrandHull {
  * GrandPotentialPhaseDiagram over all entries, at the cost of the stable phases only.
  */
 function grandHull(source: PhaseSource, els: readonly string[], open: string, muAbs: number): GrandHull {
+  // Many reactions at one μ (a screen at the cathode's voltage) share one hull over every stable
+  // phase of the source: per chemical system it is the same hull (SystemIndex), with the same
+  // points in the same order. It is built once the small hulls built at that μ have cost as much
+  // (entries summed) as it would, so one-off reactions on a large table never pay for it.
+  const key = `${open} ${muAbs}`;
+  let rec = source.grandHulls.get(key);
+  if (!rec) {
+    rec = { spent: 0 };
+    source.grandHulls.set(key, rec);
+    if (source.grandHulls.size > GRAND_HULLS_KEPT) source.grandHulls.delete(source.grandHulls.keys().next().value!);
+  }
+  if (rec.global) return rec.global;
+  const local = source.stableWithin(els);
+  rec.spent += local.length;
+  if (rec.spent >= source.stableCount) {
+    rec.global = buildGrandHull(source.allStable(), open, muAbs);
+    return rec.global;
+  }
+  return buildGrandHull(local, open, muAbs);
+}
+
+// (open element, μ) pairs whose grand-potential hulls a source keeps.
+const GRAND_HULLS_KEPT = 8;
+
+function buildGrandHull(stable: readonly Entry[], open: string, muAbs: number): GrandHull {
   const origin = new Map<Entry, { entry: Entry; r: number }>();
   const grand: Entry[] = [];
-  for (const e of source.stableWithin(els)) {
+  for (const e of stable) {
     const c = e.composition;
     const xo = c.atomicFraction(open);
     if (xo >= 1) continue; // the reservoir itself
