@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../src/cli-args.js';
 import { windowCommand, type WindowReport } from '../src/cli-window.js';
-import { DATA, readReference, referenceDatasets } from './helpers/shared.js';
+import { DATA, readReference, referenceDatasets, type RefProfile } from './helpers/shared.js';
 
 const MP = `${DATA}mp-legacy-formation-energies.csv.gz`;
 
@@ -20,12 +20,6 @@ async function json(args: string[]): Promise<WindowReport> {
   const r = await run([...args, '--json']);
   expect(r.code).toBe(0);
   return JSON.parse(r.out) as WindowReport;
-}
-
-interface RefProfile {
-  composition: string;
-  open_element: string;
-  steps: Array<{ mu: number; evolution: number; products: string[]; reaction: string }>;
 }
 
 /** Same reaction up to the order of product terms (pymatgen's is qhull's facet order). */

@@ -6,19 +6,8 @@ import type { Entry } from '../src/entry.js';
 import { loadEntries } from '../src/loaders.js';
 import { PhaseDiagram } from '../src/phase-diagram.js';
 import { SystemIndex } from '../src/system-hull.js';
-import { DATA, readReference, referenceDatasets } from './helpers/shared.js';
+import { DATA, readReference, referenceDatasets, type RefProfile } from './helpers/shared.js';
 
-interface RefStep {
-  mu: number;
-  evolution: number;
-  products: string[];
-  reaction: string;
-}
-interface RefProfile {
-  composition: string;
-  open_element: string;
-  steps: RefStep[];
-}
 
 const TOL = 1e-6;
 

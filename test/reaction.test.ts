@@ -2,19 +2,8 @@ import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { Composition } from '../src/composition.js';
 import { formatG, Reaction, ReactionError } from '../src/reaction.js';
-import { readReference, REFERENCE } from './helpers/shared.js';
+import { readReference, REFERENCE, type RefProfile } from './helpers/shared.js';
 
-interface RefStep {
-  mu: number;
-  evolution: number;
-  products: string[];
-  reaction: string;
-}
-interface RefProfile {
-  composition: string;
-  open_element: string;
-  steps: RefStep[];
-}
 
 /** Every element profile of the pymatgen references, with where it came from. */
 function referenceProfiles(): Array<{ where: string; profile: RefProfile }> {

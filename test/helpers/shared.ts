@@ -22,3 +22,16 @@ export function referenceDatasets(): string[] {
 export function readReference<T = any>(name: string): T {
   return JSON.parse(readFileSync(`${REFERENCE}${name}`, 'utf8')) as T;
 }
+
+/** An element profile of the pymatgen references (`profiles` of a reference file). */
+export interface RefStep {
+  mu: number;
+  evolution: number;
+  products: string[];
+  reaction: string;
+}
+export interface RefProfile {
+  composition: string;
+  open_element: string;
+  steps: RefStep[];
+}
