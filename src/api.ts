@@ -1,7 +1,7 @@
 // The API shared by the Node entry (index.ts) and the browser entry (browser.ts): everything
 // that needs neither files nor a platform-specific worker or WASM loader.
 export { Composition, FormulaError } from './composition.js';
-export { Entry, EntryError, toEntries, type EntryInit, type EnergyKind } from './entry.js';
+export { Entry, EntryError, toEntries, entryToData, entryFromData, type EntryInit, type EnergyKind, type EntryData } from './entry.js';
 export { PhaseDiagram, PhaseDiagramError, type EntryStability, type PhaseAmount, type PhaseDiagramOptions, type PhaseSeparation } from './phase-diagram.js';
 export { systemStabilities, SystemIndex, type SystemStability, type SystemHullOptions } from './system-hull.js';
 export { hullReport, type HullReport, type HullReportEntry } from './hull-report.js';

@@ -7,7 +7,7 @@
  */
 import { CandidatePacker, describeEntry } from './candidate-packer.js';
 import type { ReferenceHull, StabilityFlags } from './engine-reference.js';
-import type { Entry } from './entry.js';
+import { entryToData, type Entry, type EntryData } from './entry.js';
 import { CsvEntryReader, LoadError } from './parse-entries.js';
 
 /** Whole lines of a CSV file, with the header they belong to. */
@@ -50,19 +50,11 @@ export interface CsvChunkResult {
   readonly decompPoints: Int32Array;
   readonly decompFractions: Float64Array;
   /** Failed rows: position, message, and what rebuilds the entry for a ScreenError. */
-  readonly failures: Array<{ position: number; message: string; entry: EntryRecord }>;
+  readonly failures: Array<{ position: number; message: string; entry: EntryData }>;
   /** A malformed line ends the chunk: the rows before it are valid. */
   readonly loadError?: { message: string; source: string; line?: number; id?: string };
   readonly learned?: StabilityFlags;
   readonly elapsedMs?: number;
-}
-
-/** An entry as plain data (rebuilt with `new Entry(record)`). */
-export interface EntryRecord {
-  id: string;
-  formula: string;
-  eFormPerAtom?: number;
-  energy?: number;
 }
 
 /** Reads, packs and screens one chunk against a reference index. */
@@ -88,14 +80,10 @@ export function screenCsvChunk(hull: ReferenceHull, chunk: CsvChunk, unknown: 'e
   }
   const n = entries.length;
   const status = new Uint8Array(n);
-  const failures: Array<{ position: number; message: string; entry: EntryRecord }> = [];
+  const failures: Array<{ position: number; message: string; entry: EntryData }> = [];
   const failAt = (pos: number, message: string): void => {
     status[pos] = 1;
-    const e = entries[pos]!;
-    const rec: EntryRecord = { id: e.id, formula: e.composition.formula };
-    if (e.kind === 'formation') rec.eFormPerAtom = e.energyPerAtom;
-    else rec.energy = e.energy;
-    failures.push({ position: pos, message, entry: rec });
+    failures.push({ position: pos, message, entry: entryToData(entries[pos]!) });
   };
   const packer = new CandidatePacker(hull.ref, unknown);
   const packed = packer.pack(entries, 0, (err) => failAt(err.index, err.message));

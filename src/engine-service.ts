@@ -7,14 +7,14 @@ import { transfer } from 'comlink';
 import { screenCsvChunk, type CsvChunk, type CsvChunkResult } from './candidate-csv.js';
 import { ReferenceHull, type BatchResult, type CandidateBatch, type PackedReference, type StabilityFlags } from './engine-reference.js';
 import { defaultEntries } from './default-data.js';
-import { Entry } from './entry.js';
+import { entryFromData, type EntryData } from './entry.js';
 import { prepareScreenData, type ScreenData } from './screen-common.js';
-import { runScreenJob, type JobOutcome, type ScreenJobName, type ScreenJobs, type WireEntry } from './screen-jobs.js';
+import { runScreenJob, type JobOutcome, type ScreenJobName, type ScreenJobs } from './screen-jobs.js';
 import { kernel } from './wasm.js';
 
 export class EngineService {
   private readonly refs = new Map<number, ReferenceHull>();
-  private readonly datasets = new Map<number, { entries: readonly WireEntry[] | null; name: string; embedded: boolean; data?: ScreenData }>();
+  private readonly datasets = new Map<number, { entries: readonly EntryData[] | null; name: string; embedded: boolean; data?: ScreenData }>();
 
   /** Instantiates the WASM kernel; answers once the worker is ready. */
   ready(): string {
@@ -69,7 +69,7 @@ export class EngineService {
   }
 
   /** Keeps a dataset for screening jobs (its index is built by the first job that needs it). */
-  setDataset(id: number, entries: readonly WireEntry[] | null, name: string, embedded: boolean): void {
+  setDataset(id: number, entries: readonly EntryData[] | null, name: string, embedded: boolean): void {
     this.datasets.set(id, { entries, name, embedded });
   }
 
@@ -83,7 +83,7 @@ export class EngineService {
     if (!ds) throw new Error(`engine worker: dataset ${id} was not sent to this worker`);
     const t0 = performance.now();
     if (!ds.data) {
-      const entries = ds.embedded ? await defaultEntries() : ds.entries!.map(({ amounts, ...rest }) => new Entry({ ...rest, composition: amounts }));
+      const entries = ds.embedded ? await defaultEntries() : ds.entries!.map(entryFromData);
       ds.data = prepareScreenData(entries, ds.name, ds.embedded);
     }
     return { ...runScreenJob(ds.data, name, args), elapsedMs: performance.now() - t0 };

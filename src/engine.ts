@@ -13,11 +13,11 @@
  * signal's reason (a batch already running finishes in its worker and is discarded).
  */
 import { wrap, type Remote } from 'comlink';
-import type { Entry } from './entry.js';
+import { entryToData, type Entry, type EntryData } from './entry.js';
 import { describeChunk, type CsvChunk, type CsvChunkResult } from './candidate-csv.js';
 import { packReference, referenceStamp, sameStamp, type BatchResult, type ReferenceStamp, type CandidateBatch, type PackedReference, type StabilityFlags } from './engine-reference.js';
 import type { EngineService } from './engine-service.js';
-import { entryToWire, jobError, type JobOutcome, type ScreenJobName, type ScreenJobs, type WireEntry } from './screen-jobs.js';
+import { jobError, type JobOutcome, type ScreenJobName, type ScreenJobs } from './screen-jobs.js';
 import { currentPlatform, type EnginePlatform, type WorkerHandle } from './engine-platform.js';
 
 export interface EngineOptions {
@@ -40,7 +40,7 @@ export interface PreparedDataset {
   /** The embedded table (the workers load their own copy). */
   readonly embedded: boolean;
   /** The entries as plain data; null for the embedded table. */
-  readonly entries: readonly WireEntry[] | null;
+  readonly entries: readonly EntryData[] | null;
 }
 
 export interface EngineStats {
@@ -248,7 +248,7 @@ class Pool implements Engine {
       const cached = this.datasetCache.get(entries);
       if (cached && this.liveDatasets.has(cached.ds.id) && sameStamp(cached.stamp, stamp) && (name === undefined || cached.ds.name === name)) ds = cached.ds;
       else {
-        ds = { id: nextRefId++, name: name ?? 'data', embedded: false, entries: entries.map(entryToWire) };
+        ds = { id: nextRefId++, name: name ?? 'data', embedded: false, entries: entries.map(entryToData) };
         this.datasetCache.set(entries, { ds, stamp });
       }
     }

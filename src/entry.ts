@@ -102,6 +102,33 @@ export class Entry {
   }
 }
 
+/**
+ * An entry as plain data, for crossing to a worker (structured clone keeps no classes): the same
+ * composition and energy per atom (formation entries keep theirs as given, total entries their
+ * corrected total energy), volume and band gap.
+ */
+export interface EntryData {
+  id: string;
+  amounts: Record<string, number>;
+  energy?: number;
+  eFormPerAtom?: number;
+  volumePerAtom?: number;
+  bandGap?: number;
+}
+
+export function entryToData(e: Entry): EntryData {
+  const d: EntryData = { id: e.id, amounts: e.composition.toDict() };
+  if (e.kind === 'formation') d.eFormPerAtom = e.energyPerAtom;
+  else d.energy = e.energy;
+  if (e.volumePerAtom !== undefined) d.volumePerAtom = e.volumePerAtom;
+  if (e.bandGap !== undefined) d.bandGap = e.bandGap;
+  return d;
+}
+
+export function entryFromData({ amounts, ...rest }: EntryData): Entry {
+  return new Entry({ ...rest, composition: amounts });
+}
+
 /** Builds entries, naming the offending one when a record is malformed. */
 export function toEntries(inits: Iterable<EntryInit | Entry>): Entry[] {
   const out: Entry[] = [];

@@ -5,7 +5,6 @@
  * {element: amount} maps, which rebuild exactly). Browser-safe.
  */
 import { Composition } from './composition.js';
-import type { Entry } from './entry.js';
 import { coatingRow, planCoatings, type CoatingOptions, type CoatingRow, type CoatingThresholds } from './screen-coatings.js';
 import { ScreenWorkflowError, type Material, type ScreenData } from './screen-common.js';
 import { interfaceRow, planInterfaces, type Electrode, type InterfaceRow, type InterfacesOptions } from './screen-interfaces.js';
@@ -18,26 +17,6 @@ export interface WireMaterial {
 
 export const toWire = (m: Material): WireMaterial => ({ name: m.name, amounts: m.composition.toDict() });
 export const fromWire = (w: WireMaterial): Material => ({ name: w.name, composition: Composition.fromDict(w.amounts) });
-
-/** An entry as plain data: rebuilds an entry with the same composition and energy per atom. */
-export interface WireEntry {
-  id: string;
-  amounts: Record<string, number>;
-  energy?: number;
-  eFormPerAtom?: number;
-  volumePerAtom?: number;
-  bandGap?: number;
-}
-
-export function entryToWire(e: Entry): WireEntry {
-  const w: WireEntry = { id: e.id, amounts: e.composition.toDict() };
-  // Formation entries keep their per-atom energy as given, total entries their corrected total.
-  if (e.kind === 'formation') w.eFormPerAtom = e.energyPerAtom;
-  else w.energy = e.energy;
-  if (e.volumePerAtom !== undefined) w.volumePerAtom = e.volumePerAtom;
-  if (e.bandGap !== undefined) w.bandGap = e.bandGap;
-  return w;
-}
 
 /** Coating options that cross threads (no callbacks; candidates as plain materials). */
 export type WireCoatingOptions = Omit<CoatingOptions, 'candidates' | 'onProgress' | 'limit'> & { candidates?: WireMaterial[] | string[] };

@@ -20,7 +20,7 @@
  */
 import { screenCsvChunk, isCsvCandidates, type CsvCandidates, type CsvChunk, type CsvChunkResult } from './candidate-csv.js';
 import { CandidatePacker, describeEntry, ScreenError, type PackedBatch } from './candidate-packer.js';
-import { Entry } from './entry.js';
+import { entryFromData, type Entry } from './entry.js';
 import { createEngine, type Engine, type PreparedReference } from './engine.js';
 import { packReference, ReferenceHull, referenceStamp, sameStamp, type BatchResult, type PackedReference, type ReferenceStamp } from './engine-reference.js';
 import { LoadError } from './parse-entries.js';
@@ -178,7 +178,7 @@ async function* screenCsvCandidates(source: CsvCandidates, reference: readonly E
         yield { id: r.ids[pos]!, formula: r.formulas[pos]!, e_form_per_atom: r.eForm[pos]!, e_above_hull: r.eAboveHull[pos]!, decomposition };
       } else if (st === 1) {
         const f = failures.get(pos)!;
-        const err = new ScreenError(f.message, new Entry({ id: f.entry.id, composition: f.entry.formula, ...(f.entry.energy !== undefined ? { energy: f.entry.energy } : { eFormPerAtom: f.entry.eFormPerAtom! }) }), index + pos);
+        const err = new ScreenError(f.message, entryFromData(f.entry), index + pos);
         if (!options.onError) throw err;
         options.onError(err);
       }

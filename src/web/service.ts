@@ -13,8 +13,8 @@ import { createEngine, type Engine } from '../engine.js';
 import type { BatchResult, CandidateBatch, PackedReference, StabilityFlags } from '../engine-reference.js';
 import { EngineService } from '../engine-service.js';
 import type { CsvChunk, CsvChunkResult } from '../candidate-csv.js';
-import type { ScreenJobName, ScreenJobs, WireEntry } from '../screen-jobs.js';
-import { Entry } from '../entry.js';
+import type { ScreenJobName, ScreenJobs } from '../screen-jobs.js';
+import { Entry, type EntryData } from '../entry.js';
 import { interfaceReaction, parseReactant } from '../interface-reaction.js';
 import { PhaseDiagram } from '../phase-diagram.js';
 import { binaryHullSvg, reactionCurveSvg, ternaryHullSvg, voltageStaircaseSvg } from '../plot/index.js';
@@ -146,7 +146,7 @@ export class WebService {
   screenCsv(refId: number, chunk: CsvChunk, unknown: 'error' | 'skip', known?: StabilityFlags): CsvChunkResult {
     return this.engineService.screenCsv(refId, chunk, unknown, known);
   }
-  setDataset(id: number, entries: readonly WireEntry[] | null, name: string, embedded: boolean): void {
+  setDataset(id: number, entries: readonly EntryData[] | null, name: string, embedded: boolean): void {
     this.engineService.setDataset(id, entries, name, embedded);
   }
   dropDataset(id: number): void {
