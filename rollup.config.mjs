@@ -12,10 +12,10 @@ export default [
     // entries so they sit beside engine-worker.js (they locate it by import.meta.url).
     input: {
       index: 'src/index.ts',
-      cli: 'src/cli.ts',
+      cli: 'src/cli/main.ts',
       'engine-worker': 'src/engine-worker.ts',
-      'engine-node': 'src/engine-node.ts',
-      'engine-browser': 'src/engine-browser.ts',
+      'engine-node': 'src/engine/platform-node.ts',
+      'engine-browser': 'src/engine/platform-browser.ts',
     },
     external: nodeExternal,
     plugins: [ts()],
@@ -47,8 +47,8 @@ function browserBuilds() {
     name: 'interphase-browser',
     resolveId(id, importer) {
       if (id.startsWith('node:') || id === 'comlink/dist/esm/node-adapter.mjs') return `\0node-stub:${id}`;
-      if (importer && /[\\/]src[\\/]wasm\.ts$/.test(importer) && id === './generated/wasm-binary.js') return src('./src/web/wasm-source.ts');
-      if (importer && id === './engine-node.js') return `\0node-stub:${id}`;
+      if (importer && /[\\/]src[\\/]thermo[\\/]wasm\.ts$/.test(importer) && id === '../generated/wasm-binary.js') return src('./src/web/wasm-source.ts');
+      if (importer && id === './platform-node.js') return `\0node-stub:${id}`;
       return null;
     },
     load(id) {
@@ -62,7 +62,7 @@ function browserBuilds() {
     // The engine's browser adapter defaults to ./engine-worker.js, the Node-targeted worker script;
     // in this bundle the worker is browser-worker.js (it speaks the engine's protocol too).
     transform(code, id) {
-      return /[\\/]src[\\/]engine-browser\.ts$/.test(id) ? code.replaceAll("'./engine-worker.js'", "'./browser-worker.js'") : null;
+      return /[\\/]src[\\/]engine[\\/]platform-browser\.ts$/.test(id) ? code.replaceAll("'./engine-worker.js'", "'./browser-worker.js'") : null;
     },
     generateBundle() {
       this.emitFile({ type: 'asset', fileName: 'interphase.wasm', source: readFileSync(src('./build/interphase.wasm')) });
@@ -84,7 +84,7 @@ function browserBuilds() {
   return [
     {
       // The worker is one self-contained file: bundlers may copy it as an asset, and it can run from a Blob.
-      input: { 'browser-worker': 'src/web/worker.ts' },
+      input: { 'browser-worker': 'src/browser-worker.ts' },
       plugins: [browserOnly, nodeResolve({ browser: true }), ts()],
       output: { dir: 'dist', format: 'es', entryFileNames: '[name].js', inlineDynamicImports: true },
     },

@@ -3,15 +3,15 @@
 // (by URL, default, or inline) and a Comlink Web Worker running the computations. See
 // src/web/README-web.md. The shared API comes from api.ts (test/web-e2e.test.ts checks the set).
 import { wrap, releaseProxy, type Remote } from 'comlink';
-import { createEngine as createEngineCore, type Engine, type EngineOptions } from './engine.js';
-import { initWasm as initEmbeddedWasm } from './wasm.js';
+import { createEngine as createEngineCore, type Engine, type EngineOptions } from './engine/index.js';
+import { initWasm as initEmbeddedWasm } from './thermo/wasm.js';
 import { bytesToBase64, setWasmBase64 } from './web/wasm-source.js';
 import type { WebService } from './web/service.js';
 
 export * from './api.js';
 
 // Browser additions.
-export { csvCandidatesFromFile, entriesFromFile, type FileLoadOptions } from './web/file-entries.js';
+export { csvCandidatesFromFile, entriesFromFile, type FileLoadOptions } from './io/blob-entries.js';
 export type { WebService, DataInfo, HullResult, HullRow, WindowResult, InterfaceResult, ScreenJobOptions, ScreenSummary } from './web/service.js';
 export { proxy } from 'comlink';
 

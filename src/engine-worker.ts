@@ -1,11 +1,13 @@
 /**
- * The engine's worker script (dist/engine-worker.js): exposes an EngineService over Comlink, to
- * the parent thread in Node (worker_threads) or to the page in a browser (module Web Worker).
+ * The engine's worker script (dist/engine-worker.js): serves the screens' jobs (screen/jobs.ts)
+ * over Comlink, to the parent thread in Node (worker_threads) or to the page in a browser (module
+ * Web Worker). An entry point: it registers jobs of the layers above the engine.
  */
 import { expose } from 'comlink';
-import { EngineService } from './engine-service.js';
+import { EngineService } from './engine/index.js';
+import { SCREEN_JOBS } from './screen/jobs.js';
 
-const service = new EngineService();
+const service = new EngineService(SCREEN_JOBS);
 
 if (typeof process !== 'undefined' && typeof process.versions?.node === 'string') {
   // Messages posted before the listener is attached wait in the port's queue.

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { UsageError } from '../src/cli-args.js';
-import { reactCommand } from '../src/cli-react.js';
+import { UsageError } from '../src/cli/args.js';
+import { reactCommand } from '../src/cli/react.js';
 import { DATA, readReference } from './helpers/shared.js';
 
 const TABLE = `${DATA}mp-legacy-formation-energies.csv.gz`;

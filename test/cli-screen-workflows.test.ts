@@ -2,11 +2,11 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { UsageError, type CliIO } from '../src/cli-args.js';
-import { screenCommand } from '../src/cli-screen-workflows.js';
-import { windowCommand } from '../src/cli-window.js';
-import { reactCommand } from '../src/cli-react.js';
-import { demo } from '../src/demo.js';
+import { UsageError, type CliIO } from '../src/cli/args.js';
+import { screenCommand } from '../src/cli/screen-workflows.js';
+import { windowCommand } from '../src/cli/window.js';
+import { reactCommand } from '../src/cli/react.js';
+import { demo } from '../src/cli/demo.js';
 
 /** Runs a command the way `main` does: 0 ok, 2 usage error, 1 bad input. */
 async function run(fn: (args: readonly string[], io: CliIO) => Promise<number>, args: string[], isTTY = false) {

@@ -3,8 +3,8 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { UsageError } from '../src/cli-args.js';
-import { windowCommand, type WindowReport } from '../src/cli-window.js';
+import { UsageError } from '../src/cli/args.js';
+import { windowCommand, type WindowReport } from '../src/cli/window.js';
 import { DATA, readReference, referenceDatasets, type RefProfile } from './helpers/shared.js';
 
 const MP = `${DATA}mp-legacy-formation-energies.csv.gz`;
@@ -152,10 +152,10 @@ describe('window errors name the culprit', () => {
 });
 
 // Once the lead wires `window` into src/cli.ts, the exit codes through main() are checked too.
-const wired = /windowCommand/.test(readFileSync(fileURLToPath(new URL('../src/cli.ts', import.meta.url)), 'utf8'));
+const wired = /windowCommand/.test(readFileSync(fileURLToPath(new URL('../src/cli/main.ts', import.meta.url)), 'utf8'));
 describe.skipIf(!wired)('through main()', () => {
   it('exit codes: 0 ok, 1 bad input, 2 usage', async () => {
-    const { main } = await import('../src/cli.js');
+    const { main } = await import('../src/cli/main.js');
     const io = () => {
       const b = { out: '', err: '' };
       return { b, io: { stdout: (s: string) => (b.out += s), stderr: (s: string) => (b.err += s) } };

@@ -7,9 +7,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../src/cli.js';
+import { main } from '../src/cli/main.js';
 // `hull --json` has the keys of pymatgen's reference files: one schema for both.
-import type { HullReport as Report } from '../src/hull-report.js';
+import type { HullReport as Report } from '../src/thermo/hull-report.js';
 
 const REPO = fileURLToPath(new URL('../', import.meta.url));
 const DATASET = fileURLToPath(new URL('../../shared/data/alexandria-Li-P-S.json.gz', import.meta.url));

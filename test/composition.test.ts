@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { Composition, FormulaError } from '../src/composition.js';
-import { ELEMENT_SYMBOLS, atomicNumber, electronegativity, isElementSymbol } from '../src/elements.js';
+import { Composition, FormulaError } from '../src/core/composition.js';
+import { ELEMENT_SYMBOLS, atomicNumber, electronegativity, isElementSymbol } from '../src/core/elements.js';
 
 type Row = [input: string, formula: string, reducedFormula: string, factor: number, group: number | null];
 const fixture = JSON.parse(readFileSync(new URL('./fixtures/pymatgen-formulas.json', import.meta.url), 'utf8')) as {

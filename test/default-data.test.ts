@@ -2,8 +2,8 @@
 import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_DATA_INFO, defaultDataCsv, defaultEntries } from '../src/default-data.js';
-import { loadEntries } from '../src/loaders.js';
+import { DEFAULT_DATA_INFO, defaultDataCsv, defaultEntries } from '../src/io/default-data.js';
+import { loadEntries } from '../src/io/node-loaders.js';
 import { DATA, hasShared } from './helpers/shared.js';
 
 const ELEMENTS = 'Li Na P S Cl Br I F O N B C Si Ge Sn Sb La Zr Ti Al Nb Ta Co Ni Mn Fe Y In Sc Ga Zn Hf'.split(' ');

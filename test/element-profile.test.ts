@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { Composition } from '../src/composition.js';
-import { elementProfile, ElementProfileError, stabilityWindow, voltageStaircase, windowPlotData } from '../src/element-profile.js';
+import { Composition } from '../src/core/composition.js';
+import { elementProfile, ElementProfileError, stabilityWindow, voltageStaircase, windowPlotData } from '../src/thermo/element-profile.js';
 import { voltageStaircaseSvg } from '../src/plot/index.js';
-import type { Entry } from '../src/entry.js';
-import { loadEntries } from '../src/loaders.js';
-import { PhaseDiagram } from '../src/phase-diagram.js';
-import { SystemIndex } from '../src/system-hull.js';
+import type { Entry } from '../src/core/entry.js';
+import { loadEntries } from '../src/io/node-loaders.js';
+import { PhaseDiagram } from '../src/thermo/phase-diagram.js';
+import { SystemIndex } from '../src/thermo/system-hull.js';
 import { DATA, readReference, referenceDatasets, type RefProfile } from './helpers/shared.js';
 
 

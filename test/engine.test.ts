@@ -4,12 +4,13 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { defaultEntries } from '../src/default-data.js';
-import { BatchFailedError, createEngine, EngineError, type Engine } from '../src/engine.js';
-import { Entry } from '../src/entry.js';
-import { csvCandidates } from '../src/loaders.js';
-import { screenStability, screenStabilitySync, type ScreenOptions, type ScreenRow } from '../src/screen-stability.js';
-import { systemStabilities } from '../src/system-hull.js';
+import { defaultEntries } from '../src/io/default-data.js';
+import { BatchFailedError, createEngine, EngineError, type Engine } from '../src/engine/index.js';
+import { REFERENCE, STABILITY_BATCH } from '../src/screen/jobs.js';
+import { Entry } from '../src/core/entry.js';
+import { csvCandidates } from '../src/io/node-loaders.js';
+import { screenStability, screenStabilitySync, type ScreenOptions, type ScreenRow } from '../src/screen/stability.js';
+import { systemStabilities } from '../src/thermo/system-hull.js';
 
 const WORKER = new URL('../src/engine-worker.ts', import.meta.url);
 // A candidate energy no real entry has: the crash wrapper recognises its batch by it.
@@ -122,12 +123,12 @@ describe('engine: worker pool', () => {
 
   it('packs a reference once per unchanged array, again when it changed', async () => {
     const ref = [...reference];
-    const a = engine.reference(ref);
-    expect(engine.reference(ref)).toBe(a);
+    const a = engine.data(REFERENCE, ref);
+    expect(engine.data(REFERENCE, ref)).toBe(a);
     const cand = [new Entry({ id: 'c', composition: 'Li2S', eFormPerAtom: -1.5 })];
     const before = await collect(screenStability(cand, ref, { engine }));
     ref.push(new Entry({ id: 'super-Li2S', composition: 'Li2S', eFormPerAtom: -3 }));
-    expect(engine.reference(ref)).not.toBe(a);
+    expect(engine.data(REFERENCE, ref)).not.toBe(a);
     const after = await collect(screenStability(cand, ref, { engine }));
     expect(before[0]!.e_above_hull).toBeLessThan(1);
     expect(after[0]!.e_above_hull).toBeCloseTo(1.5, 12);
@@ -135,10 +136,10 @@ describe('engine: worker pool', () => {
   });
 
   it('stops a batch waiting in the queue at once when aborted', async () => {
-    const ref = engine.reference(reference);
+    const ref = engine.data(REFERENCE, reference);
     const ac = new AbortController();
     const batch = { systems: [String.fromCharCode(0)], counts: Int32Array.of(1), eForm: Float64Array.of(0.1), fracs: Float64Array.of(1) };
-    const pending = Array.from({ length: 8 }, () => engine.screenBatch(ref, batch, { signal: ac.signal }));
+    const pending = Array.from({ length: 8 }, () => engine.run(STABILITY_BATCH, batch, { data: ref, signal: ac.signal }));
     ac.abort(new Error('stop'));
     const settled = await Promise.allSettled(pending);
     expect(settled.some((s) => s.status === 'rejected' && (s.reason as Error).message === 'stop')).toBe(true);
@@ -229,10 +230,10 @@ describe('engine: failures', () => {
 
   it('rejects work after close()', async () => {
     const engine = await createEngine({ workers: 1 });
-    const ref = engine.reference(reference);
+    const ref = engine.data(REFERENCE, reference);
     await engine.close();
     const batch = { systems: [String.fromCharCode(0)], counts: Int32Array.of(1), eForm: Float64Array.of(0.1), fracs: Float64Array.of(1) };
-    await expect(engine.screenBatch(ref, batch)).rejects.toThrow(/closed/);
+    await expect(engine.run(STABILITY_BATCH, batch, { data: ref })).rejects.toThrow(/closed/);
     await expect(collect(screenStability(reference.slice(0, 10), reference, { engine }))).rejects.toThrow(/closed/);
   });
 
@@ -248,8 +249,8 @@ describe('engine: failures', () => {
 
 describe('engine: browser adapter (Web Worker API, emulated over worker_threads)', () => {
   it('spawns module workers, talks Comlink to them, and reports a dead one', async () => {
-    const { browserPlatform } = await import('../src/engine-browser.js');
-    const { nodePlatform } = await import('../src/engine-node.js');
+    const { browserPlatform } = await import('../src/engine/platform-browser.js');
+    const { nodePlatform } = await import('../src/engine/platform-node.js');
     const { wrap } = await import('comlink');
     const node = await nodePlatform();
     const made: Array<{ url: string; type: string | undefined }> = [];
@@ -282,11 +283,11 @@ describe('engine: browser adapter (Web Worker API, emulated over worker_threads)
       const url = crashingWorker('browser', false);
       const handle = browserPlatform.spawn(url);
       expect(made).toEqual([{ url: url.href, type: 'module' }]);
-      const remote = wrap<import('../src/engine-service.js').EngineService>(handle.endpoint);
+      const remote = wrap<import('../src/engine/service.js').EngineService>(handle.endpoint);
       expect(await remote.ready()).toBe('ready');
       const failed = new Promise<Error>((resolve) => handle.onFailure(resolve));
       // Its next message carries the mark: the worker dies, the adapter says so.
-      void remote.hasReference(MARK);
+      void remote.hasData(MARK);
       expect((await failed).message).toBe('worker error');
       await handle.terminate();
       expect(browserPlatform.defaultWorkers()).toBeGreaterThanOrEqual(1);

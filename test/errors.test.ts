@@ -250,8 +250,8 @@ describe('formula errors surface through Entry', () => {
 
 describe('systemStabilities validates its tolerance', () => {
   it('rejects NaN and negative stabilityTolerance', async () => {
-    const { systemStabilities } = await import('../src/system-hull.js');
-    const { Entry } = await import('../src/entry.js');
+    const { systemStabilities } = await import('../src/thermo/system-hull.js');
+    const { Entry } = await import('../src/core/entry.js');
     const e = [new Entry({ id: 'li2o', composition: 'Li2O', eFormPerAtom: -2 })];
     expect(() => [...systemStabilities(e, { stabilityTolerance: NaN })]).toThrow(/stabilityTolerance.*NaN/);
     expect(() => [...systemStabilities(e, { stabilityTolerance: -1 })]).toThrow(/stabilityTolerance.*-1/);

@@ -1,11 +1,11 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { elementProfile } from '../src/element-profile.js';
-import type { Entry } from '../src/entry.js';
-import { GrandPotentialEntry, GrandPotentialError, GrandPotentialPhaseDiagram } from '../src/grand-potential.js';
-import { loadEntries } from '../src/loaders.js';
-import { PhaseDiagram } from '../src/phase-diagram.js';
+import { elementProfile } from '../src/thermo/element-profile.js';
+import type { Entry } from '../src/core/entry.js';
+import { GrandPotentialEntry, GrandPotentialError, GrandPotentialPhaseDiagram } from '../src/thermo/grand-potential.js';
+import { loadEntries } from '../src/io/node-loaders.js';
+import { PhaseDiagram } from '../src/thermo/phase-diagram.js';
 import { DATA } from './helpers/shared.js';
 
 const PY = '/usr/bin/python3';
@@ -218,7 +218,7 @@ print(json.dumps({"elements": [str(x) for x in pd.elements], "facets": facets, "
 `;
 
 async function comparePhaseEquilibria(entries: readonly Entry[], rangeMap = true, chempots?: Record<string, number>): Promise<string[]> {
-  const { PhaseEquilibria } = await import('../src/phase-equilibria.js');
+  const { PhaseEquilibria } = await import('../src/thermo/phase-equilibria.js');
   const closed = new PhaseDiagram(entries);
   const all = closed.entries;
   const pd = chempots ? new GrandPotentialPhaseDiagram(all, chempots) : closed;
@@ -277,7 +277,7 @@ describe.skipIf(!havePymatgen)('phase equilibria agree with pymatgen (facets, ch
 
 describe('phase equilibria: facets tile the composition simplex and support the hull', () => {
   it.each(['alexandria-Li-Ti-O', 'mp-Li-Fe-P-O', 'mp2020-C-Cl-K-Li-Mn-Na-O-Y'])('%s', async (name) => {
-    const { PhaseEquilibria } = await import('../src/phase-equilibria.js');
+    const { PhaseEquilibria } = await import('../src/thermo/phase-equilibria.js');
     const pd = new PhaseDiagram(await loadEntries(`${DATA}${name}.json.gz`));
     const pe = new PhaseEquilibria(pd);
     const els = pe.elements;
@@ -335,7 +335,7 @@ describe('phase equilibria: facets tile the composition simplex and support the 
   });
 
   it('errors name the culprit', async () => {
-    const { PhaseEquilibria, transitionChemicalPotentials } = await import('../src/phase-equilibria.js');
+    const { PhaseEquilibria, transitionChemicalPotentials } = await import('../src/thermo/phase-equilibria.js');
     const pd = new PhaseDiagram([{ composition: 'Li2S', eFormPerAtom: -1 }]);
     expect(() => new PhaseEquilibria(pd.systemIndex)).toThrow(/give \{ elements \}/);
     expect(() => new PhaseEquilibria(pd, { elements: ['Li', 'Na'] })).toThrow(/element Na is not an element of the data \(Li-S\)/);

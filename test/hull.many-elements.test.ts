@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { loadEntries } from '../src/loaders.js';
-import { PhaseDiagram } from '../src/phase-diagram.js';
+import { loadEntries } from '../src/io/node-loaders.js';
+import { PhaseDiagram } from '../src/thermo/phase-diagram.js';
 import { DATA } from './helpers/shared.js';
 
 // One phase diagram over 11 elements cut out of the MP table. Every E_hull is proven optimal

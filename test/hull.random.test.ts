@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { Entry } from '../src/entry.js';
-import { PhaseDiagram } from '../src/phase-diagram.js';
+import { Entry } from '../src/core/entry.js';
+import { PhaseDiagram } from '../src/thermo/phase-diagram.js';
 
 // An independent hull method: the optimum of min Σλe s.t. Σλx = q, λ ≥ 0 sits at a basic feasible
 // solution, so enumerating every m-subset of points (m = elements present in q), solving the

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { loadEntries, streamEntries, LoadError } from '../src/loaders.js';
+import { loadEntries, streamEntries, LoadError } from '../src/io/node-loaders.js';
 import {
   CsvEntryReader,
   DEFAULT_SKIP_KEYS,
@@ -13,9 +13,9 @@ import {
   entriesFromCsv,
   entriesFromRecords,
   type JsonElement,
-} from '../src/parse-entries.js';
-import { Entry, EntryError } from '../src/entry.js';
-import { FormulaError, Composition } from '../src/composition.js';
+} from '../src/io/parse-entries.js';
+import { Entry, EntryError } from '../src/core/entry.js';
+import { FormulaError, Composition } from '../src/core/composition.js';
 
 const DATA = fileURLToPath(new URL('../../shared/data/', import.meta.url));
 const REFERENCE = fileURLToPath(new URL('../../shared/reference/', import.meta.url));

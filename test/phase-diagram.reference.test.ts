@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { loadEntries } from '../src/loaders.js';
-import { PhaseDiagram } from '../src/phase-diagram.js';
+import { loadEntries } from '../src/io/node-loaders.js';
+import { PhaseDiagram } from '../src/thermo/phase-diagram.js';
 import { phaseSeparationCertificate } from './helpers/certificate.js';
 import { DATA, readReference, referenceDatasets } from './helpers/shared.js';
 

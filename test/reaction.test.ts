@@ -1,7 +1,7 @@
 import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { Composition } from '../src/composition.js';
-import { formatG, Reaction, ReactionError } from '../src/reaction.js';
+import { Composition } from '../src/core/composition.js';
+import { formatG, Reaction, ReactionError } from '../src/core/reaction.js';
 import { readReference, REFERENCE, type RefProfile } from './helpers/shared.js';
 
 

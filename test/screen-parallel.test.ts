@@ -2,14 +2,14 @@
 // synchronous functions, bad input reported at once, and band gaps carried from a dataset that
 // has them (Alexandria) through to the coating and anode verdicts.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createEngine, type Engine } from '../src/engine.js';
-import type { Entry } from '../src/entry.js';
-import { loadEntries } from '../src/loaders.js';
-import { screenAnode } from '../src/screen-anode.js';
-import { screenCoatings, XIAO_2019 } from '../src/screen-coatings.js';
-import { prepareScreenData, screenData, ScreenWorkflowError, type ScreenData } from '../src/screen-common.js';
-import { screenInterfaces } from '../src/screen-interfaces.js';
-import { screenCoatingsOnEngine, screenInterfacesOnEngine } from '../src/screen-parallel.js';
+import { createEngine, type Engine } from '../src/engine/index.js';
+import type { Entry } from '../src/core/entry.js';
+import { loadEntries } from '../src/io/node-loaders.js';
+import { screenAnode } from '../src/screen/anode.js';
+import { screenCoatings, XIAO_2019 } from '../src/screen/coatings.js';
+import { prepareScreenData, screenData, ScreenWorkflowError, type ScreenData } from '../src/screen/common.js';
+import { screenInterfaces } from '../src/screen/interfaces.js';
+import { screenCoatingsOnEngine, screenInterfacesOnEngine } from '../src/screen/on-engine.js';
 import { DATA, hasShared } from './helpers/shared.js';
 
 const WORKER = new URL('../src/engine-worker.ts', import.meta.url);

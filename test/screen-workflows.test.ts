@@ -1,11 +1,11 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { prepareScreenData, screenData, ScreenWorkflowError, openElementFor, type ScreenData } from '../src/screen-common.js';
-import { screenWindows, DEFAULT_ELECTROLYTES } from '../src/screen-windows.js';
-import { screenInterfaces, DEFAULT_ELECTRODES } from '../src/screen-interfaces.js';
-import { screenCoatings } from '../src/screen-coatings.js';
-import { electronicCharacter, screenAnode } from '../src/screen-anode.js';
-import { Composition } from '../src/composition.js';
-import { Entry } from '../src/entry.js';
+import { prepareScreenData, screenData, ScreenWorkflowError, openElementFor, type ScreenData } from '../src/screen/common.js';
+import { screenWindows, DEFAULT_ELECTROLYTES } from '../src/screen/windows.js';
+import { screenInterfaces, DEFAULT_ELECTRODES } from '../src/screen/interfaces.js';
+import { screenCoatings } from '../src/screen/coatings.js';
+import { electronicCharacter, screenAnode } from '../src/screen/anode.js';
+import { Composition } from '../src/core/composition.js';
+import { Entry } from '../src/core/entry.js';
 import { readReference } from './helpers/shared.js';
 
 interface RefStep { mu: number; evolution: number; products: string[] }

@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { loadEntries } from '../src/loaders.js';
-import type { Entry } from '../src/entry.js';
-import { PhaseDiagram } from '../src/phase-diagram.js';
-import { systemStabilities, type SystemStability } from '../src/system-hull.js';
+import { loadEntries } from '../src/io/node-loaders.js';
+import type { Entry } from '../src/core/entry.js';
+import { PhaseDiagram } from '../src/thermo/phase-diagram.js';
+import { systemStabilities, type SystemStability } from '../src/thermo/system-hull.js';
 import { phaseSeparationCertificate } from './helpers/certificate.js';
 import { DATA, REFERENCE } from './helpers/shared.js';
 

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { Composition } from '../src/composition.js';
-import { compareWindows, DecompositionReactionError, enumerateDecompositionReactions } from '../src/decomposition-reactions.js';
-import { stabilityWindow } from '../src/element-profile.js';
-import type { Entry } from '../src/entry.js';
-import { loadEntries } from '../src/loaders.js';
-import { PhaseDiagram } from '../src/phase-diagram.js';
-import { pinvSolve } from '../src/reaction.js';
+import { Composition } from '../src/core/composition.js';
+import { compareWindows, DecompositionReactionError, enumerateDecompositionReactions } from '../src/thermo/decomposition-reactions.js';
+import { stabilityWindow } from '../src/thermo/element-profile.js';
+import type { Entry } from '../src/core/entry.js';
+import { loadEntries } from '../src/io/node-loaders.js';
+import { PhaseDiagram } from '../src/thermo/phase-diagram.js';
+import { pinvSolve } from '../src/core/reaction.js';
 import { DATA, readReference, referenceDatasets } from './helpers/shared.js';
 
 interface RefProfile {

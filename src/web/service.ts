@@ -6,20 +6,17 @@
  * so `createEngine()` in browsers starts its pool on the same script.
  */
 import { proxy, type ProxyMarked } from 'comlink';
-import { Composition } from '../composition.js';
-import { defaultEntries, DEFAULT_DATA_INFO } from '../default-data.js';
-import { stabilityWindow, windowPlotData } from '../element-profile.js';
-import { createEngine, type Engine } from '../engine.js';
-import type { BatchResult, CandidateBatch, PackedReference, StabilityFlags } from '../engine-reference.js';
-import { EngineService } from '../engine-service.js';
-import type { CsvChunk, CsvChunkResult } from '../candidate-csv.js';
-import type { ScreenJobName, ScreenJobs } from '../screen-jobs.js';
-import { Entry, type EntryData } from '../entry.js';
-import { interfaceReaction, parseReactant } from '../interface-reaction.js';
-import { PhaseDiagram } from '../phase-diagram.js';
+import { Composition } from '../core/composition.js';
+import { defaultEntries, DEFAULT_DATA_INFO } from '../io/default-data.js';
+import { stabilityWindow, windowPlotData } from '../thermo/element-profile.js';
+import { createEngine, EngineService, type Engine, type JobProgress, type WorkerRunResult } from '../engine/index.js';
+import { SCREEN_JOBS } from '../screen/jobs.js';
+import { Entry } from '../core/entry.js';
+import { interfaceReaction, parseReactant } from '../interface/interface-reaction.js';
+import { PhaseDiagram } from '../thermo/phase-diagram.js';
 import { binaryHullSvg, reactionCurveSvg, ternaryHullSvg, voltageStaircaseSvg } from '../plot/index.js';
-import { screenStability } from '../screen-stability.js';
-import { entriesFromFile } from './file-entries.js';
+import { screenStability } from '../screen/stability.js';
+import { entriesFromFile } from '../io/blob-entries.js';
 
 export interface DataInfo {
   /** `mp-legacy-32` for the embedded data, else the file name. */
@@ -115,7 +112,7 @@ export class CancelledError extends Error {
 const MAX_DIAGRAMS = 8;
 
 export class WebService {
-  private readonly engineService = new EngineService();
+  private readonly engineService = new EngineService(SCREEN_JOBS);
   private entries: readonly Entry[] | undefined;
   private info: DataInfo | undefined;
   private readonly diagrams = new Map<string, PhaseDiagram>();
@@ -125,35 +122,23 @@ export class WebService {
 
   constructor(private readonly wasmReady: Promise<void>) {}
 
-  // --- the engine's worker protocol (see engine-service.ts) --------------------------------
+  // --- the engine's worker protocol (see engine/service.ts) --------------------------------
 
   async ready(): Promise<string> {
     await this.wasmReady;
     return this.engineService.ready();
   }
-  setReference(id: number, packed: PackedReference): number {
-    return this.engineService.setReference(id, packed);
+  setData(id: number, kind: string, wire: unknown): Promise<number> {
+    return this.engineService.setData(id, kind, wire);
   }
-  dropReference(id: number): void {
-    this.engineService.dropReference(id);
+  dropData(id: number): void {
+    this.engineService.dropData(id);
   }
-  hasReference(id: number): boolean {
-    return this.engineService.hasReference(id);
+  hasData(id: number): boolean {
+    return this.engineService.hasData(id);
   }
-  screen(refId: number, batch: CandidateBatch, known?: StabilityFlags): BatchResult {
-    return this.engineService.screen(refId, batch, known);
-  }
-  screenCsv(refId: number, chunk: CsvChunk, unknown: 'error' | 'skip', known?: StabilityFlags): CsvChunkResult {
-    return this.engineService.screenCsv(refId, chunk, unknown, known);
-  }
-  setDataset(id: number, entries: readonly EntryData[] | null, name: string, embedded: boolean): void {
-    this.engineService.setDataset(id, entries, name, embedded);
-  }
-  dropDataset(id: number): void {
-    this.engineService.dropDataset(id);
-  }
-  job<K extends ScreenJobName>(id: number, name: K, args: ScreenJobs[K]['args']): ReturnType<EngineService['job']> {
-    return this.engineService.job(id, name, args);
+  run(name: string, dataId: number | null, args: unknown, known?: unknown, progress?: JobProgress): Promise<WorkerRunResult> {
+    return this.engineService.run(name, dataId, args, known, progress);
   }
 
   // --- data ----------------------------------------------------------------------------------
@@ -163,7 +148,7 @@ export class WebService {
     await this.wasmReady;
     const t0 = performance.now();
     const entries = await defaultEntries();
-    return this.setData(entries, DEFAULT_DATA_INFO.name, true, performance.now() - t0);
+    return this.useEntries(entries, DEFAULT_DATA_INFO.name, true, performance.now() - t0);
   }
 
   /** Uses a dropped or picked file (any format the Node loaders read, gzipped or not). */
@@ -172,14 +157,14 @@ export class WebService {
     const t0 = performance.now();
     const source = name ?? ((file as Partial<File>).name || 'file');
     const entries = await entriesFromFile(file, { source, ...(onProgress ? { onProgress: (n: number) => onProgress(n, undefined) } : {}) });
-    return this.setData(entries, source, false, performance.now() - t0);
+    return this.useEntries(entries, source, false, performance.now() - t0);
   }
 
   dataInfo(): DataInfo | undefined {
     return this.info;
   }
 
-  private setData(entries: readonly Entry[], name: string, embedded: boolean, loadMs: number): DataInfo {
+  private useEntries(entries: readonly Entry[], name: string, embedded: boolean, loadMs: number): DataInfo {
     this.entries = entries;
     this.diagrams.clear();
     const els = new Set<string>();

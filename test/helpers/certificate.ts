@@ -1,5 +1,5 @@
-import type { Entry } from '../../src/entry.js';
-import type { PhaseDiagram } from '../../src/phase-diagram.js';
+import type { Entry } from '../../src/core/entry.js';
+import type { PhaseDiagram } from '../../src/thermo/phase-diagram.js';
 
 /**
  * Proves that `entry`'s phase-separation energy from interphase is the exact LP optimum, with no

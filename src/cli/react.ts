@@ -1,0 +1,177 @@
+// `interphase react A B --data FILE`: the interface reaction between two materials.
+import { checkFlags, parseArgs, UsageError, type CliIO, fileErrorReason, numberFlag } from './args.js';
+import type { Entry } from '../core/entry.js';
+import { interfaceReaction, parseReactant, type InterfaceReaction, type InterfaceReactionOptions } from '../interface/interface-reaction.js';
+import { streamEntries } from '../io/node-loaders.js';
+import { DEFAULT_DATA_INFO, defaultEntries } from '../io/default-data.js';
+import { PhaseDiagram } from '../thermo/phase-diagram.js';
+import { formatTable } from './table.js';
+import { voltageMap, type VoltageMap } from '../interface/voltage-map.js';
+
+export const REACT_USAGE = `  interphase react A B [--data FILE] [--open EL (--voltage V | --mu MU)] [--use-hull-energy] [--json]
+  interphase react A B [--data FILE] --map [--open EL] [--from V] [--to V] [--json]
+      interface reaction of x·A + (1−x)·B: every kink (x, reaction energy per atom of mixture,
+      balanced reaction, products) and the minimum; with --open the system is open to EL at a
+      voltage vs EL metal (or at μ relative to its reference, eV/atom); --map gives the minimum
+      over a voltage range (default Li, 0 to 5 V) with its breakpoints. The phase diagram is the
+      chemical system of A + B (+ EL) cut out of FILE (e.g. the MP formation-energy table);
+      without --data, of the embedded Materials Project data (said on stderr).
+      A and B may have fractional amounts (Li0.5CoO2, LiNi1/3Mn1/3Co1/3O2).
+`;
+
+const VALUED = ['data', 'open', 'voltage', 'mu', 'from', 'to', 'valence'] as const;
+const BOOLEAN = ['json', 'use-hull-energy', 'map'] as const;
+
+
+/** Runs `react`; returns the exit code (throws UsageError for a bad command line, Error for bad input). */
+export async function reactCommand(args: readonly string[], io: CliIO): Promise<number> {
+  const p = parseArgs(args, VALUED);
+  checkFlags(p, [...VALUED, ...BOOLEAN], 'react');
+  const dashed = p.positional.find((a) => a.length > 1 && a.startsWith('-') && !/^-\d/.test(a));
+  if (dashed !== undefined) throw new UsageError(`unknown option ${dashed} for 'react'`);
+  if (p.positional.length !== 2) throw new UsageError(`react takes two reactants A B, got ${p.positional.length}${p.positional.length ? ` (${p.positional.join(' ')})` : ''}`);
+  const [a, b] = p.positional as [string, string];
+  const dataFlag = p.flags.get('data');
+  if (dataFlag === true) throw new UsageError('--data needs a FILE');
+  const file = dataFlag ?? DEFAULT_DATA_INFO.name;
+  const map = p.flags.has('map');
+  const voltage = numberFlag(p, 'voltage');
+  const mu = numberFlag(p, 'mu');
+  const valence = numberFlag(p, 'valence');
+  const from = numberFlag(p, 'from');
+  const to = numberFlag(p, 'to');
+  let open = p.flags.get('open') as string | undefined;
+  if (map) {
+    if (voltage !== undefined || mu !== undefined) throw new UsageError('--map covers a voltage range: give --from/--to, not --voltage/--mu');
+    open ??= 'Li';
+  } else {
+    if (from !== undefined || to !== undefined) throw new UsageError('--from/--to need --map');
+    if (open !== undefined && voltage === undefined && mu === undefined) throw new UsageError(`--open ${open} needs --voltage V or --mu MU`);
+    if (open === undefined && (voltage !== undefined || mu !== undefined)) throw new UsageError(`--${voltage !== undefined ? 'voltage' : 'mu'} needs --open EL (the element exchanged with the reservoir)`);
+    if (voltage !== undefined && mu !== undefined) throw new UsageError('give --voltage or --mu, not both');
+  }
+  if (valence !== undefined && open === undefined) throw new UsageError('--valence needs --open EL');
+
+  const c1 = parseReactant(a, 'reactant A');
+  const c2 = parseReactant(b, 'reactant B');
+  const system = new Set([...c1.elements, ...c2.elements, ...(open ? [open] : [])]);
+  if (dataFlag === undefined) io.stderr(`interphase: no --data given: using the embedded data (${DEFAULT_DATA_INFO.name}: Materials Project formation energies, CC BY 4.0)\n`);
+  const { entries, seen } = await systemEntries(dataFlag === undefined ? await defaultEntries() : file, system);
+  for (const [name, given, c] of [['A', a, c1], ['B', b, c2]] as const) {
+    const missing = c.elements.filter((el) => !seen.has(el));
+    if (missing.length) throw new Error(`reactant ${name} ${given}: ${missing.join(', ')} ${missing.length > 1 ? 'appear' : 'appears'} in no entry of ${file}`);
+  }
+  if (open !== undefined && !seen.has(open)) throw new Error(`open element ${open} appears in no entry of ${file}`);
+  const pd = new PhaseDiagram(entries);
+  const useHullEnergy = p.flags.has('use-hull-energy');
+
+  if (map) {
+    const m = voltageMap(a, b, pd, {
+      element: open!,
+      names: ['A', 'B'],
+      useHullEnergy,
+      ...(from !== undefined ? { from } : {}),
+      ...(to !== undefined ? { to } : {}),
+      ...(valence !== undefined ? { valence } : {}),
+    });
+    io.stdout(p.flags.has('json') ? `${JSON.stringify(mapJson(a, b, m, useHullEnergy))}\n` : mapText(a, b, m, pd, file));
+    return 0;
+  }
+  const options: InterfaceReactionOptions = { useHullEnergy, names: ['A', 'B'] };
+  if (open !== undefined) {
+    options.open = voltage !== undefined ? { element: open, voltage } : { element: open, mu: mu! };
+    if (valence !== undefined) options.open.valence = valence;
+  }
+  const r = interfaceReaction(a, b, pd, options);
+  io.stdout(p.flags.has('json') ? `${JSON.stringify(reactionJson(a, b, r))}\n` : reactionText(a, b, r, pd, file));
+  return 0;
+}
+
+/** Entries of FILE whose elements all lie in `system`, and every element FILE mentions. */
+async function systemEntries(file: string | readonly Entry[], system: ReadonlySet<string>): Promise<{ entries: Entry[]; seen: Set<string> }> {
+  const entries: Entry[] = [];
+  const seen = new Set<string>();
+  try {
+    for await (const e of typeof file === 'string' ? streamEntries(file) : file) {
+      let inside = true;
+      for (const el of e.composition.elements) {
+        seen.add(el);
+        if (!system.has(el)) inside = false;
+      }
+      if (inside) entries.push(e);
+    }
+  } catch (err) {
+    const reason = fileErrorReason(err);
+    if (reason !== undefined) throw new Error(`cannot read ${String(file)}: ${reason}`, { cause: err });
+    throw err;
+  }
+  return { entries, seen };
+}
+
+
+const sortedProducts = (k: InterfaceReaction['kinks'][number]) => k.products.map((q) => q.formula).sort();
+
+/** `--json`: the keys of /work/shared/reference (`interfaces` items), plus products per kink. */
+export function reactionJson(a: string, b: string, r: InterfaceReaction) {
+  return {
+    c1: a,
+    c2: b,
+    open: r.open ? [r.open.element, r.open.voltage] : null,
+    use_hull_energy: r.useHullEnergy,
+    kinks: r.kinks.map((k) => ({
+      x: k.x,
+      energy_per_atom: k.energyPerAtom,
+      reaction: k.reaction,
+      products: sortedProducts(k),
+      ...(k.volumeChange !== undefined ? { volume_change: k.volumeChange } : {}),
+    })),
+    minimum: { x: r.minimum.x, energy_per_atom: r.minimum.energyPerAtom },
+  };
+}
+
+function mapJson(a: string, b: string, m: VoltageMap, useHullEnergy: boolean) {
+  return {
+    c1: a,
+    c2: b,
+    open: m.element,
+    use_hull_energy: useHullEnergy,
+    from: m.from,
+    to: m.to,
+    breakpoints: m.breakpoints,
+    pieces: m.pieces.map((q) => ({
+      from: q.from,
+      to: q.to,
+      energy_from: q.energyFrom,
+      energy_to: q.energyTo,
+      x: q.kink.x,
+      reaction: q.kink.reaction,
+      products: [...q.products].sort(),
+    })),
+  };
+}
+
+const f4 = (v: number) => (Math.abs(v) < 5e-5 ? 0 : v).toFixed(4);
+
+function header(a: string, b: string, pd: PhaseDiagram, file: string): string {
+  return `${a} | ${b}: x·${a} + (1−x)·${b} over ${pd.elements.join('-')} (${pd.entries.length} entries of ${file})`;
+}
+
+function reactionText(a: string, b: string, r: InterfaceReaction, pd: PhaseDiagram, file: string): string {
+  const rows = r.kinks.map((k) => [f4(k.x), f4(k.energyPerAtom), k.reaction]);
+  const scale = r.open ? `eV per non-${r.open.element} atom` : 'eV/atom';
+  const where = r.open ? `open to ${r.open.element} at ${Number.isNaN(r.open.voltage) ? `μ = ${r.open.mu} eV/atom` : `${r.open.voltage} V`}` : 'closed';
+  const m = r.minimum;
+  return (
+    `${header(a, b, pd, file)}, ${where}${r.useHullEnergy ? ', reactants at their hull energies' : ''}\n\n` +
+    formatTable(['x', `E (${scale})`, 'reaction'], rows, { align: 'rrl' }) +
+    `\nminimum ${f4(m.energyPerAtom)} ${scale} at x = ${f4(m.x)}: ${m.kink.reaction}\n`
+  );
+}
+
+function mapText(a: string, b: string, m: VoltageMap, pd: PhaseDiagram, file: string): string {
+  const rows = m.pieces.map((q) => [`${q.from.toFixed(3)}–${q.to.toFixed(3)}`, `${f4(q.energyFrom)} → ${f4(q.energyTo)}`, f4(q.kink.x), q.kink.reaction]);
+  return (
+    `${header(a, b, pd, file)}, open to ${m.element}: minimum reaction energy vs voltage (exact breakpoints)\n\n` +
+    formatTable(['V', `E_min (eV per non-${m.element} atom)`, 'x', 'reaction at the minimum'], rows, { align: 'rrrl' })
+  );
+}

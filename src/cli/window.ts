@@ -1,0 +1,156 @@
+// `interphase window FORMULA --data FILE [--element Li] [--valence Z] [--json]`: the
+// electrochemical stability window of a composition open to an element, its element profile
+// (pymatgen get_element_profile) as a voltage staircase, and the window again by complete
+// enumeration of its decomposition reactions (Binninger et al. 2020).
+import { Composition, FormulaError } from '../core/composition.js';
+import { enumerateDecompositionReactions, type EnumeratedWindow } from '../thermo/decomposition-reactions.js';
+import { ElementProfileError, stabilityWindow, type StabilityWindow } from '../thermo/element-profile.js';
+import { isElementSymbol } from '../core/elements.js';
+import { loadEntries } from '../io/node-loaders.js';
+import { DEFAULT_DATA_INFO, defaultEntries } from '../io/default-data.js';
+import { PhaseDiagram } from '../thermo/phase-diagram.js';
+import { formatTable } from './table.js';
+import { checkFlags, parseArgs, UsageError, type CliIO, fileErrorReason } from './args.js';
+
+export const WINDOW_USAGE = `interphase window FORMULA [--data FILE] [--element Li] [--valence Z] [--json]
+
+  Electrochemical stability window of FORMULA against the open element (default Li): the
+  voltages (vs the metal) between which it neither takes up nor gives off the element, the
+  products beyond each limit and at 0 V, and the whole staircase of uptake vs voltage
+  (pymatgen's element profile, exact). For a composition above the hull, the window of its
+  phase equilibrium. The window is computed a second way, by enumerating every balanced
+  decomposition reaction (Binninger et al. 2020), and both are shown.
+
+  --data FILE    entries in any format interphase reads; the phase diagram is the chemical
+                 system of FORMULA and the element cut out of it (e.g. of the whole MP table);
+                 default: the embedded Materials Project data (said on stderr)
+  --element El   the open element (Li, Na, K, Mg, Ca, Zn, Al, O, ...)
+  --valence Z    ion charge for voltages, V = -mu/Z (default 1 for Li/Na/K, 2 for Mg/Ca/Zn,
+                 3 for Al; needed for other elements)
+  --json         {"composition", "open_element", "window": {"reduction_V", "oxidation_V"},
+                  "e_above_hull", "steps": [{"mu", "voltage", "evolution", "products", "reaction"}]}
+                 mu in eV/atom relative to the element's reference; an infinite limit is null
+`;
+
+/** The JSON report of `window --json`. */
+export interface WindowReport {
+  composition: string;
+  open_element: string;
+  window: { reduction_V: number; oxidation_V: number | null };
+  e_above_hull: number | null;
+  steps: Array<{ mu: number; voltage: number | null; evolution: number; products: string[]; reaction: string }>;
+}
+
+export function windowReport(formula: string, w: StabilityWindow): WindowReport {
+  const num = (v: number) => (Number.isFinite(v) ? v : null);
+  return {
+    composition: formula,
+    open_element: w.element,
+    window: { reduction_V: w.reduction.voltage, oxidation_V: num(w.oxidation.voltage) },
+    e_above_hull: w.eAboveHull,
+    steps: w.profile.steps.map((s) => ({
+      mu: s.mu,
+      voltage: num(s.voltage),
+      evolution: s.evolution,
+      products: [...s.products],
+      reaction: s.reaction.toString(),
+    })),
+  };
+}
+
+export async function windowCommand(args: readonly string[], io: CliIO): Promise<number> {
+  const p = parseArgs(args, ['data', 'element', 'valence']);
+  checkFlags(p, ['data', 'element', 'valence', 'json'], 'window');
+  const dashed = p.positional.find((a) => a.length > 1 && a.startsWith('-'));
+  if (dashed !== undefined) throw new UsageError(`unknown option ${dashed} for 'window'`);
+  if (p.positional.length !== 1) throw new UsageError(`window takes exactly one FORMULA${p.positional.length ? `, got ${p.positional.length}: ${p.positional.join(' ')}` : ''}`);
+  const formula = p.positional[0]!.trim();
+  const dataFlag = p.flags.get('data');
+  if (dataFlag === '' || dataFlag === true) throw new UsageError('--data needs a FILE');
+  const file = dataFlag ?? DEFAULT_DATA_INFO.name;
+  const element = (p.flags.get('element') as string | undefined) ?? 'Li';
+  if (!isElementSymbol(element)) throw new UsageError(`--element ${JSON.stringify(element)} is not an element symbol`);
+  let valence: number | undefined;
+  const vz = p.flags.get('valence');
+  if (vz !== undefined) {
+    valence = Number(vz);
+    if (!(typeof vz === 'string' && vz.trim() !== '' && Number.isFinite(valence) && valence > 0)) throw new UsageError(`--valence must be a number > 0, got ${JSON.stringify(vz)}`);
+  }
+  let comp: Composition;
+  try {
+    comp = Composition.parse(formula);
+  } catch (e) {
+    if (e instanceof FormulaError) throw new Error(`FORMULA: ${e.message}`, { cause: e });
+    throw e;
+  }
+  if (dataFlag === undefined) io.stderr(`interphase: no --data given: using the embedded data (${DEFAULT_DATA_INFO.name}: Materials Project formation energies, CC BY 4.0)\n`);
+  const entries = dataFlag === undefined ? await defaultEntries() : await loadEntries(file).catch((err: unknown) => {
+    const reason = fileErrorReason(err);
+    throw reason === undefined ? err : new Error(`cannot read ${file}: ${reason}`, { cause: err });
+  });
+  const present = new Set<string>();
+  for (const e of entries) for (const el of e.composition.elements) present.add(el);
+  const have = [...present].sort();
+  const shown = have.length > 12 ? `${have.length} elements` : have.join('-');
+  if (!present.has(element)) throw new ElementProfileError(`open element ${element} does not occur in ${file} (${shown})`);
+  const missing = comp.elements.filter((el) => !present.has(el));
+  if (missing.length) throw new ElementProfileError(`composition ${comp.reducedFormula} lies outside the data: ${missing.join(', ')} ${missing.length > 1 ? 'do' : 'does'} not occur in ${file} (${shown})`);
+  if (comp.elements.length === 1 && comp.elements[0] === element) {
+    throw new ElementProfileError(`composition ${comp.reducedFormula} is made only of the open element ${element}: there is nothing left to react with it`);
+  }
+  // The chemical system of the composition and the open element, cut out of the data.
+  const system = new Set([...comp.elements, element]);
+  const cut = entries.filter((e) => e.composition.elements.every((el) => system.has(el)));
+  const pd = new PhaseDiagram(cut, { elements: [...system] });
+  const opts = valence !== undefined ? { element, valence } : { element };
+  const w = stabilityWindow(pd, comp, opts);
+  if (p.flags.has('json')) {
+    io.stdout(`${JSON.stringify(windowReport(formula, w))}\n`);
+    return 0;
+  }
+  let en: EnumeratedWindow | undefined;
+  let enError: string | undefined;
+  try {
+    en = Number.isNaN(w.valence) ? undefined : enumerateDecompositionReactions(pd, comp, { ...opts, maxReactions: 0 });
+  } catch (e) {
+    enError = e instanceof Error ? e.message : String(e);
+  }
+  io.stdout(windowTable(formula, w, pd, en, enError));
+  return 0;
+}
+
+
+const v = (x: number) => (Number.isNaN(x) ? '?' : x === Infinity ? '∞' : x.toFixed(3));
+
+function windowTable(formula: string, w: StabilityWindow, pd: PhaseDiagram, en: EnumeratedWindow | undefined, enError: string | undefined): string {
+  const el = w.element;
+  const couple = w.valence === 1 ? `${el}/${el}+` : Number.isNaN(w.valence) ? `${el}` : `${el}/${el}${w.valence}+`;
+  const lines: string[] = [];
+  const eq = w.phaseEquilibrium.map((p) => p.entry.composition.reducedFormula).join(' + ');
+  lines.push(`${formula} open to ${el}: chemical system ${pd.elements.join('-')} (${pd.entries.length} entries, ${pd.stableEntries.length} stable)`);
+  if (w.stable) lines.push(`${formula} is a stable phase`);
+  else if (w.eAboveHull !== null) lines.push(`${formula} lies ${w.eAboveHull.toFixed(4)} eV/atom above the hull; its phase equilibrium: ${eq}`);
+  else lines.push(`${formula} has no entry in the data; its phase equilibrium: ${eq}`);
+  lines.push(`stability window: ${v(w.reduction.voltage)} – ${v(w.oxidation.voltage)} V vs ${couple}${w.stable ? '' : ' (of the phase equilibrium)'}`);
+  if (w.reduction.beyond) lines.push(`  reduction below ${v(w.reduction.voltage)} V: ${w.reduction.beyond.reaction}`);
+  else lines.push(`  stable against ${el} metal (0 V)`);
+  if (w.oxidation.beyond) lines.push(`  oxidation above ${v(w.oxidation.voltage)} V: ${w.oxidation.beyond.reaction}`);
+  else lines.push(`  no oxidation: it contains no ${el} to give off`);
+  lines.push(`  at 0 V (against ${el} metal): ${w.atZeroVolts.reaction}`);
+  if (en) {
+    lines.push(`complete reaction enumeration (Binninger et al. 2020): ${v(en.reductionV)} – ${v(en.oxidationV)} V (${en.reactionCount} balanced reactions over ${en.phaseCount} phases)`);
+  } else if (enError) lines.push(`complete reaction enumeration: ${enError}`);
+  lines.push('');
+  lines.push(`${el} uptake (+) / release (−) per formula unit vs voltage (element profile):`);
+  const steps = w.profile.steps;
+  const rows = steps.map((s, i) => [
+    v(s.voltage),
+    i + 1 < steps.length ? v(steps[i + 1]!.voltage) : '∞',
+    s.mu.toFixed(4),
+    s.evolution.toFixed(4).replace(/^-0\.0000$/, '0.0000'),
+    s.products.join(' + '),
+    s.reaction.toString(),
+  ]);
+  lines.push(formatTable(['from V', 'to V', `mu_${el} (eV)`, `${el}/f.u.`, 'phases', 'reaction'], rows, { align: 'rrrrll' }));
+  return lines.join('\n');
+}

@@ -1,0 +1,205 @@
+/**
+ * Node file loaders (fs, zlib): entries from pymatgen entry dicts, formation-energy records,
+ * Materials Project API documents (JSON arrays, optionally gzipped) and CSV tables. Files are
+ * streamed: JSON through `JsonArrayReader` (one record at a time, `structure` values skipped
+ * unbuilt), CSV line by line. The parsing itself is in `parse-entries.ts` (browser-safe).
+ */
+import { createReadStream } from 'node:fs';
+import { open } from 'node:fs/promises';
+import { createGunzip } from 'node:zlib';
+import type { Readable } from 'node:stream';
+import { csvChunks, type CsvCandidates } from '../screen/csv-candidates.js';
+import type { Entry } from '../core/entry.js';
+import {
+  CsvEntryReader,
+  JsonArrayReader,
+  LoadError,
+  RecordConverter,
+  type EntryFormat,
+  type MpEnergyChoice,
+} from './parse-entries.js';
+
+export {
+  LoadError,
+  detectRecordFormat,
+  entriesFromCsv,
+  entriesFromRecords,
+  type EntryFormat,
+  type MpEnergyChoice,
+  type RecordFormat,
+} from './parse-entries.js';
+
+export interface LoadOptions {
+  /**
+   * `auto` (default): `.csv`/`.csv.gz` → CSV, `.json`/`.json.gz` → JSON, other names by their
+   * first character (`[`/`{` → JSON); a JSON file's record format is then detected from its first
+   * record. Give `csv`, `pymatgen`, `formation` or `mp-api` to force one.
+   */
+  format?: EntryFormat;
+  /** Materials Project documents: `total` (corrected total energy), `formation`, or `auto`. */
+  mpEnergy?: MpEnergyChoice;
+  /** Called with the number of entries loaded so far: after each chunk that adds up to ≥ 1000 entries since the last call, and once at the end. */
+  onProgress?: (n: number) => void;
+  /** JSON keys whose values are skipped unbuilt (default `DEFAULT_SKIP_KEYS`: structure, …). */
+  skipKeys?: Iterable<string>;
+}
+
+const CHUNK = 1 << 16;
+
+/** Text chunks of a (possibly gzipped — detected by magic bytes) file. */
+async function* textChunks(path: string): AsyncGenerator<string, void, undefined> {
+  let gzipped = false;
+  const fh = await open(path, 'r');
+  try {
+    const head = Buffer.alloc(2);
+    const { bytesRead } = await fh.read(head, 0, 2, 0);
+    gzipped = bytesRead === 2 && head[0] === 0x1f && head[1] === 0x8b;
+  } finally {
+    await fh.close();
+  }
+  const raw = createReadStream(path, { highWaterMark: CHUNK });
+  let stream: Readable = raw;
+  if (gzipped) {
+    const gunzip = createGunzip({ chunkSize: CHUNK });
+    raw.on('error', (e) => gunzip.destroy(e));
+    stream = raw.pipe(gunzip);
+  }
+  stream.setEncoding('utf8');
+  try {
+    for await (const chunk of stream) yield chunk as string;
+  } catch (e) {
+    if (e instanceof LoadError) throw e;
+    const err = e as NodeJS.ErrnoException;
+    if (gzipped && err.code?.startsWith('Z_')) {
+      throw new LoadError(`${path}: cannot decompress (corrupt or truncated gzip): ${err.message}`, { source: path }, { cause: e });
+    }
+    throw e;
+  } finally {
+    stream.destroy();
+    raw.destroy();
+  }
+}
+
+function formatByName(path: string): 'csv' | 'json' | undefined {
+  const name = path.toLowerCase().replace(/\.gz$/, '');
+  if (name.endsWith('.csv')) return 'csv';
+  if (name.endsWith('.json')) return 'json';
+  return undefined;
+}
+
+/** Entries in batches (one batch per input chunk), the core of both public loaders. */
+async function* entryBatches(path: string, options: LoadOptions): AsyncGenerator<Entry[], void, undefined> {
+  const format = options.format ?? 'auto';
+  const chunks = textChunks(path);
+  let first: IteratorResult<string, void> = await chunks.next();
+  // skip leading empty chunks
+  while (!first.done && first.value.length === 0) first = await chunks.next();
+  let kind: 'csv' | 'json' | undefined = format === 'csv' ? 'csv' : format === 'auto' ? formatByName(path) : 'json';
+  if (kind === undefined) {
+    const head = first.done ? '' : first.value.replace(/^[\ufeff\s]+/, '');
+    kind = head.startsWith('[') || head.startsWith('{') ? 'json' : 'csv';
+  }
+  let count = 0;
+  let reported = 0;
+  const progress = (n: number): void => {
+    count += n;
+    if (options.onProgress && count - reported >= 1000) {
+      reported = count - (count % 1000);
+      options.onProgress(count);
+    }
+  };
+  async function* rest(): AsyncGenerator<string, void, undefined> {
+    if (!first.done) yield first.value;
+    yield* chunks;
+  }
+  try {
+    if (kind === 'csv') {
+      const reader = new CsvEntryReader({ source: path });
+      let carry = '';
+      let lineNo = 0;
+      for await (const chunk of rest()) {
+        const text = carry.length ? carry + chunk : chunk;
+        const batch: Entry[] = [];
+        let start = 0;
+        for (;;) {
+          const nl = text.indexOf('\n', start);
+          if (nl < 0) break;
+          const e = reader.line(text.slice(start, nl), ++lineNo);
+          if (e) batch.push(e);
+          start = nl + 1;
+        }
+        carry = text.slice(start);
+        if (batch.length) {
+          progress(batch.length);
+          yield batch;
+        }
+      }
+      if (carry.length) {
+        const e = reader.line(carry, ++lineNo);
+        if (e) {
+          progress(1);
+          yield [e];
+        }
+      }
+    } else {
+      const reader = new JsonArrayReader({ source: path, ...(options.skipKeys ? { skipKeys: options.skipKeys } : {}) });
+      const conv = new RecordConverter({
+        source: path,
+        ...(format !== 'auto' ? { format } : {}),
+        ...(options.mpEnergy ? { mpEnergy: options.mpEnergy } : {}),
+      });
+      for await (const chunk of rest()) {
+        const elems = reader.push(chunk);
+        if (elems.length) {
+          const batch = elems.map((el) => conv.convert(el.value, el.index, el.line));
+          progress(batch.length);
+          yield batch;
+        }
+      }
+      const elems = reader.end();
+      if (elems.length) {
+        const batch = elems.map((el) => conv.convert(el.value, el.index, el.line));
+        progress(batch.length);
+        yield batch;
+      }
+    }
+  } finally {
+    await chunks.return(undefined);
+  }
+  if (count === 0) throw new LoadError(`no entries in ${path}`, { source: path });
+  options.onProgress?.(count);
+}
+
+/**
+ * Streams the entries of a file, one at a time, without holding the file (or any structure)
+ * in memory. Errors (`LoadError`) name the file, record index or line, and the entry id;
+ * a file without entries throws "no entries in <file>" once exhausted.
+ */
+export async function* streamEntries(path: string, options: LoadOptions = {}): AsyncGenerator<Entry, void, undefined> {
+  for await (const batch of entryBatches(path, options)) yield* batch;
+}
+
+/** Loads all entries of a file (see `streamEntries` and `LoadOptions`). */
+export async function loadEntries(path: string, options: LoadOptions = {}): Promise<Entry[]> {
+  const out: Entry[] = [];
+  for await (const batch of entryBatches(path, options)) for (const e of batch) out.push(e);
+  return out;
+}
+
+/**
+ * Candidates of a CSV file (optionally gzipped) for `screenStability`, unparsed: the file is cut
+ * into chunks of whole lines that the engine's workers read themselves, so the main thread does
+ * not parse millions of rows. Same rows, errors and messages as `streamEntries(file)`.
+ */
+export function csvCandidates(path: string): CsvCandidates {
+  return { kind: 'csv-chunks', source: path, chunks: csvChunks(textChunks(path), path) };
+}
+
+/**
+ * Candidates of a file for `screenStability`: a CSV file (`.csv`, `.csv.gz`) unparsed, for the
+ * engine's workers to read (`csvCandidates`); any other file streamed as entries.
+ */
+export function candidatesOf(path: string, options: LoadOptions = {}): CsvCandidates | AsyncGenerator<Entry, void, undefined> {
+  const format = options.format ?? 'auto';
+  return format === 'csv' || (format === 'auto' && formatByName(path) === 'csv') ? csvCandidates(path) : streamEntries(path, options);
+}

@@ -1,0 +1,317 @@
+/**
+ * Stability screen: the energy above hull and decomposition of candidate compositions
+ * (hypothetical or ML-predicted materials) against a reference dataset, each candidate within its
+ * own chemical system and against the reference alone — candidates never enter each other's
+ * hulls (pymatgen: `PhaseDiagram(reference).get_decomp_and_e_above_hull(candidate,
+ * allow_negative=True)` for every candidate).
+ *
+ * `e_above_hull` is signed: the candidate's formation energy per atom minus the reference hull's
+ * at its composition. Negative = the candidate lies below the reference hull (it would be a new
+ * stable phase, by that margin); its decomposition is then the reference phases it competes with.
+ * A candidate whose composition is in the reference is compared with the reference phase too (its
+ * e_above_hull is its energy minus that phase's when the phase is on the hull).
+ *
+ * Streams: candidates are read a window at a time (an array, any iterable, or an async iterable
+ * such as `streamEntries(file)`), grouped by chemical system within the window, cut into batches
+ * and evaluated in this thread or on an engine's workers; rows come out in input order, window by
+ * window, so a million-row job holds a few windows, never the whole job. CSV candidates
+ * (`csvCandidates(file)`) skip the main thread's parsing: chunks of lines go to the workers,
+ * which read, group and solve them (candidate-csv.ts).
+ */
+import { describeChunk, isCsvCandidates, type CsvCandidates, type CsvChunk, type CsvChunkResult } from './csv-candidates.js';
+import { CandidatePacker, describeEntry, ScreenError, type PackedBatch } from './candidate-packer.js';
+import { entryFromData, type Entry } from '../core/entry.js';
+import { createEngine, localEngine, type DataHandle, type Engine } from '../engine/index.js';
+import type { BatchResult, PackedReference } from '../thermo/reference-hull.js';
+import { REFERENCE, STABILITY_BATCH, STABILITY_CSV } from './jobs.js';
+import { LoadError } from '../io/parse-entries.js';
+
+export { ScreenError } from './candidate-packer.js';
+export { csvCandidatesFromText, type CsvCandidates } from './csv-candidates.js';
+
+/** One screened candidate (the keys of `interphase screen stability --json`). */
+export interface ScreenRow {
+  id: string;
+  formula: string;
+  /** The candidate's formation energy per atom in the reference's scale (eV/atom). */
+  e_form_per_atom: number;
+  /** Signed: > 0 above the reference hull, < 0 below it (eV/atom). */
+  e_above_hull: number;
+  /**
+   * Reference phases (ids) and their atom fractions at the candidate's composition, largest
+   * first (a null-prototype record).
+   */
+  decomposition: Record<string, number>;
+}
+
+export interface ScreenOptions {
+  /** Run on this engine's workers (it stays open: reuse it across screens). */
+  engine?: Engine;
+  /**
+   * Without `engine`: the number of workers of an engine started for this screen and closed at
+   * its end; 0 or absent: in this thread.
+   */
+  workers?: number;
+  signal?: AbortSignal;
+  /**
+   * Called as batches complete, with the number of candidates done (evaluated, failed or skipped)
+   * and the total when known (the length of an array, or `total`).
+   */
+  onProgress?: (done: number, total: number | undefined) => void;
+  /** The number of candidates, when they come from a stream (for onProgress). */
+  total?: number;
+  /** Candidates per batch (default 2048; CSV candidates come in chunks of ~64K characters instead). */
+  batchSize?: number;
+  /** Candidates grouped by chemical system at a time (default: batchSize × 2 × workers; entries only). */
+  window?: number;
+  /**
+   * A candidate with an element the reference lacks: `error` (default) fails the candidate,
+   * `skip` leaves it out (counted in onProgress, reported nowhere else).
+   */
+  unknownElements?: 'error' | 'skip';
+  /**
+   * Failed candidates (ScreenError) and batches (BatchFailedError) go here and the screen goes
+   * on; without it the first failure is thrown by the iterator.
+   */
+  onError?: (error: Error) => void;
+}
+
+const DEFAULT_BATCH = 2048;
+
+/**
+ * E_hull (signed) and decomposition of every candidate against the reference, streamed in input
+ * order (see the module comment). The reference is packed once per screen (per engine: once per
+ * array, cached); `await defaultEntries()` is the embedded Materials Project data.
+ */
+export async function* screenStability(
+  candidates: AsyncIterable<Entry> | Iterable<Entry> | CsvCandidates,
+  reference: readonly Entry[],
+  options: ScreenOptions = {},
+): AsyncGenerator<ScreenRow, void, undefined> {
+  const { signal } = options;
+  signal?.throwIfAborted();
+  const own = !options.engine && (options.workers ?? 0) > 0;
+  const engine = options.engine ?? (own ? await createEngine({ workers: options.workers! }) : localEngine());
+  try {
+    const ref = engine.data(REFERENCE, reference);
+    if (isCsvCandidates(candidates)) {
+      yield* screenCsvCandidates(candidates, engine, ref, options);
+      return;
+    }
+    const threads = engine.platform === 'thread';
+    const batchSize = positiveInt(options.batchSize ?? DEFAULT_BATCH, 'batchSize');
+    const windowSize = positiveInt(options.window ?? batchSize * 2 * engine.size, 'window');
+    const total = options.total ?? (Array.isArray(candidates) ? candidates.length : undefined);
+    const run: Runner = {
+      packed: ref.wire,
+      run: (b) => engine.run(STABILITY_BATCH, b.batch, { data: ref, describe: b.describe, ...(signal ? { signal } : {}) }),
+    };
+    const packer = new CandidatePacker(ref.wire, options.unknownElements ?? 'error');
+    let done = 0;
+    let index = 0;
+    const progress = (n: number): void => {
+      done += n;
+      options.onProgress?.(done, total);
+    };
+    // Windows in flight: rows of the oldest are yielded while the next ones compute.
+    const inFlight: Array<Promise<Array<ScreenRow | undefined>>> = [];
+    const maxInFlight = threads ? 1 : 2;
+    let window: Entry[] = [];
+    const launch = (): void => {
+      const p = screenWindow(window, index, packer, run, batchSize, progress, options);
+      p.catch(() => {}); // awaited below, in order
+      inFlight.push(p);
+      index += window.length;
+      window = [];
+    };
+    async function* drain(keep: number): AsyncGenerator<ScreenRow, void, undefined> {
+      while (inFlight.length > keep) {
+        const rows = await inFlight.shift()!;
+        for (const r of rows) if (r) yield r;
+      }
+    }
+    for await (const entry of candidates as AsyncIterable<Entry>) {
+      window.push(entry);
+      if (window.length >= windowSize) {
+        signal?.throwIfAborted();
+        launch();
+        yield* drain(maxInFlight - 1);
+      }
+    }
+    if (window.length) launch();
+    yield* drain(0);
+    signal?.throwIfAborted();
+  } finally {
+    if (own) await engine.close();
+  }
+}
+
+/**
+ * CSV candidates: chunks of lines are read, packed and screened where they run (the engine's
+ * workers, or this thread), a few chunks per worker in flight; rows come back in input order.
+ */
+async function* screenCsvCandidates(source: CsvCandidates, engine: Engine, ref: DataHandle<PackedReference>, options: ScreenOptions): AsyncGenerator<ScreenRow, void, undefined> {
+  const { signal } = options;
+  const unknownElements = options.unknownElements ?? 'error';
+  const packed = ref.wire;
+  const run = (chunk: CsvChunk): Promise<CsvChunkResult> =>
+    engine.run(STABILITY_CSV, { chunk, unknownElements }, { data: ref, describe: () => `a chunk of CSV (${describeChunk(chunk)})`, ...(signal ? { signal } : {}) });
+  const maxInFlight = engine.platform === 'thread' ? 1 : 2 * engine.size + 1;
+  const inFlight: Array<Promise<CsvChunkResult>> = [];
+  let index = 0;
+  let done = 0;
+  const rowsOf = function* (r: CsvChunkResult): Generator<ScreenRow, void, undefined> {
+    const failures = new Map(r.failures.map((f) => [f.position, f]));
+    for (let pos = 0; pos < r.rows; pos++) {
+      const st = r.status[pos]!;
+      if (st === 0) {
+        const decomposition: Record<string, number> = Object.create(null);
+        for (let k = r.decompOffsets[pos]!; k < r.decompOffsets[pos + 1]!; k++) decomposition[packed.ids[r.decompPoints[k]!]!] = r.decompFractions[k]!;
+        yield { id: r.ids[pos]!, formula: r.formulas[pos]!, e_form_per_atom: r.eForm[pos]!, e_above_hull: r.eAboveHull[pos]!, decomposition };
+      } else if (st === 1) {
+        const f = failures.get(pos)!;
+        const err = new ScreenError(f.message, entryFromData(f.entry), index + pos);
+        if (!options.onError) throw err;
+        options.onError(err);
+      }
+    }
+  };
+  const finish = function* (r: CsvChunkResult | Error): Generator<ScreenRow, void, undefined> {
+    if (r instanceof Error) {
+      // A chunk that failed twice (BatchFailedError): reported, and the screen goes on.
+      if (!options.onError || signal?.aborted) throw r;
+      options.onError(r);
+      return;
+    }
+    yield* rowsOf(r);
+    index += r.rows;
+    done += r.rows;
+    options.onProgress?.(done, options.total);
+    if (r.loadError) {
+      const { message, ...where } = r.loadError;
+      throw new LoadError(message, where);
+    }
+  };
+  try {
+    for await (const chunk of source.chunks) {
+      signal?.throwIfAborted();
+      const p = run(chunk);
+      p.catch(() => {}); // awaited below, in order
+      inFlight.push(p);
+      while (inFlight.length >= maxInFlight) yield* finish(await settled(inFlight.shift()!));
+    }
+    while (inFlight.length) yield* finish(await settled(inFlight.shift()!));
+  } finally {
+    for (const p of inFlight.splice(0)) p.catch(() => {});
+  }
+  signal?.throwIfAborted();
+  if (index === 0) throw new LoadError(`no entries in ${source.source}`, { source: source.source });
+}
+
+/** A job's result, or the error it failed with. */
+function settled<T>(p: Promise<T>): Promise<T | Error> {
+  return p.catch((e: unknown) => (e instanceof Error ? e : new Error(String(e))));
+}
+
+/**
+ * The synchronous in-thread screen, for small jobs: the same rows as `screenStability`, in input
+ * order (an array of candidates; failures throw).
+ */
+export function screenStabilitySync(candidates: Iterable<Entry>, reference: readonly Entry[], options: Pick<ScreenOptions, 'unknownElements'> = {}): ScreenRow[] {
+  const engine = localEngine();
+  const ref = engine.data(REFERENCE, reference);
+  const packer = new CandidatePacker(ref.wire, options.unknownElements ?? 'error');
+  const entries = [...candidates];
+  const out: ScreenRow[] = [];
+  const packed = packer.pack(entries, 0, (e) => {
+    throw e;
+  });
+  const rows = new Array<ScreenRow | undefined>(entries.length);
+  for (const b of packed.batches(Number.MAX_SAFE_INTEGER)) {
+    assemble(b, engine.runSync(STABILITY_BATCH, b.batch, { data: ref }), ref.wire, entries, 0, rows, (e) => {
+      throw e;
+    });
+  }
+  for (const row of rows) if (row) out.push(row);
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+
+interface Runner {
+  readonly packed: PackedReference;
+  run(batch: PackedBatch): Promise<BatchResult>;
+}
+
+async function screenWindow(
+  window: readonly Entry[],
+  start: number,
+  packer: CandidatePacker,
+  run: Runner,
+  batchSize: number,
+  progress: (n: number) => void,
+  options: ScreenOptions,
+): Promise<Array<ScreenRow | undefined>> {
+  const rows = new Array<ScreenRow | undefined>(window.length);
+  const fail = (e: Error): void => {
+    if (!options.onError) throw e;
+    options.onError(e);
+  };
+  const packed = packer.pack(window, start, fail);
+  if (packed.excluded) progress(packed.excluded);
+  await Promise.all(
+    packed.batches(batchSize).map(async (b) => {
+      let result: BatchResult;
+      try {
+        result = await run.run(b);
+      } catch (e) {
+        if (!options.onError || options.signal?.aborted) throw e;
+        options.onError(e as Error);
+        progress(b.positions.length);
+        return;
+      }
+      assemble(b, result, run.packed, window, start, rows, fail);
+      progress(b.positions.length);
+    }),
+  );
+  return rows;
+}
+
+/** Rows of a batch's results, at their window positions. */
+function assemble(
+  b: PackedBatch,
+  r: BatchResult,
+  ref: PackedReference,
+  window: readonly Entry[],
+  start: number,
+  rows: Array<ScreenRow | undefined>,
+  fail: (e: Error) => void,
+): void {
+  const failed = new Map((r.failures ?? []).map((f) => [f.position, f.message]));
+  for (let c = 0; c < b.positions.length; c++) {
+    const pos = b.positions[c]!;
+    const entry = window[pos]!;
+    const why = failed.get(c);
+    if (why !== undefined) {
+      fail(new ScreenError(`candidate ${describeEntry(entry)}: ${why}`, entry, start + pos));
+      continue;
+    }
+    // A null-prototype record: V8 keeps it a dictionary, ~4× cheaper to fill with arbitrary ids
+    // than a literal (main-thread time per row).
+    const decomposition: Record<string, number> = Object.create(null);
+    for (let k = r.decompOffsets[c]!; k < r.decompOffsets[c + 1]!; k++) decomposition[ref.ids[r.decompPoints[k]!]!] = r.decompFractions[k]!;
+    rows[pos] = {
+      id: entry.id,
+      formula: entry.composition.formula,
+      e_form_per_atom: b.batch.eForm[c]!,
+      e_above_hull: r.eAboveHull[c]!,
+      decomposition,
+    };
+  }
+}
+
+
+function positiveInt(v: number, name: string): number {
+  if (!Number.isInteger(v) || v < 1) throw new RangeError(`${name} must be an integer >= 1, got ${String(v)}`);
+  return v;
+}

@@ -1,0 +1,349 @@
+/**
+ * Element profiles, electrochemical stability windows and voltage staircases of a composition
+ * open to one element (Li, Na, K, Mg, O, …), with pymatgen 2022.11's `get_element_profile`
+ * semantics — exactly, not on a grid.
+ *
+ * pymatgen walks the tie line from the pure element E to the composition without E (`gccomp`):
+ * at every critical composition (where the decomposition changes) it records the decomposition,
+ * the reaction `comp + n E -> phases` and the chemical potential of E of the facet on the E-rich
+ * side. `SystemIndex.segment` gives exactly those kinks (the hull along the segment is convex and
+ * piecewise linear; its kinks are the critical compositions) and the facet chemical potentials
+ * between them, from the WASM LP, so every step is exact.
+ *
+ * Step i holds for μ between its own μ_i and the next step's μ_{i+1} (lower): at μ_i the phases of
+ * step i−1 (richer in E) give way to those of step i. The composition is stable (no uptake, no
+ * release) on the step whose evolution is 0; its μ range is the stability window.
+ *
+ * Voltages: μ_rel = μ − μ_ref(E) = −z·e·V for an ion E^{z+} (V vs the E/E^{z+} couple; z = 1 for
+ * Li, Na, K, …; 2 for Mg, Ca, Zn; 3 for Al). Give `valence` for any other open element (e.g. O).
+ */
+import { Composition } from '../core/composition.js';
+import type { Entry } from '../core/entry.js';
+import { PhaseDiagram } from './phase-diagram.js';
+import { Reaction } from '../core/reaction.js';
+import type { PhaseAmount, SystemIndex } from './system-hull.js';
+
+export class ElementProfileError extends Error {
+  override name = 'ElementProfileError';
+}
+
+/** What profiles, windows and reactions are computed over. */
+export type ThermoSource = PhaseDiagram | SystemIndex;
+
+/** Charge z of the usual ion of an element (V = −μ_rel / z); undefined when there is none. */
+export function ionValence(element: string): number | undefined {
+  return VALENCE[element];
+}
+
+const VALENCE: Readonly<Record<string, number>> = {
+  H: 1, Li: 1, Na: 1, K: 1, Rb: 1, Cs: 1, Ag: 1, Cu: 1,
+  Be: 2, Mg: 2, Ca: 2, Sr: 2, Ba: 2, Zn: 2,
+  Al: 3,
+};
+
+/** μ relative to the element's reference (eV/atom) at `voltage` vs its metal: −z·V. */
+export function muFromVoltage(voltage: number, element: string, valence?: number): number {
+  return -resolveValence(element, valence) * voltage + 0; // + 0: no −0
+}
+
+/** Voltage vs the metal at μ relative to the element's reference: −μ / z. */
+export function voltageFromMu(mu: number, element: string, valence?: number): number {
+  return -mu / resolveValence(element, valence) + 0;
+}
+
+export function resolveValence(element: string, valence?: number): number {
+  if (valence !== undefined) {
+    if (typeof valence !== 'number' || !Number.isFinite(valence) || valence <= 0) {
+      throw new ElementProfileError(`valence of ${element} must be a finite number > 0, got ${String(valence)}`);
+    }
+    return valence;
+  }
+  const z = VALENCE[element];
+  if (z === undefined) {
+    throw new ElementProfileError(`no ion valence known for ${element}: give { valence } to express its chemical potential as a voltage`);
+  }
+  return z;
+}
+
+export interface ProfileOptions {
+  /** Ion charge z for voltages (V = −μ/z); default from `ionValence`, voltages NaN when unknown. */
+  valence?: number;
+}
+
+/** One step of an element profile (pymatgen's `get_element_profile` item). */
+export interface ProfileStep {
+  /** μ of the open element relative to its reference (eV/atom): pymatgen's chempot − el_ref. */
+  readonly mu: number;
+  /** −μ / z: V vs the metal (NaN when the element has no known valence and none was given). */
+  readonly voltage: number;
+  /** Open element taken up (> 0) or given off (< 0) per formula unit of the composition. */
+  readonly evolution: number;
+  /** The phases in equilibrium (stable entries), alphabetical by reduced formula. */
+  readonly phases: readonly PhaseAmount[];
+  /** Reduced formulas of `phases`, sorted (as the `products` of the references). */
+  readonly products: readonly string[];
+  /** comp + n E -> phases, normalised to one formula unit of the composition. */
+  readonly reaction: Reaction;
+}
+
+export interface ElementProfile {
+  readonly composition: Composition;
+  readonly element: string;
+  /** Ion charge used for voltages (NaN when unknown). */
+  readonly valence: number;
+  /** From μ = 0 (the pure element) down: pymatgen's order. */
+  readonly steps: readonly ProfileStep[];
+}
+
+/** The per-system index of a source, evaluated (stable flags filled) if it was not yet. */
+export function evaluatedIndex(source: ThermoSource): SystemIndex {
+  const index = source instanceof PhaseDiagram ? source.systemIndex : source;
+  if (!index.isStable.some((v) => v === 1)) for (const _ of index.evaluate({ decompositions: false }));
+  return index;
+}
+
+/** Elements of a source (those with an elemental reference), sorted. */
+export function elementsOf(source: ThermoSource): string[] {
+  return [...evaluatedIndex(source).refs.keys()].sort();
+}
+
+/**
+ * Checks a composition and an open element against a source; returns the composition and the
+ * elements of the system (the composition's and the open element, sorted).
+ */
+export function checkOpenSystem(source: ThermoSource, composition: Composition | string, element: string): { comp: Composition; els: string[] } {
+  const comp = typeof composition === 'string' ? Composition.parse(composition) : composition;
+  const index = evaluatedIndex(source);
+  const have = index.refs;
+  const all = () => [...have.keys()].sort().join('-');
+  if (typeof element !== 'string' || !have.has(element)) {
+    throw new ElementProfileError(`open element ${String(element)} is not an element of the phase diagram (${all()})`);
+  }
+  const outside = comp.elements.filter((el) => !have.has(el));
+  if (outside.length) {
+    throw new ElementProfileError(`composition ${comp.reducedFormula} lies outside the phase diagram: ${outside.join(', ')} ${outside.length > 1 ? 'are' : 'is'} not among its elements (${all()})`);
+  }
+  if (comp.elements.length === 1 && comp.elements[0] === element) {
+    throw new ElementProfileError(`composition ${comp.reducedFormula} is made only of the open element ${element}: there is nothing left to react with it`);
+  }
+  const els = [...new Set([...comp.elements, element])].sort();
+  return { comp, els };
+}
+
+function fractionsOf(comp: Composition, els: readonly string[]): Float64Array {
+  return Float64Array.from(els, (el) => comp.atomicFraction(el));
+}
+
+/** Phases alphabetical by reduced formula (then id), the order reaction strings list them in. */
+function byFormula(phases: readonly PhaseAmount[]): PhaseAmount[] {
+  return [...phases].sort((a, b) => {
+    const fa = a.entry.composition.reducedFormula;
+    const fb = b.entry.composition.reducedFormula;
+    return fa < fb ? -1 : fa > fb ? 1 : a.entry.id < b.entry.id ? -1 : a.entry.id > b.entry.id ? 1 : 0;
+  });
+}
+
+/**
+ * pymatgen `get_element_profile(element, comp)`: every step from the pure element (μ = 0) to the
+ * composition stripped of the element, with μ, voltage, evolution, products and reaction.
+ */
+export function elementProfile(source: ThermoSource, composition: Composition | string, element: string, options: ProfileOptions = {}): ElementProfile {
+  const { comp, els } = checkOpenSystem(source, composition, element);
+  const index = evaluatedIndex(source);
+  const z = options.valence !== undefined ? resolveValence(element, options.valence) : (VALENCE[element] ?? NaN);
+  const a = Float64Array.from(els, (el) => (el === element ? 1 : 0));
+  // The composition without the open element (pymatgen's gccomp), as atomic fractions.
+  const rest = comp.elements.filter((el) => el !== element);
+  const nRest = rest.reduce((s, el) => s + comp.amount(el), 0);
+  const b = Float64Array.from(els, (el) => (el === element ? 0 : comp.amount(el) / nRest));
+  const seg = index.segment(els, a, b);
+  const elComp = Composition.fromDict({ [element]: 1 });
+  const steps: ProfileStep[] = [];
+  for (let i = 1; i < seg.points.length; i++) {
+    const phases = byFormula(seg.points[i]!.decomposition);
+    const mu = seg.facetMu[i - 1]![element]! + 0;
+    const reaction = Reaction.balance([comp], [...phases.map((p) => p.entry.composition), elComp]).normalizeTo(comp);
+    const evolution = -reaction.coefficients[reaction.indexOf(elComp)]!;
+    steps.push({
+      mu,
+      voltage: -mu / z + 0,
+      evolution,
+      phases,
+      products: phases.map((p) => p.entry.composition.reducedFormula).sort(),
+      reaction,
+    });
+  }
+  return { composition: comp, element, valence: z, steps };
+}
+
+export interface WindowOptions extends ProfileOptions {
+  /** The open element (default Li). */
+  element?: string;
+}
+
+/** A limit of the window: where the composition starts to react, and how. */
+export interface WindowLimit {
+  /** μ of the open element at the limit (relative to its reference, eV/atom). */
+  readonly mu: number;
+  /** V vs the metal. */
+  readonly voltage: number;
+  /**
+   * The step just beyond the limit (its products and reaction); null when there is none: below a
+   * reduction limit at 0 V lies the metal itself, above an infinite oxidation limit nothing.
+   */
+  readonly beyond: ProfileStep | null;
+}
+
+/** The electrochemical stability window of a composition (or of its phase equilibrium). */
+export interface StabilityWindow {
+  readonly composition: Composition;
+  readonly element: string;
+  readonly valence: number;
+  /** Lower voltage limit: below it the open element is taken up (reduction). */
+  readonly reduction: WindowLimit;
+  /** Upper voltage limit: above it the open element is given off (oxidation); +∞ without any. */
+  readonly oxidation: WindowLimit;
+  /** What forms in contact with the metal (μ = 0, 0 V): the first step of the profile. */
+  readonly atZeroVolts: ProfileStep;
+  /** True when the composition is a stable phase of the diagram. */
+  readonly stable: boolean;
+  /**
+   * E_hull (eV/atom) of the lowest entry of this composition in the data; null when the data
+   * have none (the window is then that of the composition's phase equilibrium).
+   */
+  readonly eAboveHull: number | null;
+  /** The composition's phase equilibrium: the stable phases it decomposes into (itself if stable). */
+  readonly phaseEquilibrium: readonly PhaseAmount[];
+  /** The full element profile the window is read from. */
+  readonly profile: ElementProfile;
+}
+
+/** Relative tolerance (per atom of the composition) under which an evolution counts as zero. */
+const ZERO_EVOLUTION = 1e-8;
+
+/**
+ * The stability window of a composition against an open element, read off its element profile:
+ * the range of μ (voltage) over which it neither takes up nor gives off the element. For a
+ * composition above the hull this is the window of its phase equilibrium (the step with no
+ * uptake), reported with its E_hull and those phases. When the composition lies inside a facet
+ * crossed by the tie line (no step without uptake) the window has zero width.
+ */
+export function stabilityWindow(source: ThermoSource, composition: Composition | string, options: WindowOptions = {}): StabilityWindow {
+  const element = options.element ?? 'Li';
+  const profileOptions: ProfileOptions = options.valence !== undefined ? { valence: options.valence } : {};
+  const profile = elementProfile(source, composition, element, profileOptions);
+  const { steps, valence: z } = profile;
+  const comp = profile.composition;
+  const volts = (mu: number) => -mu / z + 0;
+  const zero = ZERO_EVOLUTION * comp.numAtoms;
+  let i0 = steps.findIndex((s) => Math.abs(s.evolution) <= zero);
+  let redMu: number;
+  let oxMu: number;
+  let below: ProfileStep | null;
+  let above: ProfileStep | null;
+  if (i0 >= 0) {
+    redMu = steps[i0]!.mu;
+    oxMu = i0 + 1 < steps.length ? steps[i0 + 1]!.mu : -Infinity;
+    below = i0 > 0 ? steps[i0 - 1]! : null;
+    above = i0 + 1 < steps.length ? steps[i0 + 1]! : null;
+  } else {
+    // Inside the facet between the last uptake step and the first release step (or, when the
+    // first step already releases, the facet touching the pure element: the composition's phase
+    // equilibrium contains the element itself, and the window closes at μ = 0).
+    i0 = steps.findIndex((s) => s.evolution < 0);
+    if (i0 < 0) throw new ElementProfileError(`no equilibrium step found in the ${element} profile of ${comp.reducedFormula}`);
+    redMu = oxMu = steps[i0]!.mu;
+    below = i0 > 0 ? steps[i0 - 1]! : null;
+    above = steps[i0]!;
+  }
+  const index = evaluatedIndex(source);
+  const els = [...comp.elements].sort();
+  const hull = index.hullAt(els, fractionsOf(comp, els), 'stable');
+  const group = index.groups.byKey.get(comp.key);
+  let eAboveHull: number | null = null;
+  let stable = false;
+  if (group !== undefined) {
+    const i = index.groups.lowest[group]!;
+    eAboveHull = Math.max(0, index.eForm[i]! - hull.value);
+    stable = index.isStable[i] === 1;
+  }
+  return {
+    composition: comp,
+    element,
+    valence: z,
+    reduction: { mu: redMu, voltage: volts(redMu), beyond: below },
+    oxidation: { mu: oxMu, voltage: volts(oxMu), beyond: above },
+    atZeroVolts: steps[0]!,
+    stable,
+    eAboveHull,
+    phaseEquilibrium: stable && group !== undefined ? [{ entry: index.entries[index.groups.lowest[group]!]! as Entry, fraction: 1 }] : byFormula(hull.decomposition),
+    profile,
+  };
+}
+
+/** One flat stretch of the voltage staircase. */
+export interface StaircaseStep {
+  readonly fromV: number;
+  readonly toV: number;
+  readonly evolution: number;
+  readonly products: readonly string[];
+}
+
+/** Uptake (+) / release (−) of the open element per formula unit vs voltage, as plot data. */
+export interface VoltageStaircase {
+  readonly element: string;
+  readonly steps: readonly StaircaseStep[];
+  /** Polyline of the staircase (vertical risers included): voltage[k], evolution[k]. */
+  readonly voltage: readonly number[];
+  readonly evolution: readonly number[];
+}
+
+/**
+ * The staircase of element uptake vs voltage from 0 V up to `maxVoltage` (default: 1 V above the
+ * last transition, at least 5 V): each profile step is flat between its own voltage and the next.
+ */
+export function voltageStaircase(profile: ElementProfile, options: { maxVoltage?: number } = {}): VoltageStaircase {
+  const s = profile.steps;
+  if (Number.isNaN(profile.valence)) throw new ElementProfileError(`no ion valence for ${profile.element}: give { valence } to the profile`);
+  const lastV = s.length ? s[s.length - 1]!.voltage : 0;
+  const maxV = options.maxVoltage ?? Math.max(5, lastV + 1);
+  const steps: StaircaseStep[] = [];
+  for (let i = 0; i < s.length; i++) {
+    const fromV = s[i]!.voltage;
+    const toV = i + 1 < s.length ? s[i + 1]!.voltage : maxV;
+    if (fromV >= maxV) break;
+    steps.push({ fromV, toV: Math.min(toV, maxV), evolution: s[i]!.evolution, products: s[i]!.products });
+  }
+  const voltage: number[] = [];
+  const evolution: number[] = [];
+  for (const st of steps) {
+    voltage.push(st.fromV, st.toV);
+    evolution.push(st.evolution, st.evolution);
+  }
+  return { element: profile.element, steps, voltage, evolution };
+}
+
+/** Plot data of a window: the shape `voltageStaircaseSvg` (src/plot) draws. */
+export interface WindowPlotData {
+  composition: string;
+  openElement: string;
+  window: { reductionV: number; oxidationV: number };
+  /** Each step of the profile over its voltage range (the last one open to +∞). */
+  steps: Array<{ voltageRange: [number, number]; evolution: number; products: string[] }>;
+}
+
+/** A stability window with its staircase, ready for `voltageStaircaseSvg`. */
+export function windowPlotData(w: StabilityWindow): WindowPlotData {
+  const s = w.profile.steps;
+  if (Number.isNaN(w.valence)) throw new ElementProfileError(`no ion valence for ${w.element}: give { valence } to the window`);
+  return {
+    composition: w.composition.reducedFormula,
+    openElement: w.element,
+    window: { reductionV: w.reduction.voltage, oxidationV: w.oxidation.voltage },
+    steps: s.map((st, i) => ({
+      voltageRange: [st.voltage, i + 1 < s.length ? s[i + 1]!.voltage : Infinity] as [number, number],
+      evolution: Math.abs(st.evolution) <= ZERO_EVOLUTION * w.composition.numAtoms ? 0 : st.evolution,
+      products: [...st.products],
+    })),
+  };
+}

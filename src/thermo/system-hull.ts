@@ -1,0 +1,307 @@
+import { groupByComposition, hullCandidates, type CompositionGroups } from './hull-points.js';
+import type { Entry } from '../core/entry.js';
+import { decompositionOf, hullBatch, HullError, hullSegment, type HullBatchResult, type PointSet } from './hull.js';
+import { elementalReferences, formationEnergies, systemElements, withElementalReferences } from './references.js';
+
+/** A phase and its share of atoms in a decomposition. */
+export interface PhaseAmount {
+  readonly entry: Entry;
+  /** Fraction of the atoms of the decomposed composition that sit in this phase. */
+  readonly fraction: number;
+}
+
+/** Stability of one entry within its own chemical system. */
+export interface SystemStability {
+  readonly entry: Entry;
+  /** Position of the entry in the input (elemental references added at the end). */
+  readonly index: number;
+  /** Elements of the entry, alphabetical, joined by '-'. */
+  readonly chemicalSystem: string;
+  readonly eFormPerAtom: number;
+  /**
+   * E_hull when unstable; the (negative) phase-separation energy when stable — the "decomposition
+   * energy" of Bartel et al. 2020, both measured within the entry's own chemical system.
+   */
+  readonly signedHullDistance: number;
+  readonly stable: boolean;
+  /** Stable phases with atom fractions ({itself: 1} when stable); empty when not requested. */
+  readonly decomposition: readonly PhaseAmount[];
+}
+
+export interface SystemHullOptions {
+  /** Also find decompositions of unstable entries (a second, smaller LP per entry). Default true. */
+  decompositions?: boolean;
+  /**
+   * A candidate is stable when it lies more than this below the hull of all other compositions
+   * (eV/atom). Points on the hull within it are not vertices: they decompose at E_hull = 0.
+   */
+  stabilityTolerance?: number;
+  /** Called after each chemical system with the number of entries done so far. */
+  onProgress?: (done: number, total: number) => void;
+}
+
+/** The hull along a segment of composition space between two compositions. */
+export interface LocalSegment {
+  /** Breakpoints: both ends and every kink, ascending t (fraction of the way from a to b). */
+  readonly points: ReadonlyArray<{ readonly t: number; readonly value: number; readonly decomposition: PhaseAmount[] }>;
+  /** Chemical potentials of the facet between consecutive points (one fewer than points). */
+  readonly facetMu: ReadonlyArray<Record<string, number>>;
+}
+
+/** The hull at one composition over a chemical system's phases. */
+export interface LocalHull {
+  /** Energy per atom of the hull (formation-energy scale). */
+  readonly value: number;
+  readonly decomposition: PhaseAmount[];
+  /** Chemical potentials (formation-energy scale) of the facet, per element of the composition. */
+  readonly mu: Record<string, number>;
+}
+
+// pymatgen's PhaseDiagram.numerical_tol: smaller shares are dropped from decompositions.
+const NUMERICAL_TOL = 1e-8;
+const DEFAULT_STABILITY_TOL = 1e-12;
+// Systems whose points SystemIndex keeps (a few MB for the largest).
+const POINT_CACHE_SYSTEMS = 64;
+
+/**
+ * Entries of a dataset indexed by chemical system. Any question about a composition only involves
+ * phases made of its own elements, so every hull is built over the subsystems of one chemical
+ * system and never over the whole element set — like pymatgen's PatchedPhaseDiagram, but exact
+ * and with one WASM batch per system. Works the same for 3 elements or the periodic table.
+ */
+export class SystemIndex {
+  /** The entries, elemental references for formation-energy data added at the end. */
+  readonly entries: readonly Entry[];
+  readonly refs: ReadonlyMap<string, Entry>;
+  readonly eForm: Float64Array;
+  readonly groups: CompositionGroups;
+  /** Indices of the elemental references. */
+  readonly refIndex: ReadonlySet<number>;
+  /** pymatgen's qhull_entries: lowest entry per composition below the elements, and the references. */
+  readonly isCandidate: Uint8Array;
+  /** Filled by `evaluate()`: 1 for hull vertices. */
+  readonly isStable: Uint8Array;
+  private readonly members = new Map<string, number[]>();
+  private readonly candidatesOf = new Map<string, number[]>();
+  private readonly entryIndex = new Map<Entry, number>();
+  /** Per entry, its own elements and fractions (filled as points are first gathered). */
+  private readonly fractionCache: Array<{ els: readonly string[]; fr: Float64Array } | undefined> = [];
+  /** systemPoints' cache, least recently used first. */
+  private readonly pointCache = new Map<string, { cols: number[]; set: PointSet }>();
+
+  constructor(input: readonly Entry[], elements?: readonly string[]) {
+    if (input.length === 0) throw new HullError('no entries: a phase diagram needs at least one entry per element');
+    const entries = withElementalReferences([...input]);
+    this.entries = entries;
+    this.refs = elementalReferences(entries, elements ?? systemElements(entries));
+    this.eForm = formationEnergies(entries, this.refs);
+    this.groups = groupByComposition(entries, this.eForm);
+    entries.forEach((e, i) => this.entryIndex.set(e, i));
+    this.refIndex = new Set([...this.refs.values()].map((e) => this.entryIndex.get(e)!));
+    this.isCandidate = new Uint8Array(entries.length);
+    for (const i of hullCandidates(this.eForm, this.groups, this.refIndex)) this.isCandidate[i] = 1;
+    this.isStable = new Uint8Array(entries.length);
+    entries.forEach((e, i) => {
+      const sys = e.composition.chemicalSystem;
+      push(this.members, sys, i);
+      if (this.isCandidate[i]) push(this.candidatesOf, sys, i);
+    });
+  }
+
+  indexOf(entry: Entry): number | undefined {
+    return this.entryIndex.get(entry);
+  }
+
+  /**
+   * Stability of every entry within its own chemical system, one system at a time, subsystems
+   * before supersets (a system's decompositions need the stable phases of all its subsystems).
+   */
+  *evaluate(options: SystemHullOptions = {}): Generator<SystemStability> {
+    const { entries, eForm, groups, refIndex, isCandidate, isStable } = this;
+    const tol = options.stabilityTolerance ?? DEFAULT_STABILITY_TOL;
+    if (!(Number.isFinite(tol) && tol >= 0)) throw new HullError(`stabilityTolerance must be a finite number >= 0 (got ${String(tol)})`);
+    const withDecomp = options.decompositions ?? true;
+    this.pointCache.clear(); // stabilities are about to be (re)found
+    const order = [...this.members.keys()].sort((a, b) => a.split('-').length - b.split('-').length);
+    let done = 0;
+    for (const sys of order) {
+      const own = this.members.get(sys)!;
+      const els = sys.split('-');
+      const d = els.length;
+      const cols = this.subsystemCandidates(els);
+      const set = this.pointSet(cols, els);
+      // Pass 1: each candidate against all other compositions (phase separation); the others
+      // against everything (E_hull).
+      const queries = new Float64Array(own.length * d);
+      const exclude = new Int32Array(own.length);
+      own.forEach((i, q) => {
+        fractionsInto(entries[i]!, els, queries, q * d);
+        exclude[q] = isCandidate[i] && !refIndex.has(i) ? groups.group[i]! : -1;
+      });
+      const r1 = hullBatch(set, new Uint8Array(cols.length).fill(1), queries, exclude);
+      const signed = own.map((i, q) => {
+        const v = r1.values[q]!;
+        if (Number.isNaN(v)) throw new HullError(`no hull energy found for ${entries[i]!.id} (${entries[i]!.composition.formula}) in ${sys}`);
+        return eForm[i]! - v;
+      });
+      own.forEach((i, q) => {
+        isStable[i] = refIndex.has(i) || (isCandidate[i] === 1 && signed[q]! < -tol) ? 1 : 0;
+      });
+      // Pass 2: unstable entries on the hull of the stable phases only (the vertices, as
+      // pymatgen's facets), for their decompositions.
+      let r2: HullBatchResult | undefined;
+      if (withDecomp && own.some((i) => !isStable[i])) {
+        r2 = hullBatch(set, Uint8Array.from(cols, (i) => isStable[i]!), queries);
+      }
+      for (let q = 0; q < own.length; q++) {
+        const i = own[q]!;
+        const e = entries[i]!;
+        const stable = isStable[i] === 1;
+        yield {
+          entry: e,
+          index: i,
+          chemicalSystem: sys,
+          eFormPerAtom: eForm[i]!,
+          signedHullDistance: refIndex.has(i) ? 0 : stable ? signed[q]! : Math.max(signed[q]!, 0),
+          stable,
+          decomposition: stable ? [{ entry: e, fraction: 1 }] : r2 ? this.phases(r2, d, q, cols) : [],
+        };
+      }
+      done += own.length;
+      options.onProgress?.(done, entries.length);
+    }
+  }
+
+  /**
+   * The hull at atomic fractions `x` (per element of `els`) over the stable phases of the
+   * system (`over: 'stable'`, after `evaluate()`), or over all candidates except the group
+   * `excludeGroup` (`over: 'candidates'`, for phase-separation energies).
+   */
+  hullAt(els: readonly string[], x: Float64Array, over: 'stable' | 'candidates', excludeGroup = -1): LocalHull {
+    const sorted = [...els].sort();
+    let cols: number[];
+    let set: PointSet;
+    if (over === 'stable') ({ cols, set } = this.stablePoints(sorted));
+    else {
+      cols = this.subsystemCandidates(sorted);
+      set = this.pointSet(cols, sorted);
+    }
+    const xs = Float64Array.from(sorted, (el) => x[els.indexOf(el)]!);
+    const r = hullBatch(set, new Uint8Array(cols.length).fill(1), xs, Int32Array.of(excludeGroup));
+    const value = r.values[0]!;
+    if (Number.isNaN(value)) throw new HullError(`no hull energy found at ${sorted.map((el, k) => `${el}${xs[k]}`).join(' ')}`);
+    const mu: Record<string, number> = {};
+    sorted.forEach((el, k) => (mu[el] = r.mu[k]!));
+    return { value, decomposition: this.phases(r, sorted.length, 0, cols), mu };
+  }
+
+  /**
+   * The hull over the stable phases along x(t) = (1−t)·a + t·b (atomic fractions per element of
+   * `els`): its exact kinks with energies and decompositions, and the facets between them.
+   */
+  segment(els: readonly string[], a: Float64Array, b: Float64Array): LocalSegment {
+    const sorted = [...els].sort();
+    const perm = sorted.map((el) => els.indexOf(el));
+    const as = Float64Array.from(perm, (k) => a[k]!);
+    const bs = Float64Array.from(perm, (k) => b[k]!);
+    const { cols, set } = this.stablePoints(sorted);
+    const alive = new Uint8Array(cols.length).fill(1);
+    const seg = hullSegment(set, alive, as, bs);
+    const ts = [0, ...seg.kinks, 1];
+    const d = sorted.length;
+    const queries = new Float64Array(ts.length * d);
+    ts.forEach((t, q) => sorted.forEach((_, k) => (queries[q * d + k] = (1 - t) * as[k]! + t * bs[k]!)));
+    const r = hullBatch(set, alive, queries);
+    const points = ts.map((t, q) => {
+      if (Number.isNaN(r.values[q]!)) throw new HullError(`no hull energy found at t=${t} between the two compositions`);
+      // Kink energies from the facet lines (exact at the kink); the ends from their own LP.
+      const f = q === 0 || q === ts.length - 1 ? undefined : seg.facets[q - 1]!;
+      return { t, value: f ? f.c + f.m * t : r.values[q]!, decomposition: this.phases(r, d, q, cols) };
+    });
+    const facetMu = seg.facets.map((f) => Object.fromEntries(sorted.map((el, k) => [el, f.mu[k]!])));
+    return { points, facetMu };
+  }
+
+  /**
+   * The stable phases of system `els` (sorted; after `evaluate()`) and their point set, kept for
+   * the most recently used systems: windows, interface reactions and screens ask the same systems
+   * again and again, and gathering a large system's points costs more than its linear programs.
+   * Only the stable phases: the hull is theirs, and they are a small part of a system's entries.
+   */
+  private stablePoints(els: readonly string[]): { cols: number[]; set: PointSet } {
+    const key = els.join('-');
+    let hit = this.pointCache.get(key);
+    if (hit) {
+      this.pointCache.delete(key);
+    } else {
+      const cols = this.subsystemCandidates(els).filter((i) => this.isStable[i] === 1);
+      hit = { cols, set: this.pointSet(cols, els) };
+      if (this.pointCache.size >= POINT_CACHE_SYSTEMS) this.pointCache.delete(this.pointCache.keys().next().value!);
+    }
+    this.pointCache.set(key, hit);
+    return hit;
+  }
+
+  /** Candidates of every subsystem of `els` (sorted), the elements included. */
+  private subsystemCandidates(els: readonly string[]): number[] {
+    const out: number[] = [];
+    const k = els.length;
+    if (k > 20) throw new HullError(`a chemical system of ${k} elements is too large to enumerate its subsystems`);
+    for (let mask = 1; mask < 1 << k; mask++) {
+      let key = '';
+      for (let b = 0; b < k; b++) if (mask & (1 << b)) key += key ? `-${els[b]}` : els[b];
+      const list = this.candidatesOf.get(key);
+      if (list) for (const i of list) out.push(i);
+    }
+    return out;
+  }
+
+  private pointSet(cols: readonly number[], els: readonly string[]): PointSet {
+    const d = els.length;
+    const pts = new Float64Array(cols.length * (d + 1));
+    const group = new Int32Array(cols.length);
+    const pos = new Map(els.map((el, k) => [el, k]));
+    for (let j = 0; j < cols.length; j++) {
+      const i = cols[j]!;
+      const row = j * (d + 1);
+      // Only the point's own elements: the other fractions stay 0.
+      const own = this.ownFractions(i);
+      for (let k = 0; k < own.els.length; k++) pts[row + pos.get(own.els[k]!)!] = own.fr[k]!;
+      pts[row + d] = this.eForm[i]!;
+      group[j] = this.groups.group[i]!;
+    }
+    return { n: cols.length, d, pts, group };
+  }
+
+  /** Entry i's elements and atomic fractions (the same numbers as `atomicFraction`), kept. */
+  private ownFractions(i: number): { els: readonly string[]; fr: Float64Array } {
+    let f = this.fractionCache[i];
+    if (!f) {
+      const c = this.entries[i]!.composition;
+      f = this.fractionCache[i] = { els: c.elements, fr: Float64Array.from(c.elements, (el) => c.atomicFraction(el)) };
+    }
+    return f;
+  }
+
+  private phases(r: HullBatchResult, d: number, q: number, cols: readonly number[]): PhaseAmount[] {
+    return decompositionOf(r, d, q, NUMERICAL_TOL).map(([j, f]) => ({ entry: this.entries[cols[j]!]!, fraction: f }));
+  }
+}
+
+/**
+ * Every entry's stability within its own chemical system, over a dataset spanning any number of
+ * elements (the whole Materials Project, say), streamed one chemical system at a time.
+ */
+export function systemStabilities(input: readonly Entry[], options: SystemHullOptions = {}): Generator<SystemStability> {
+  return new SystemIndex(input).evaluate(options);
+}
+
+function push(map: Map<string, number[]>, key: string, i: number): void {
+  const list = map.get(key);
+  if (list) list.push(i);
+  else map.set(key, [i]);
+}
+
+function fractionsInto(e: Entry, els: readonly string[], out: Float64Array, at: number): void {
+  for (let k = 0; k < els.length; k++) out[at + k] = e.composition.atomicFraction(els[k]!);
+}

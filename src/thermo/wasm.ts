@@ -1,0 +1,94 @@
+import { WASM_BASE64 } from '../generated/wasm-binary.js';
+
+/** The raw exports of assembly/index.ts. */
+interface KernelExports {
+  memory: WebAssembly.Memory;
+  heapBase(): number;
+  workBytes(n: number, d: number): number;
+  hullBatch(
+    n: number, d: number, pts: number, alive: number, group: number,
+    nq: number, queries: number, qExclude: number,
+    outVal: number, outIdx: number, outLam: number, outPi: number, work: number,
+  ): number;
+  iterations(): number;
+  segmentKinks(
+    n: number, d: number, pts: number, alive: number, group: number, a: number, b: number,
+    maxKinks: number, outT: number, outLeft: number, outRight: number,
+    maxLines: number, lines: number, stack: number, work: number,
+  ): number;
+  segmentLines(): number;
+}
+
+function decodeBase64(b64: string): Uint8Array {
+  const bin = atob(b64);
+  const out = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
+  return out;
+}
+
+/**
+ * One instance of the kernel with a bump arena over its linear memory. A batch allocates its
+ * arrays, runs, reads results, then `reset()`s; nothing is freed individually.
+ */
+export class Kernel {
+  readonly exports: KernelExports;
+  private top: number;
+  private readonly base: number;
+
+  constructor(module: WebAssembly.Module) {
+    const instance = new WebAssembly.Instance(module, { env: { abort: kernelAbort } });
+    this.exports = instance.exports as unknown as KernelExports;
+    this.base = (this.exports.heapBase() + 15) & ~15;
+    this.top = this.base;
+  }
+
+  reset(): void {
+    this.top = this.base;
+  }
+
+  /** Reserves `bytes` (8-aligned) and returns the pointer; grows memory when needed. */
+  alloc(bytes: number): number {
+    const ptr = (this.top + 7) & ~7;
+    const end = ptr + bytes;
+    const mem = this.exports.memory;
+    if (end > mem.buffer.byteLength) {
+      mem.grow(Math.ceil((end - mem.buffer.byteLength) / 65536));
+    }
+    this.top = end;
+    return ptr;
+  }
+
+  f64(ptr: number, len: number): Float64Array {
+    return new Float64Array(this.exports.memory.buffer, ptr, len);
+  }
+  i32(ptr: number, len: number): Int32Array {
+    return new Int32Array(this.exports.memory.buffer, ptr, len);
+  }
+  u8(ptr: number, len: number): Uint8Array {
+    return new Uint8Array(this.exports.memory.buffer, ptr, len);
+  }
+}
+
+function kernelAbort(): never {
+  throw new Error('interphase WASM kernel aborted');
+}
+
+let compiled: WebAssembly.Module | undefined;
+let shared: Kernel | undefined;
+
+/** The compiled module (synchronous: fine in Node and in workers, where there is no 4 KB limit). */
+export function wasmModule(): WebAssembly.Module {
+  compiled ??= new WebAssembly.Module(decodeBase64(WASM_BASE64) as BufferSource);
+  return compiled;
+}
+
+/** Compiles asynchronously, for browser main threads where synchronous compilation is limited. */
+export async function initWasm(): Promise<void> {
+  compiled ??= await WebAssembly.compile(decodeBase64(WASM_BASE64) as BufferSource);
+}
+
+/** The kernel of this thread, created on first use. */
+export function kernel(): Kernel {
+  shared ??= new Kernel(wasmModule());
+  return shared;
+}
