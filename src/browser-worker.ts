@@ -6,7 +6,7 @@
  */
 import { expose } from 'comlink';
 import { initWasm } from './browser.js';
-import { WebService } from './web/service.js';
+import { WebService } from './web/index.js';
 
 // `?wasm=…` on a served script, `#wasm=inline` on a Blob one.
 const here = new URL(self.location.href);

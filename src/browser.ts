@@ -4,15 +4,15 @@
 // src/web/README-web.md. The shared API comes from api.ts (test/web-e2e.test.ts checks the set).
 import { wrap, releaseProxy, type Remote } from 'comlink';
 import { createEngine as createEngineCore, type Engine, type EngineOptions } from './engine/index.js';
-import { initWasm as initEmbeddedWasm } from './thermo/wasm.js';
-import { bytesToBase64, setWasmBase64 } from './web/wasm-source.js';
-import type { WebService } from './web/service.js';
+import { initWasm as initEmbeddedWasm } from './thermo/index.js';
+import { bytesToBase64, setWasmBase64 } from './web/index.js';
+import type { WebService } from './web/index.js';
 
 export * from './api.js';
 
 // Browser additions.
-export { csvCandidatesFromFile, entriesFromFile, type FileLoadOptions } from './io/blob-entries.js';
-export type { WebService, DataInfo, HullResult, HullRow, WindowResult, InterfaceResult, ScreenJobOptions, ScreenSummary } from './web/service.js';
+export { csvCandidatesFromFile, entriesFromFile, type FileLoadOptions } from './io/index.js';
+export type { WebService, DataInfo, HullResult, HullRow, WindowResult, InterfaceResult, ScreenJobOptions, ScreenSummary } from './web/index.js';
 export { proxy } from 'comlink';
 
 /**

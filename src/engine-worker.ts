@@ -5,7 +5,7 @@
  */
 import { expose } from 'comlink';
 import { EngineService } from './engine/index.js';
-import { SCREEN_JOBS } from './screen/jobs.js';
+import { SCREEN_JOBS } from './screen/index.js';
 
 const service = new EngineService(SCREEN_JOBS);
 

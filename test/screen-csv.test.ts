@@ -5,13 +5,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { csvChunks } from '../src/screen/csv-candidates.js';
+import { csvChunks } from '../src/io/csv-chunks.js';
 import { defaultEntries } from '../src/io/default-data.js';
 import { createEngine, type Engine } from '../src/engine/index.js';
 import type { Entry } from '../src/core/entry.js';
 import { candidatesOf, csvCandidates, streamEntries } from '../src/io/node-loaders.js';
 import { LoadError } from '../src/io/parse-entries.js';
-import { csvCandidatesFromText, screenStability, ScreenError, type ScreenOptions, type ScreenRow } from '../src/screen/stability.js';
+import { screenStability, ScreenError, type ScreenOptions, type ScreenRow } from '../src/screen/stability.js';
+import { csvCandidatesFromText } from '../src/io/csv-chunks.js';
 
 const WORKER = new URL('../src/engine-worker.ts', import.meta.url);
 let reference: readonly Entry[];

@@ -4,10 +4,10 @@
  * anode and a LiCoO2 cathode (chemically, and open to Li at 3.9 V for LiCoO2).
  */
 import type { CliIO } from './args.js';
-import { DEFAULT_DATA_INFO } from '../io/default-data.js';
-import { screenData } from '../screen/common.js';
-import { screenInterfaces } from '../screen/interfaces.js';
-import { screenWindows } from '../screen/windows.js';
+import { DEFAULT_DATA_INFO } from '../io/index.js';
+import { screenData } from '../screen/index.js';
+import { screenInterfaces } from '../screen/index.js';
+import { screenWindows } from '../screen/index.js';
 import { formatTable } from './table.js';
 
 const f3 = (v: number | null) => (v === null ? '∞' : (Math.abs(v) < 5e-4 ? 0 : v).toFixed(2));

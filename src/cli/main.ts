@@ -1,7 +1,7 @@
 import { realpathSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
-import { loadEntries } from '../io/node-loaders.js';
-import { hullReport, type HullReport } from '../thermo/hull-report.js';
+import { loadEntries } from '../io/node.js';
+import { hullReport, type HullReport } from '../thermo/index.js';
 import { formatTable } from './table.js';
 import { checkFlags, parseArgs, UsageError, type CliIO, fileErrorReason } from './args.js';
 import { reactCommand, REACT_USAGE } from './react.js';

@@ -1,12 +1,12 @@
 // `interphase react A B --data FILE`: the interface reaction between two materials.
 import { checkFlags, parseArgs, UsageError, type CliIO, fileErrorReason, numberFlag } from './args.js';
-import type { Entry } from '../core/entry.js';
-import { interfaceReaction, parseReactant, type InterfaceReaction, type InterfaceReactionOptions } from '../interface/interface-reaction.js';
-import { streamEntries } from '../io/node-loaders.js';
-import { DEFAULT_DATA_INFO, defaultEntries } from '../io/default-data.js';
-import { PhaseDiagram } from '../thermo/phase-diagram.js';
+import type { Entry } from '../core/index.js';
+import { interfaceReaction, parseReactant, type InterfaceReaction, type InterfaceReactionOptions } from '../interface/index.js';
+import { streamEntries } from '../io/node.js';
+import { DEFAULT_DATA_INFO, defaultEntries } from '../io/index.js';
+import { PhaseDiagram } from '../thermo/index.js';
 import { formatTable } from './table.js';
-import { voltageMap, type VoltageMap } from '../interface/voltage-map.js';
+import { voltageMap, type VoltageMap } from '../interface/index.js';
 
 export const REACT_USAGE = `  interphase react A B [--data FILE] [--open EL (--voltage V | --mu MU)] [--use-hull-energy] [--json]
   interphase react A B [--data FILE] --map [--open EL] [--from V] [--to V] [--json]

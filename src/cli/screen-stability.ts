@@ -10,12 +10,12 @@ import { access, open, type FileHandle } from 'node:fs/promises';
 import { createGunzip } from 'node:zlib';
 import type { Readable } from 'node:stream';
 import { checkFlags, parseArgs, UsageError, type CliIO } from './args.js';
-import { DEFAULT_DATA_INFO, defaultEntries } from '../io/default-data.js';
-import type { Entry } from '../core/entry.js';
+import { DEFAULT_DATA_INFO, defaultEntries } from '../io/index.js';
+import type { Entry } from '../core/index.js';
 import { createEngine, type Engine } from '../engine/index.js';
-import { candidatesOf, loadEntries } from '../io/node-loaders.js';
+import { candidatesOf, loadEntries } from '../io/node.js';
 import { progressBar } from './progress.js';
-import { screenStability, type ScreenOptions, type ScreenRow } from '../screen/stability.js';
+import { screenStability, type ScreenOptions, type ScreenRow } from '../screen/index.js';
 
 export const SCREEN_USAGE = `Usage:
   interphase screen stability CANDIDATES [--data FILE] [--workers N] [--json|--csv] [--out FILE] [--skip-errors]

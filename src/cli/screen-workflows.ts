@@ -7,18 +7,18 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { checkFlags, fileErrorReason, numberFlag, parseArgs, UsageError, type CliIO, type Parsed } from './args.js';
-import { DEFAULT_DATA_INFO } from '../io/default-data.js';
+import { DEFAULT_DATA_INFO } from '../io/index.js';
 import { createEngine, type Engine } from '../engine/index.js';
-import type { Entry } from '../core/entry.js';
-import { loadEntries } from '../io/node-loaders.js';
+import type { Entry } from '../core/index.js';
+import { loadEntries } from '../io/node.js';
 import { rankingSvg, voltageStaircaseSvg, type RankingRow } from '../plot/index.js';
 import { progressBar, type ProgressBar } from './progress.js';
-import { screenAnode, type AnodeRow } from '../screen/anode.js';
-import { screenCoatings, type CoatingOptions, type CoatingsResult } from '../screen/coatings.js';
-import { screenData, type ScreenData } from '../screen/common.js';
-import { DEFAULT_ELECTRODES, screenInterfaces, type InterfacesResult } from '../screen/interfaces.js';
-import { screenCoatingsOnEngine, screenInterfacesOnEngine } from '../screen/on-engine.js';
-import { screenWindows, windowStaircase, type WindowsResult } from '../screen/windows.js';
+import { screenAnode, type AnodeRow } from '../screen/index.js';
+import { screenCoatings, type CoatingOptions, type CoatingsResult } from '../screen/index.js';
+import { screenData, type ScreenData } from '../screen/index.js';
+import { DEFAULT_ELECTRODES, screenInterfaces, type InterfacesResult } from '../screen/index.js';
+import { screenCoatingsOnEngine, screenInterfacesOnEngine } from '../screen/index.js';
+import { screenWindows, windowStaircase, type WindowsResult } from '../screen/index.js';
 import { formatTable } from './table.js';
 
 export const SCREEN_WORKFLOWS_USAGE = `Screening workflows (without --data: the embedded Materials Project data, said on stderr):

@@ -2,13 +2,13 @@
 // electrochemical stability window of a composition open to an element, its element profile
 // (pymatgen get_element_profile) as a voltage staircase, and the window again by complete
 // enumeration of its decomposition reactions (Binninger et al. 2020).
-import { Composition, FormulaError } from '../core/composition.js';
-import { enumerateDecompositionReactions, type EnumeratedWindow } from '../thermo/decomposition-reactions.js';
-import { ElementProfileError, stabilityWindow, type StabilityWindow } from '../thermo/element-profile.js';
-import { isElementSymbol } from '../core/elements.js';
-import { loadEntries } from '../io/node-loaders.js';
-import { DEFAULT_DATA_INFO, defaultEntries } from '../io/default-data.js';
-import { PhaseDiagram } from '../thermo/phase-diagram.js';
+import { Composition, FormulaError } from '../core/index.js';
+import { enumerateDecompositionReactions, type EnumeratedWindow } from '../thermo/index.js';
+import { ElementProfileError, stabilityWindow, type StabilityWindow } from '../thermo/index.js';
+import { isElementSymbol } from '../core/index.js';
+import { loadEntries } from '../io/node.js';
+import { DEFAULT_DATA_INFO, defaultEntries } from '../io/index.js';
+import { PhaseDiagram } from '../thermo/index.js';
 import { formatTable } from './table.js';
 import { checkFlags, parseArgs, UsageError, type CliIO, fileErrorReason } from './args.js';
 

@@ -11,7 +11,7 @@
  * rejects the job at once with the signal's reason (one already running finishes in its worker
  * and is discarded).
  */
-import type { Entry } from '../core/entry.js';
+import type { Entry } from '../core/index.js';
 import type { DataKind, JobProgress, JobSpec } from './job.js';
 
 export interface EngineOptions {

@@ -3,7 +3,7 @@
  * while the array is unchanged; the embedded table once per kind; at most `limit` per kind kept
  * (least recently used dropped first, the engine told so that its workers free it too).
  */
-import type { Entry } from '../core/entry.js';
+import type { Entry } from '../core/index.js';
 import { entriesStamp, newDataId, sameStamp, type DataHandle, type EntriesStamp } from './engine.js';
 import type { DataKind } from './job.js';
 

@@ -6,7 +6,7 @@
  * (local.ts: this thread, pool.ts: worker threads / Web Workers) run any registered job; the
  * layers above declare their jobs (screen/jobs.ts) and never ask which engine runs them.
  */
-import type { Entry } from '../core/entry.js';
+import type { Entry } from '../core/index.js';
 
 /** Progress inside a job: units done (and the total, when known). */
 export type JobProgress = (done: number, total?: number) => void;

@@ -4,7 +4,7 @@
  * opened once per handle and kept: a screen run twice against one reference finds its
  * stabilities once. `localEngine()` is shared by every caller that passes no engine.
  */
-import type { Entry } from '../core/entry.js';
+import type { Entry } from '../core/index.js';
 import { EngineError, type DataHandle, type Engine, type EngineStats, type RunOptions } from './engine.js';
 import { DataHandles } from './handles.js';
 import { rebuildError, runOutcome, type DataKind, type JobSpec } from './job.js';

@@ -9,7 +9,7 @@
  * (EngineError) after MAX_START_FAILURES replacements in a row fail to start.
  */
 import { proxy, wrap, type Remote } from 'comlink';
-import type { Entry } from '../core/entry.js';
+import type { Entry } from '../core/index.js';
 import { BatchFailedError, EngineError, errorMessage, type DataHandle, type Engine, type EngineOptions, type EngineStats, type RunOptions } from './engine.js';
 import { DataHandles } from './handles.js';
 import { rebuildError, type DataKind, type JobSpec } from './job.js';

@@ -5,7 +5,7 @@
  * by `ready()`.
  */
 import { transfer } from 'comlink';
-import { kernel } from '../thermo/wasm.js';
+import { kernel } from '../thermo/index.js';
 import { runOutcome, type DataKind, type JobOutcome, type JobProgress, type JobTable } from './job.js';
 
 /** What a job run in a worker returns. */

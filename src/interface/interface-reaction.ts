@@ -13,15 +13,15 @@
  * Open systems use the grand potential Φ = E − μ·N_open per non-open atom: the hull over the
  * phases' non-open compositions at their Φ (pymatgen's GrandPotentialPhaseDiagram).
  */
-import { Composition, FormulaError } from '../core/composition.js';
-import { ELEMENT_SYMBOLS, isElementSymbol } from '../core/elements.js';
-import { ElementProfileError, muFromVoltage, voltageFromMu } from '../thermo/element-profile.js';
-import { Entry } from '../core/entry.js';
-import { GrandPotentialEntry, GrandPotentialPhaseDiagram } from '../thermo/grand-potential.js';
-import { HullError } from '../thermo/hull.js';
-import { PhaseDiagram } from '../thermo/phase-diagram.js';
-import { formatG, Reaction, REACTION_TOLERANCE, ReactionError, sameAmounts } from '../core/reaction.js';
-import { SystemIndex } from '../thermo/system-hull.js';
+import { Composition, FormulaError } from '../core/index.js';
+import { ELEMENT_SYMBOLS, isElementSymbol } from '../core/index.js';
+import { ElementProfileError, muFromVoltage, voltageFromMu } from '../thermo/index.js';
+import { Entry } from '../core/index.js';
+import { GrandPotentialEntry, GrandPotentialPhaseDiagram } from '../thermo/index.js';
+import { HullError } from '../thermo/index.js';
+import { PhaseDiagram } from '../thermo/index.js';
+import { formatG, Reaction, REACTION_TOLERANCE, ReactionError, sameAmounts } from '../core/index.js';
+import { SystemIndex } from '../thermo/index.js';
 
 const EV_TO_KJ_PER_MOL = 96.4853; // pymatgen InterfacialReactivity.EV_TO_KJ_PER_MOL
 

@@ -17,7 +17,7 @@
  * Degenerate case: two different reactions with the same energy line (same uptake, same
  * energy) replace each other without a breakpoint; the map then shows the one found.
  */
-import type { Composition } from '../core/composition.js';
+import type { Composition } from '../core/index.js';
 import {
   interfaceReactionMinimum,
   InterfaceReactionError,
@@ -27,7 +27,7 @@ import {
   type InterfaceReactionOptions,
   type ReactionDiagram,
 } from './interface-reaction.js';
-import { resolveValence, ElementProfileError } from '../thermo/element-profile.js';
+import { resolveValence, ElementProfileError } from '../thermo/index.js';
 
 export interface VoltageMapOptions extends Pick<InterfaceReactionOptions, 'useHullEnergy' | 'volumes' | 'names'> {
   /** Open element (default `Li`). */

@@ -4,8 +4,8 @@
  * Project API documents, CSV), gzip detected by its magic bytes, the text streamed through
  * `DecompressionStream` / `TextDecoderStream` into the incremental CSV and JSON readers.
  */
-import { csvChunks, type CsvCandidates } from '../screen/csv-candidates.js';
-import type { Entry } from '../core/entry.js';
+import { csvChunks, type CsvCandidates } from './csv-chunks.js';
+import type { Entry } from '../core/index.js';
 import { CsvEntryReader, JsonArrayReader, LoadError, RecordConverter, type EntryFormat, type MpEnergyChoice } from './parse-entries.js';
 
 export interface FileLoadOptions {

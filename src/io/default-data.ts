@@ -7,7 +7,7 @@
  *
  * Materials Project data, CC BY 4.0: cite A. Jain et al., APL Materials 1, 011002 (2013).
  */
-import type { Entry } from '../core/entry.js';
+import type { Entry } from '../core/index.js';
 import { entriesFromCsv } from './parse-entries.js';
 import { DEFAULT_DATA_ELEMENTS, DEFAULT_DATA_GZIP_BASE64, DEFAULT_DATA_ROWS } from '../generated/default-data.js';
 

@@ -8,8 +8,8 @@ import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { createGunzip } from 'node:zlib';
 import type { Readable } from 'node:stream';
-import { csvChunks, type CsvCandidates } from '../screen/csv-candidates.js';
-import type { Entry } from '../core/entry.js';
+import { csvChunks, type CsvCandidates } from './csv-chunks.js';
+import type { Entry } from '../core/index.js';
 import {
   CsvEntryReader,
   JsonArrayReader,

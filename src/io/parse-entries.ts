@@ -21,8 +21,8 @@
  *  - `mp-api`: Materials Project API summary / thermo documents, see `mpEnergy` below.
  *  - CSV: header `formula,e_form_per_atom[,id]` or `formula,energy[,id]`.
  */
-import { Composition } from '../core/composition.js';
-import { Entry, EntryError, type EntryInit } from '../core/entry.js';
+import { Composition } from '../core/index.js';
+import { Entry, EntryError, type EntryInit } from '../core/index.js';
 
 // ---------------------------------------------------------------------------------------------
 // Public types

@@ -1,8 +1,8 @@
 // Convex-hull diagrams: formation energy vs composition for a binary system, and the Gibbs
 // triangle (stable phases, tie-lines, unstable entries coloured by E_hull) for a ternary one.
-import { Composition } from '../core/composition.js';
-import type { Entry } from '../core/entry.js';
-import type { EntryStability, PhaseDiagram } from '../thermo/phase-diagram.js';
+import { Composition } from '../core/index.js';
+import type { Entry } from '../core/index.js';
+import type { EntryStability, PhaseDiagram } from '../thermo/index.js';
 import {
   PlotError,
   axes,

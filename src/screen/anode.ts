@@ -22,8 +22,8 @@
  * conducting — PBE gaps ≲ 0.4 eV and reported electronically conducting in interphases); other
  * compounds with an anion (O, S, Se, N, P, halogens, …) and non-metallic elements insulate.
  */
-import { Composition } from '../core/composition.js';
-import { interfaceReactionMinimum } from '../interface/interface-reaction.js';
+import { Composition } from '../core/index.js';
+import { interfaceReactionMinimum } from '../interface/index.js';
 import { openElementFor, resolveMaterial, ScreenWorkflowError, type Material, type ScreenData, bandGapOf } from './common.js';
 import { defaultElectrolyteMaterials } from './interfaces.js';
 import { windowOf } from './windows.js';

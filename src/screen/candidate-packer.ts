@@ -4,8 +4,8 @@
  * grouped by chemical system so that one linear-programming call serves every candidate of a
  * system. Browser-safe; used in the main thread and in the engine's workers.
  */
-import type { Entry } from '../core/entry.js';
-import { systemKey, type CandidateBatch, type PackedReference } from '../thermo/reference-hull.js';
+import type { Entry } from '../core/index.js';
+import { systemKey, type CandidateBatch, type PackedReference } from '../thermo/index.js';
 
 /** A candidate that cannot be screened; the message names it (id and formula). */
 export class ScreenError extends Error {

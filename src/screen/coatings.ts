@@ -27,9 +27,9 @@
  * Ranking: number of criteria passed (descending), then the score — the most negative of the four
  * reaction energies (descending: least reactive first) — then the window width.
  */
-import type { Composition } from '../core/composition.js';
-import { stabilityWindow } from '../thermo/element-profile.js';
-import { interfaceReactionMinimum } from '../interface/interface-reaction.js';
+import type { Composition } from '../core/index.js';
+import { stabilityWindow } from '../thermo/index.js';
+import { interfaceReactionMinimum } from '../interface/index.js';
 import { entryOf, resolveMaterial, ScreenWorkflowError, type Material, type ScreenData } from './common.js';
 import { minimumOf, type ReactionMinimum } from './interfaces.js';
 

@@ -8,11 +8,11 @@
  * SystemIndex cuts the subsystems out), so the numbers equal those of a PhaseDiagram built on that
  * system alone — e.g. pymatgen's on a chemical system cut out of the MP table.
  */
-import { Composition, FormulaError } from '../core/composition.js';
-import { DEFAULT_DATA_INFO, defaultEntries } from '../io/default-data.js';
-import type { Entry } from '../core/entry.js';
-import { InterfaceReactionError, parseReactant } from '../interface/interface-reaction.js';
-import { SystemIndex } from '../thermo/system-hull.js';
+import { Composition, FormulaError } from '../core/index.js';
+import { DEFAULT_DATA_INFO, defaultEntries } from '../io/index.js';
+import type { Entry } from '../core/index.js';
+import { InterfaceReactionError, parseReactant } from '../interface/index.js';
+import { SystemIndex } from '../thermo/index.js';
 
 /** Bad input to a screening workflow (unknown formula, element outside the data, unknown electrode…). */
 export class ScreenWorkflowError extends Error {

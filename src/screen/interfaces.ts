@@ -18,7 +18,7 @@
  * Reactant energies: the lowest entry of the composition in the data; compositions absent from
  * the data (Li0.5CoO2, NCA, NMC111, …) use their hull energy (`useHullEnergy` for all).
  */
-import { interfaceReactionMinimum, type InterfaceReaction } from '../interface/interface-reaction.js';
+import { interfaceReactionMinimum, type InterfaceReaction } from '../interface/index.js';
 import { resolveMaterial, ScreenWorkflowError, type Material, type ScreenData } from './common.js';
 import { DEFAULT_ELECTROLYTES } from './windows.js';
 

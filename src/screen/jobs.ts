@@ -12,15 +12,16 @@
  * Everything crossing threads is plain data (compositions as {element: amount} maps, which
  * rebuild exactly). Browser-safe.
  */
-import { Composition } from '../core/composition.js';
-import { entryFromData, entryToData, type EntryData } from '../core/entry.js';
+import { Composition } from '../core/index.js';
+import { entryFromData, entryToData, type EntryData } from '../core/index.js';
 import { defineDataKind, defineJob, jobTable, type SerializedError } from '../engine/index.js';
-import { DEFAULT_DATA_INFO, defaultEntries } from '../io/default-data.js';
-import { packReference, ReferenceHull, type BatchResult, type CandidateBatch, type PackedReference, type StabilityFlags } from '../thermo/reference-hull.js';
+import { DEFAULT_DATA_INFO, defaultEntries } from '../io/index.js';
+import { packReference, ReferenceHull, type BatchResult, type CandidateBatch, type PackedReference, type StabilityFlags } from '../thermo/index.js';
 import { anodeRow, type AnodeRow } from './anode.js';
 import { coatingRow, planCoatings, type CoatingOptions, type CoatingRow, type CoatingThresholds } from './coatings.js';
 import { prepareScreenData, resolveMaterial, ScreenWorkflowError, type Material, type ScreenData } from './common.js';
-import { screenCsvChunk, type CsvChunk, type CsvChunkResult } from './csv-candidates.js';
+import { screenCsvChunk, type CsvChunkResult } from './csv-candidates.js';
+import type { CsvChunk } from '../io/index.js';
 import { interfaceRow, planInterfaces, type Electrode, type InterfaceRow, type InterfacesOptions } from './interfaces.js';
 import { windowOf, windowRow, type WindowRow } from './windows.js';
 

@@ -4,7 +4,7 @@
  * data once. The plan (thresholds, materials, candidates) is a job too, so the calling thread
  * never builds the index: it only sends slices and ranks the rows.
  */
-import type { Entry } from '../core/entry.js';
+import type { Entry } from '../core/index.js';
 import type { DataHandle, Engine } from '../engine/index.js';
 import { rankCoatings, type CoatingOptions, type CoatingRow, type CoatingsResult } from './coatings.js';
 import type { Material } from './common.js';

@@ -18,16 +18,16 @@
  * (`csvCandidates(file)`) skip the main thread's parsing: chunks of lines go to the workers,
  * which read, group and solve them (candidate-csv.ts).
  */
-import { describeChunk, isCsvCandidates, type CsvCandidates, type CsvChunk, type CsvChunkResult } from './csv-candidates.js';
+import type { CsvChunkResult } from './csv-candidates.js';
+import { describeChunk, isCsvCandidates, type CsvCandidates, type CsvChunk } from '../io/index.js';
 import { CandidatePacker, describeEntry, ScreenError, type PackedBatch } from './candidate-packer.js';
-import { entryFromData, type Entry } from '../core/entry.js';
+import { entryFromData, type Entry } from '../core/index.js';
 import { createEngine, localEngine, type DataHandle, type Engine } from '../engine/index.js';
-import type { BatchResult, PackedReference } from '../thermo/reference-hull.js';
+import type { BatchResult, PackedReference } from '../thermo/index.js';
 import { REFERENCE, STABILITY_BATCH, STABILITY_CSV } from './jobs.js';
-import { LoadError } from '../io/parse-entries.js';
+import { LoadError } from '../io/index.js';
 
 export { ScreenError } from './candidate-packer.js';
-export { csvCandidatesFromText, type CsvCandidates } from './csv-candidates.js';
 
 /** One screened candidate (the keys of `interphase screen stability --json`). */
 export interface ScreenRow {

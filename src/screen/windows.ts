@@ -7,7 +7,7 @@
  * phase equilibrium), the phase equilibrium, and the products beyond each limit — pymatgen's
  * element profile, exactly (see element-profile.ts).
  */
-import { stabilityWindow, windowPlotData, type StabilityWindow, type WindowPlotData } from '../thermo/element-profile.js';
+import { stabilityWindow, windowPlotData, type StabilityWindow, type WindowPlotData } from '../thermo/index.js';
 import { entryOf, finiteOrNull, openElementFor, resolveMaterial, ScreenWorkflowError, type Material, type ScreenData } from './common.js';
 
 /**

@@ -20,10 +20,10 @@
  * element profile reports for compositions above the hull); `reactantEnergy: 'entry'` uses the
  * lowest entry of A instead (a metastable A then has reactions with n = 0 and ΔG < 0).
  */
-import { Composition } from '../core/composition.js';
-import type { Entry } from '../core/entry.js';
+import { Composition } from '../core/index.js';
+import type { Entry } from '../core/index.js';
 import { checkOpenSystem, evaluatedIndex, resolveValence, stabilityWindow, type StabilityWindow, type ThermoSource } from './element-profile.js';
-import { Reaction } from '../core/reaction.js';
+import { Reaction } from '../core/index.js';
 import { kernel } from './wasm.js';
 
 export class DecompositionReactionError extends Error {

@@ -17,10 +17,10 @@
  * Voltages: μ_rel = μ − μ_ref(E) = −z·e·V for an ion E^{z+} (V vs the E/E^{z+} couple; z = 1 for
  * Li, Na, K, …; 2 for Mg, Ca, Zn; 3 for Al). Give `valence` for any other open element (e.g. O).
  */
-import { Composition } from '../core/composition.js';
-import type { Entry } from '../core/entry.js';
+import { Composition } from '../core/index.js';
+import type { Entry } from '../core/index.js';
 import { PhaseDiagram } from './phase-diagram.js';
-import { Reaction } from '../core/reaction.js';
+import { Reaction } from '../core/index.js';
 import type { PhaseAmount, SystemIndex } from './system-hull.js';
 
 export class ElementProfileError extends Error {

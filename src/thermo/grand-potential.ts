@@ -18,9 +18,9 @@
  * μ_rel = −z·V for the ion E^{z+} (z = 1 for Li, Na, K; 2 for Mg, Ca, Zn; 3 for Al; `valence`
  * for anything else).
  */
-import { Composition } from '../core/composition.js';
-import { Entry, type EntryInit } from '../core/entry.js';
-import { isElementSymbol } from '../core/elements.js';
+import { Composition } from '../core/index.js';
+import { Entry, type EntryInit } from '../core/index.js';
+import { isElementSymbol } from '../core/index.js';
 import { muFromVoltage } from './element-profile.js';
 import { PhaseDiagram, PhaseDiagramError, type PhaseDiagramOptions } from './phase-diagram.js';
 import { elementalReferences, withElementalReferences } from './references.js';

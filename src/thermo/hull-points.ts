@@ -1,4 +1,4 @@
-import type { Entry } from '../core/entry.js';
+import type { Entry } from '../core/index.js';
 import { FORMATION_ENERGY_TOL } from './references.js';
 
 /** Entries grouped by reduced composition (polymorphs and duplicates share a group). */

@@ -1,4 +1,4 @@
-import type { Entry } from '../core/entry.js';
+import type { Entry } from '../core/index.js';
 import { systemElements } from './references.js';
 import { systemStabilities, type SystemHullOptions } from './system-hull.js';
 

@@ -1,6 +1,6 @@
-import { Composition } from '../core/composition.js';
-import { isElementSymbol } from '../core/elements.js';
-import { Entry, type EntryInit } from '../core/entry.js';
+import { Composition } from '../core/index.js';
+import { isElementSymbol } from '../core/index.js';
+import { Entry, type EntryInit } from '../core/index.js';
 import { systemElements } from './references.js';
 import { SystemIndex, type PhaseAmount, type SystemHullOptions } from './system-hull.js';
 

@@ -12,7 +12,7 @@
  * facet) are triangulated consistently by lowest point index, as any triangulation (qhull's `Qt` in
  * pymatgen) is arbitrary there.
  */
-import type { Entry } from '../core/entry.js';
+import type { Entry } from '../core/index.js';
 import { evaluatedIndex, type ThermoSource } from './element-profile.js';
 import { hullBatch, HullError } from './hull.js';
 import { PhaseDiagram } from './phase-diagram.js';

@@ -11,7 +11,7 @@
  * subsystems, with the same point order as `SystemIndex`, so the linear programs are identical.
  */
 import { groupByComposition, hullCandidates } from './hull-points.js';
-import type { Entry, EnergyKind } from '../core/entry.js';
+import type { Entry, EnergyKind } from '../core/index.js';
 import { allocHullBatch, HullError } from './hull.js';
 import { elementalReferences, formationEnergies, systemElements, withElementalReferences } from './references.js';
 import { kernel } from './wasm.js';

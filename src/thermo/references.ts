@@ -1,5 +1,5 @@
-import { Composition } from '../core/composition.js';
-import { Entry, EntryError } from '../core/entry.js';
+import { Composition } from '../core/index.js';
+import { Entry, EntryError } from '../core/index.js';
 
 // pymatgen's PhaseDiagram.formation_energy_tol: only compounds below it enter the hull.
 export const FORMATION_ENERGY_TOL = 1e-11;

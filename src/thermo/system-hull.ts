@@ -1,5 +1,5 @@
 import { groupByComposition, hullCandidates, type CompositionGroups } from './hull-points.js';
-import type { Entry } from '../core/entry.js';
+import type { Entry } from '../core/index.js';
 import { decompositionOf, hullBatch, HullError, hullSegment, type HullBatchResult, type PointSet } from './hull.js';
 import { elementalReferences, formationEnergies, systemElements, withElementalReferences } from './references.js';
 

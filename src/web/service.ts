@@ -6,17 +6,17 @@
  * so `createEngine()` in browsers starts its pool on the same script.
  */
 import { proxy, type ProxyMarked } from 'comlink';
-import { Composition } from '../core/composition.js';
-import { defaultEntries, DEFAULT_DATA_INFO } from '../io/default-data.js';
-import { stabilityWindow, windowPlotData } from '../thermo/element-profile.js';
+import { Composition } from '../core/index.js';
+import { defaultEntries, DEFAULT_DATA_INFO } from '../io/index.js';
+import { stabilityWindow, windowPlotData } from '../thermo/index.js';
 import { createEngine, EngineService, type Engine, type JobProgress, type WorkerRunResult } from '../engine/index.js';
-import { SCREEN_JOBS } from '../screen/jobs.js';
-import { Entry } from '../core/entry.js';
-import { interfaceReaction, parseReactant } from '../interface/interface-reaction.js';
-import { PhaseDiagram } from '../thermo/phase-diagram.js';
+import { SCREEN_JOBS } from '../screen/index.js';
+import { Entry } from '../core/index.js';
+import { interfaceReaction, parseReactant } from '../interface/index.js';
+import { PhaseDiagram } from '../thermo/index.js';
 import { binaryHullSvg, reactionCurveSvg, ternaryHullSvg, voltageStaircaseSvg } from '../plot/index.js';
-import { screenStability } from '../screen/stability.js';
-import { entriesFromFile } from '../io/blob-entries.js';
+import { screenStability } from '../screen/index.js';
+import { entriesFromFile } from '../io/index.js';
 
 export interface DataInfo {
   /** `mp-legacy-32` for the embedded data, else the file name. */
