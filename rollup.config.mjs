@@ -54,8 +54,9 @@ function browserBuilds() {
     load(id) {
       if (id.startsWith('\0node-stub:')) {
         const what = JSON.stringify(id.slice('\0node-stub:'.length));
-        return `const fail = () => { throw new Error('interphase: ' + ${what} + ' is not available in browsers'); };\n` +
-          'export default new Proxy({}, { get: fail });\nexport const nodePlatform = fail;\n';
+        return (
+          `const fail = () => { throw new Error('interphase: ' + ${what} + ' is not available in browsers'); };\n` + 'export default new Proxy({}, { get: fail });\nexport const nodePlatform = fail;\n'
+        );
       }
       return null;
     },
@@ -102,4 +103,3 @@ function browserBuilds() {
     },
   ];
 }
-

@@ -73,7 +73,9 @@ console.log(`bench/hull — ${os.cpus()[0]?.model ?? 'cpu'} (${os.cpus().length}
 console.log(`rounds: ${rounds}, alternating interphase / pymatgen; times are medians; "hull" = build + E_hull of every entry (load excluded)`);
 if (!havePmg) console.log('pymatgen: not available (/usr/bin/python3 with python3-pymatgen) — its columns are skipped');
 
-const datasets = readdirSync(DATA).filter((f) => f.endsWith('.json.gz') && (!only || f.includes(only))).sort();
+const datasets = readdirSync(DATA)
+  .filter((f) => f.endsWith('.json.gz') && (!only || f.includes(only)))
+  .sort();
 const header = ['dataset', 'entries', 'ip load', 'ip hull', 'pmg build', 'pmg e_hull', 'pmg hull', 'ratio'];
 const rows = [];
 for (const f of datasets) {
@@ -96,7 +98,7 @@ for (const f of datasets) {
   rows.push(row);
   console.log(row.join('\t'));
 }
-console.log('\n' + formatRows(header, rows) + '(ms; ip = interphase, pmg = pymatgen; ratio = pmg hull / ip hull)');
+console.log(`\n${formatRows(header, rows)}(ms; ip = interphase, pmg = pymatgen; ratio = pmg hull / ip hull)`);
 
 if (!args.includes('--no-table')) {
   console.log('\nWhole MP table (85,014 compositions, 89 elements): every signed hull distance in its own chemical system');
@@ -107,9 +109,16 @@ if (!args.includes('--no-table')) {
   }
   const hull = median(runs.map((x) => x.hull_s));
   const load = median(runs.map((x) => x.load_s));
-  console.log(`interphase: ${runs[0].rows} rows (${runs[0].stable} stable), load ${load.toFixed(2)} s, hulls ${hull.toFixed(2)} s (median of ${runs.length} fresh processes), ${(runs[0].rows / hull).toFixed(0)} rows/s, peak RSS ${Math.max(...runs.map((x) => x.peak_rss_mb)).toFixed(0)} MB`);
+  console.log(
+    `interphase: ${runs[0].rows} rows (${runs[0].stable} stable), load ${load.toFixed(2)} s, hulls ${hull.toFixed(2)} s (median of ${runs.length} fresh processes), ${(runs[0].rows / hull).toFixed(0)} rows/s, peak RSS ${Math.max(...runs.map((x) => x.peak_rss_mb)).toFixed(0)} MB`,
+  );
   if (havePmg) {
-    const p = JSON.parse(execFileSync('/usr/bin/python3', [PMG, 'patched', `${DATA}mp-legacy-formation-energies.csv.gz`], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], maxBuffer: 1 << 26 }).trim().split('\n').pop());
+    const p = JSON.parse(
+      execFileSync('/usr/bin/python3', [PMG, 'patched', `${DATA}mp-legacy-formation-energies.csv.gz`], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], maxBuffer: 1 << 26 })
+        .trim()
+        .split('\n')
+        .pop(),
+    );
     console.log(`pymatgen PatchedPhaseDiagram: ${JSON.stringify(p)}`);
     // pymatgen may have run on a subset (see bench/README.md): compare per row, and say so.
     const pmRows = p.n_rows ?? p.measured_rows;
@@ -117,7 +126,7 @@ if (!args.includes('--no-table')) {
     if (pmTotal && pmRows) {
       const subset = pmRows < runs[0].rows ? ` on the first ${pmRows} rows of the table (build of their PatchedPhaseDiagram + every signed distance)` : '';
       console.log(`pymatgen: ${pmTotal.toFixed(1)} s${subset}, ${((1000 * pmTotal) / pmRows).toFixed(3)} ms/row, peak RSS ${p.peak_rss_mb.toFixed(0)} MB`);
-      console.log(`interphase: ${((1000 * hull) / runs[0].rows).toFixed(4)} ms/row → per-row ratio ${((pmTotal / pmRows) / (hull / runs[0].rows)).toFixed(0)}x`);
+      console.log(`interphase: ${((1000 * hull) / runs[0].rows).toFixed(4)} ms/row → per-row ratio ${(pmTotal / pmRows / (hull / runs[0].rows)).toFixed(0)}x`);
     }
   }
 }
@@ -125,5 +134,5 @@ if (!args.includes('--no-table')) {
 function formatRows(h, rs) {
   const w = h.map((x, i) => Math.max(x.length, ...rs.map((r) => r[i].length)));
   const line = (r) => r.map((c, i) => (i === 0 ? c.padEnd(w[i]) : c.padStart(w[i]))).join('  ');
-  return [line(h), line(w.map((x) => '-'.repeat(x))), ...rs.map(line)].join('\n') + '\n';
+  return `${[line(h), line(w.map((x) => '-'.repeat(x))), ...rs.map(line)].join('\n')}\n`;
 }

@@ -4,17 +4,7 @@
 // composition segment (SystemIndex.segment), only to have real data to draw.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import {
-  Composition,
-  PhaseDiagram,
-  SystemIndex,
-  binaryHullSvg,
-  loadEntries,
-  rankingSvg,
-  reactionCurveSvg,
-  ternaryHullSvg,
-  voltageStaircaseSvg,
-} from '../dist/index.js';
+import { Composition, PhaseDiagram, SystemIndex, binaryHullSvg, loadEntries, rankingSvg, reactionCurveSvg, ternaryHullSvg, voltageStaircaseSvg } from '../dist/index.js';
 
 const file = process.argv[2] ?? fileURLToPath(new URL('../../shared/data/alexandria-Li-P-S.json.gz', import.meta.url));
 const outDir = fileURLToPath(new URL('../out/plots/', import.meta.url));
@@ -41,7 +31,11 @@ function voltageProfile(formula, open) {
   const nOpen = comp.amount(open);
   const a = fractions(els, comp);
   const pts = [];
-  const red = index.segment(els, a, Float64Array.from(els, (el) => (el === open ? 1 : 0)));
+  const red = index.segment(
+    els,
+    a,
+    Float64Array.from(els, (el) => (el === open ? 1 : 0)),
+  );
   for (const p of red.points) {
     if (p.t < 1) {
       const n = (N * p.t) / (1 - p.t);

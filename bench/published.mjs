@@ -9,7 +9,11 @@ import { loadEntries, systemStabilities } from '../dist/index.js';
 
 const shared = (p) => fileURLToPath(new URL(`../../shared/${p}`, import.meta.url));
 const published = new Map();
-for (const line of gunzipSync(readFileSync(shared('reference/mp-legacy-decomposition-energies.csv.gz'))).toString().trim().split(/\r?\n/).slice(1)) {
+for (const line of gunzipSync(readFileSync(shared('reference/mp-legacy-decomposition-energies.csv.gz')))
+  .toString()
+  .trim()
+  .split(/\r?\n/)
+  .slice(1)) {
   const [formula, value] = line.split(',');
   published.set(formula, Number(value));
 }

@@ -73,7 +73,9 @@ function startPymatgen() {
 
 // ---- the reference cases ----
 const cases = [];
-for (const f of readdirSync(REF).filter((f) => f.endsWith('.json')).sort()) {
+for (const f of readdirSync(REF)
+  .filter((f) => f.endsWith('.json'))
+  .sort()) {
   const ref = JSON.parse(readFileSync(`${REF}${f}`, 'utf8'));
   if (Array.isArray(ref)) {
     for (const sys of ref) for (const c of sys.interfaces) cases.push({ system: sys.system, c1: c.c1, c2: c.c2, open: c.open, use_hull_energy: true, want: c.minimum });
@@ -167,7 +169,9 @@ async function measure(full) {
     console.log(`${pad(name.slice(0, 44), 44, false)} ${pad(c.kinks, 5)} ${pad(js.toFixed(3), 11)} ${pad(pmg ? py.toFixed(2) : '-', 11)} ${pad(pmg ? `${(py / js).toFixed(0)}×` : '-', 8)}`);
   }
   if (pmg) {
-    console.log(`summary ${full ? 'full' : 'reaction'}: per-case ratio median ${median(ratios).toFixed(0)}×, geometric mean ${geomean(ratios).toFixed(0)}×, min ${Math.min(...ratios).toFixed(0)}×; summed medians ${sumJs.toFixed(1)} ms vs ${sumPy.toFixed(1)} ms = ${(sumPy / sumJs).toFixed(0)}×`);
+    console.log(
+      `summary ${full ? 'full' : 'reaction'}: per-case ratio median ${median(ratios).toFixed(0)}×, geometric mean ${geomean(ratios).toFixed(0)}×, min ${Math.min(...ratios).toFixed(0)}×; summed medians ${sumJs.toFixed(1)} ms vs ${sumPy.toFixed(1)} ms = ${(sumPy / sumJs).toFixed(0)}×`,
+    );
   } else console.log(`summary: interphase summed medians ${sumJs.toFixed(1)} ms`);
 }
 
@@ -176,12 +180,36 @@ if (!args.includes('--no-full')) await measure(true);
 
 // ---- the matrix ----
 if (!args.includes('--no-matrix')) {
-  const electrolytes = ['Li3PS4', 'Li7P3S11', 'Li6PS5Cl', 'Li6PS5Br', 'Li10GeP2S12', 'Li7La3Zr2O12', 'LiTi2(PO4)3', 'Li1.3Al0.3Ti1.7(PO4)3', 'Li0.33La0.56TiO3', 'Li2PO2N', 'Li3InCl6', 'Li3N', 'LiF', 'LiCl', 'Li2S', 'Li3PO4', 'Na3PS4'];
+  const electrolytes = [
+    'Li3PS4',
+    'Li7P3S11',
+    'Li6PS5Cl',
+    'Li6PS5Br',
+    'Li10GeP2S12',
+    'Li7La3Zr2O12',
+    'LiTi2(PO4)3',
+    'Li1.3Al0.3Ti1.7(PO4)3',
+    'Li0.33La0.56TiO3',
+    'Li2PO2N',
+    'Li3InCl6',
+    'Li3N',
+    'LiF',
+    'LiCl',
+    'Li2S',
+    'Li3PO4',
+    'Na3PS4',
+  ];
   const electrodes = ['Li', 'LiCoO2', 'Li0.5CoO2', 'LiNiO2', 'LiNi0.8Co0.15Al0.05O2', 'LiNi1/3Mn1/3Co1/3O2', 'LiMn2O4', 'LiFePO4', 'Li4Ti5O12', 'Si', 'In', 'LiIn'];
   const voltages = [0, 2, 4];
   const pairs = electrolytes.flatMap((el) => electrodes.map((ed) => [ed, el]));
-  const pmgName = (f) => f.replace('1/3', String(1 / 3)).replace('1/3', String(1 / 3)).replace('1/3', String(1 / 3));
-  console.log(`\nmatrix: ${electrolytes.length} electrolytes × ${electrodes.length} electrodes = ${pairs.length} pairs on the MP table (${table.length} rows), closed + open to Li at ${voltages.join(', ')} V, use_hull_energy=True`);
+  const pmgName = (f) =>
+    f
+      .replace('1/3', String(1 / 3))
+      .replace('1/3', String(1 / 3))
+      .replace('1/3', String(1 / 3));
+  console.log(
+    `\nmatrix: ${electrolytes.length} electrolytes × ${electrodes.length} electrodes = ${pairs.length} pairs on the MP table (${table.length} rows), closed + open to Li at ${voltages.join(', ')} V, use_hull_energy=True`,
+  );
 
   const runPair = (pd, ed, el) => {
     const row = [interfaceReaction(ed, el, pd, { useHullEnergy: true }).minimum.energyPerAtom];
@@ -230,9 +258,13 @@ if (!args.includes('--no-matrix')) {
     row.forEach((v, i) => v !== null && (worst = Math.max(worst, Math.abs(v - minima.get(`${ed}|${el}`)[i]))));
   }
   const tC = tUnion + (performance.now() - tc2) / 1000;
-  console.log(`interphase (a) per pair: cut the system + PhaseDiagram + its reactions (as \`interphase react\`): ${tA.toFixed(2)} s for ${reactions} reactions (${((tA / pairs.length) * 1000).toFixed(1)} ms per pair)`);
+  console.log(
+    `interphase (a) per pair: cut the system + PhaseDiagram + its reactions (as \`interphase react\`): ${tA.toFixed(2)} s for ${reactions} reactions (${((tA / pairs.length) * 1000).toFixed(1)} ms per pair)`,
+  );
   console.log(`interphase (b) one SystemIndex of the whole table: evaluate ${tIndex.toFixed(2)} s + reactions ${tB.toFixed(2)} s = ${(tIndex + tB).toFixed(2)} s`);
-  console.log(`interphase (c) one SystemIndex of the ${union.length} entries inside the pairs' systems: select + evaluate ${tUnion.toFixed(2)} s + reactions ${(tC - tUnion).toFixed(2)} s = ${tC.toFixed(2)} s`);
+  console.log(
+    `interphase (c) one SystemIndex of the ${union.length} entries inside the pairs' systems: select + evaluate ${tUnion.toFixed(2)} s + reactions ${(tC - tUnion).toFixed(2)} s = ${tC.toFixed(2)} s`,
+  );
   console.log(`(a), (b), (c) give the same minima within ${worst.toExponential(1)} eV/atom; table load (${tableLoad.toFixed(2)} s) excluded`);
   const short = (e) => e.replace('LiNi0.8Co0.15Al0.05O2', 'NCA').replace('LiNi1/3Mn1/3Co1/3O2', 'NMC111').replace('Li0.5CoO2', 'Li.5CoO2');
   ['closed', ...voltages.map((v) => `open to Li at ${v} V (per non-Li atom)`)].forEach((label, k) => {
@@ -265,11 +297,17 @@ if (!args.includes('--no-matrix')) {
     });
     const perPair = r.s / r.done;
     const ours = tA / pairs.length;
-    console.log(`pymatgen: ${r.done} pairs in ${r.s.toFixed(1)} s (${perPair.toFixed(2)} s per pair, slowest ${Math.max(...r.per_pair_s).toFixed(1)} s); minima agree with interphase within 1e-6 eV/atom on ${agree}/${compared}`);
+    console.log(
+      `pymatgen: ${r.done} pairs in ${r.s.toFixed(1)} s (${perPair.toFixed(2)} s per pair, slowest ${Math.max(...r.per_pair_s).toFixed(1)} s); minima agree with interphase within 1e-6 eV/atom on ${agree}/${compared}`,
+    );
     if (r.done === pairs.length) {
-      console.log(`matrix total: pymatgen ${r.s.toFixed(1)} s vs interphase (c) ${tC.toFixed(2)} s = ${(r.s / tC).toFixed(0)}×, vs (a) ${tA.toFixed(2)} s = ${(r.s / tA).toFixed(0)}× (table loads excluded on both sides)`);
+      console.log(
+        `matrix total: pymatgen ${r.s.toFixed(1)} s vs interphase (c) ${tC.toFixed(2)} s = ${(r.s / tC).toFixed(0)}×, vs (a) ${tA.toFixed(2)} s = ${(r.s / tA).toFixed(0)}× (table loads excluded on both sides)`,
+      );
     } else {
-      console.log(`matrix total, pymatgen EXTRAPOLATED from ${r.done} of ${pairs.length} pairs: ~${((perPair * pairs.length) / 60).toFixed(0)} min vs interphase (c) ${tC.toFixed(2)} s, (a) ${tA.toFixed(2)} s measured (~${(perPair / ours).toFixed(0)}× per pair for (a))`);
+      console.log(
+        `matrix total, pymatgen EXTRAPOLATED from ${r.done} of ${pairs.length} pairs: ~${((perPair * pairs.length) / 60).toFixed(0)} min vs interphase (c) ${tC.toFixed(2)} s, (a) ${tA.toFixed(2)} s measured (~${(perPair / ours).toFixed(0)}× per pair for (a))`,
+      );
     }
   }
 }

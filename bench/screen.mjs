@@ -77,8 +77,23 @@ if (args.includes('--coatings-child')) {
   const t3 = performance.now();
   if (JSON.stringify(again.rows) !== JSON.stringify(r.rows)) throw new Error('second coating screen differs');
   await engine?.close();
-  const top = r.rows.slice(0, 3).map((x) => x.formula).join(' ');
-  console.log(JSON.stringify({ workers, candidates: r.candidates, passing: r.rows.filter((x) => x.pass_all).length, top, start_s: (t1 - t0) / 1000, screen_s: (t2 - t1) / 1000, warm_s: (t3 - t2) / 1000, peak_rss_mb: process.resourceUsage().maxRSS / 1024, loadavg: os.loadavg()[0] }));
+  const top = r.rows
+    .slice(0, 3)
+    .map((x) => x.formula)
+    .join(' ');
+  console.log(
+    JSON.stringify({
+      workers,
+      candidates: r.candidates,
+      passing: r.rows.filter((x) => x.pass_all).length,
+      top,
+      start_s: (t1 - t0) / 1000,
+      screen_s: (t2 - t1) / 1000,
+      warm_s: (t3 - t2) / 1000,
+      peak_rss_mb: process.resourceUsage().maxRSS / 1024,
+      loadavg: os.loadavg()[0],
+    }),
+  );
   process.exit(0);
 }
 
@@ -102,7 +117,7 @@ if (args.includes('--child')) {
     rows++;
     if (r.e_above_hull < 0) below++;
     checksum += r.e_above_hull;
-    for (const k in r.decomposition) phases++;
+    for (const _k in r.decomposition) phases++;
   }
   const t2 = performance.now();
   const cpu1 = threadCpu();
@@ -116,9 +131,32 @@ if (args.includes('--child')) {
   if (again !== rows) throw new Error(`second screen: ${again} rows, first ${rows}`);
   await engine?.close();
   // The worker threads: the `workers` busiest threads besides the main one.
-  const perThread = cpu0 && cpu1 ? Object.entries(cpu1.threads).filter(([t]) => Number(t) !== process.pid).map(([t, v]) => v - (cpu0.threads[t] ?? 0)).sort((a, b) => b - a) : [];
+  const perThread =
+    cpu0 && cpu1
+      ? Object.entries(cpu1.threads)
+          .filter(([t]) => Number(t) !== process.pid)
+          .map(([t, v]) => v - (cpu0.threads[t] ?? 0))
+          .sort((a, b) => b - a)
+      : [];
   const cpu = cpu0 && cpu1 ? { main_cpu_s: cpu1.main - cpu0.main, other_cpu_s: cpu1.other - cpu0.other, workers_cpu_s: perThread.slice(0, workers).reduce((a, b) => a + b, 0) } : {};
-  console.log(JSON.stringify({ workers, rows, below, phases, checksum, load_ref_s: (t1 - t0) / 1000, screen_s: (t2 - t1) / 1000, first_row_s: (first - t1) / 1000, rows_per_s: rows / ((t2 - t1) / 1000), warm_screen_s: (t4 - t3) / 1000, worker_busy_s: busy, ...cpu, peak_rss_mb: process.resourceUsage().maxRSS / 1024, loadavg: os.loadavg()[0] }));
+  console.log(
+    JSON.stringify({
+      workers,
+      rows,
+      below,
+      phases,
+      checksum,
+      load_ref_s: (t1 - t0) / 1000,
+      screen_s: (t2 - t1) / 1000,
+      first_row_s: (first - t1) / 1000,
+      rows_per_s: rows / ((t2 - t1) / 1000),
+      warm_screen_s: (t4 - t3) / 1000,
+      worker_busy_s: busy,
+      ...cpu,
+      peak_rss_mb: process.resourceUsage().maxRSS / 1024,
+      loadavg: os.loadavg()[0],
+    }),
+  );
   process.exit(0);
 }
 
@@ -157,37 +195,42 @@ const median = (xs) => {
 console.log(`bench/screen — ${os.cpus()[0]?.model ?? 'cpu'} (${os.cpus().length} cores, availableParallelism ${os.availableParallelism()}), Node ${process.version}, ${new Date().toISOString()}`);
 console.log(`candidates = reference = ${FILE}; ${rounds} fresh processes per configuration, medians (peak RSS: max)`);
 const results = [];
-for (const path of paths) for (const w of list) {
-  const runs = [];
-  for (let r = 0; r < rounds; r++) {
-    const out = execFileSync(process.execPath, [fileURLToPath(import.meta.url), '--child', '--workers', String(w), '--path', path, '--file', FILE, ...(opt('batch') ? ['--batch', opt('batch')] : [])], { encoding: 'utf8', maxBuffer: 1 << 24 });
-    runs.push(JSON.parse(out.trim().split('\n').pop()));
+for (const path of paths)
+  for (const w of list) {
+    const runs = [];
+    for (let r = 0; r < rounds; r++) {
+      const out = execFileSync(
+        process.execPath,
+        [fileURLToPath(import.meta.url), '--child', '--workers', String(w), '--path', path, '--file', FILE, ...(opt('batch') ? ['--batch', opt('batch')] : [])],
+        { encoding: 'utf8', maxBuffer: 1 << 24 },
+      );
+      runs.push(JSON.parse(out.trim().split('\n').pop()));
+    }
+    const screen = median(runs.map((x) => x.screen_s));
+    const res = {
+      path,
+      workers: w === 0 ? 'in-thread' : w,
+      rows: runs[0].rows,
+      'below hull': runs[0].below,
+      'load ref s': median(runs.map((x) => x.load_ref_s)).toFixed(2),
+      'screen s': screen.toFixed(2),
+      'first row s': median(runs.map((x) => x.first_row_s)).toFixed(2),
+      'rows/s': Math.round(runs[0].rows / screen),
+      'rows/s/worker': w === 0 ? '-' : Math.round(runs[0].rows / screen / w),
+      'warm s': median(runs.map((x) => x.warm_screen_s)).toFixed(2),
+      'warm rows/s/worker': Math.round(runs[0].rows / median(runs.map((x) => x.warm_screen_s)) / Math.max(1, w)),
+      'main CPU s': runs[0].main_cpu_s === undefined ? '-' : median(runs.map((x) => x.main_cpu_s)).toFixed(2),
+      'other CPU s': runs[0].other_cpu_s === undefined ? '-' : median(runs.map((x) => x.other_cpu_s)).toFixed(2),
+      'worker CPU s': w === 0 || runs[0].workers_cpu_s === undefined ? '-' : median(runs.map((x) => x.workers_cpu_s)).toFixed(2),
+      'rows/worker-CPU-s': w === 0 || runs[0].workers_cpu_s === undefined ? '-' : Math.round(runs[0].rows / (median(runs.map((x) => x.workers_cpu_s)) / w)),
+      'worker busy s': w === 0 ? '-' : median(runs.map((x) => x.worker_busy_s)).toFixed(2),
+      'peak RSS MB': Math.max(...runs.map((x) => x.peak_rss_mb)).toFixed(0),
+      'load avg': median(runs.map((x) => x.loadavg)).toFixed(1),
+      checksum: runs[0].checksum.toFixed(6),
+    };
+    results.push(res);
+    console.log(JSON.stringify({ ...res, runs: runs.map((x) => +x.screen_s.toFixed(3)) }));
   }
-  const screen = median(runs.map((x) => x.screen_s));
-  const res = {
-    path,
-    workers: w === 0 ? 'in-thread' : w,
-    rows: runs[0].rows,
-    'below hull': runs[0].below,
-    'load ref s': median(runs.map((x) => x.load_ref_s)).toFixed(2),
-    'screen s': screen.toFixed(2),
-    'first row s': median(runs.map((x) => x.first_row_s)).toFixed(2),
-    'rows/s': Math.round(runs[0].rows / screen),
-    'rows/s/worker': w === 0 ? '-' : Math.round(runs[0].rows / screen / w),
-    'warm s': median(runs.map((x) => x.warm_screen_s)).toFixed(2),
-    'warm rows/s/worker': Math.round(runs[0].rows / median(runs.map((x) => x.warm_screen_s)) / Math.max(1, w)),
-    'main CPU s': runs[0].main_cpu_s === undefined ? '-' : median(runs.map((x) => x.main_cpu_s)).toFixed(2),
-    'other CPU s': runs[0].other_cpu_s === undefined ? '-' : median(runs.map((x) => x.other_cpu_s)).toFixed(2),
-    'worker CPU s': w === 0 || runs[0].workers_cpu_s === undefined ? '-' : median(runs.map((x) => x.workers_cpu_s)).toFixed(2),
-    'rows/worker-CPU-s': w === 0 || runs[0].workers_cpu_s === undefined ? '-' : Math.round(runs[0].rows / (median(runs.map((x) => x.workers_cpu_s)) / w)),
-    'worker busy s': w === 0 ? '-' : median(runs.map((x) => x.worker_busy_s)).toFixed(2),
-    'peak RSS MB': Math.max(...runs.map((x) => x.peak_rss_mb)).toFixed(0),
-    'load avg': median(runs.map((x) => x.loadavg)).toFixed(1),
-    checksum: runs[0].checksum.toFixed(6),
-  };
-  results.push(res);
-  console.log(JSON.stringify({ ...res, runs: runs.map((x) => +x.screen_s.toFixed(3)) }));
-}
 const cols = Object.keys(results[0]);
 const w = cols.map((c) => Math.max(c.length, ...results.map((r) => String(r[c]).length)));
 const line = (cells) => cells.map((c, i) => String(c).padStart(w[i])).join('  ');
@@ -227,14 +270,20 @@ if (streamRows) {
       const e = reference[i % reference.length];
       lines.push(`c${i},${e.id},${e.energyPerAtom + 0.001 * (i % 97)}`);
     }
-    writeFileSync(file, gzipSync(lines.join('\n') + '\n'));
+    writeFileSync(file, gzipSync(`${lines.join('\n')}\n`));
   }
   console.log(`\nStreaming: ${streamRows} candidate rows (embedded rows, shifted energies, repeated) from a gzipped CSV against the embedded data`);
-  for (const path of paths) for (const w of list.filter((x) => x > 0)) {
-    const out = execFileSync(process.execPath, [fileURLToPath(import.meta.url), '--stream-child', '--rows', streamRows, '--workers', String(w), '--path', path], { encoding: 'utf8', maxBuffer: 1 << 24 });
-    const r = JSON.parse(out.trim().split('\n').pop());
-    console.log(`  ${path}, ${w} worker${w > 1 ? 's' : ''}: ${r.rows} rows in ${r.screen_s.toFixed(1)} s = ${Math.round(r.rows_per_s)} rows/s, peak RSS ${r.peak_rss_mb.toFixed(0)} MB (load avg ${r.loadavg.toFixed(1)})`);
-  }
+  for (const path of paths)
+    for (const w of list.filter((x) => x > 0)) {
+      const out = execFileSync(process.execPath, [fileURLToPath(import.meta.url), '--stream-child', '--rows', streamRows, '--workers', String(w), '--path', path], {
+        encoding: 'utf8',
+        maxBuffer: 1 << 24,
+      });
+      const r = JSON.parse(out.trim().split('\n').pop());
+      console.log(
+        `  ${path}, ${w} worker${w > 1 ? 's' : ''}: ${r.rows} rows in ${r.screen_s.toFixed(1)} s = ${Math.round(r.rows_per_s)} rows/s, peak RSS ${r.peak_rss_mb.toFixed(0)} MB (load avg ${r.loadavg.toFixed(1)})`,
+      );
+    }
 }
 
 // pymatgen, the speed peer, where it can run: one 6-element chemical system of the embedded data
@@ -276,11 +325,19 @@ if (args.includes('--pymatgen')) {
   }
   let pmg;
   try {
-    pmg = JSON.parse(execFileSync('/usr/bin/python3', ['-c', PMG_SCREEN], { input: csv, encoding: 'utf8', stdio: ['pipe', 'pipe', 'ignore'] }).trim().split('\n').pop());
+    pmg = JSON.parse(
+      execFileSync('/usr/bin/python3', ['-c', PMG_SCREEN], { input: csv, encoding: 'utf8', stdio: ['pipe', 'pipe', 'ignore'] })
+        .trim()
+        .split('\n')
+        .pop(),
+    );
   } catch (e) {
     console.log(`\npymatgen: not available (${e.message.split('\n')[0]})`);
   }
   console.log(`\nOne system, ${sub.length} candidates (Li-Co-Ni-Mn-O-P of the embedded data, +0.05 eV/atom) against its ${sub.length} rows:`);
   console.log(`  interphase screenStabilitySync (index + screen, in this thread): ${median(times).toFixed(3)} s (median of ${rounds}), checksum ${checksum.toFixed(6)}`);
-  if (pmg) console.log(`  pymatgen 2022.11 PhaseDiagram ${pmg.build_s.toFixed(3)} s + get_decomp_and_e_above_hull ${pmg.screen_s.toFixed(3)} s, checksum ${pmg.checksum.toFixed(6)}; ratio ${((pmg.build_s + pmg.screen_s) / median(times)).toFixed(0)}x`);
+  if (pmg)
+    console.log(
+      `  pymatgen 2022.11 PhaseDiagram ${pmg.build_s.toFixed(3)} s + get_decomp_and_e_above_hull ${pmg.screen_s.toFixed(3)} s, checksum ${pmg.checksum.toFixed(6)}; ratio ${((pmg.build_s + pmg.screen_s) / median(times)).toFixed(0)}x`,
+    );
 }

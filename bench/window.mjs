@@ -41,11 +41,16 @@ const median = (xs) => {
 const ms = (s) => (s * 1000).toFixed(2);
 
 function pymatgenAvailable() {
-  if (args.includes("--no-pymatgen") || !existsSync('/usr/bin/python3')) return false;
+  if (args.includes('--no-pymatgen') || !existsSync('/usr/bin/python3')) return false;
   return spawnSync('/usr/bin/python3', ['-c', 'import pymatgen.analysis.phase_diagram'], { stdio: 'ignore' }).status === 0;
 }
 const pymatgen = (task, input) =>
-  JSON.parse(execFileSync('/usr/bin/python3', [PMG, task], { input, encoding: 'utf8', stdio: ['pipe', 'pipe', 'ignore'], maxBuffer: 1 << 28 }).trim().split('\n').pop());
+  JSON.parse(
+    execFileSync('/usr/bin/python3', [PMG, task], { input, encoding: 'utf8', stdio: ['pipe', 'pipe', 'ignore'], maxBuffer: 1 << 28 })
+      .trim()
+      .split('\n')
+      .pop(),
+  );
 
 const havePmg = pymatgenAvailable();
 console.log(`bench/window — ${os.cpus()[0]?.model ?? 'cpu'} (${os.cpus().length} cores), Node ${process.version}, ${new Date().toISOString()}`);
@@ -58,7 +63,9 @@ console.log(`MP table loaded: ${mp.length} entries in ${((performance.now() - t0
 const cut = (els) => mp.filter((e) => e.composition.elements.every((el) => els.has(el)));
 
 const groups = [];
-for (const f of readdirSync(REF).filter((x) => x.endsWith('.json')).sort()) {
+for (const f of readdirSync(REF)
+  .filter((x) => x.endsWith('.json'))
+  .sort()) {
   const ref = JSON.parse(readFileSync(`${REF}${f}`, 'utf8'));
   if (Array.isArray(ref)) {
     for (const c of ref) {
@@ -95,40 +102,42 @@ function interphaseRound() {
 }
 
 if (!args.includes('--no-profiles')) {
-console.log(`\nPart 1: the ${groups.reduce((s, g) => s + g.profiles.length, 0)} element profiles of the pymatgen references (${groups.length} diagrams), ${rounds} rounds alternating interphase / pymatgen, medians`);
-interphaseRound(); // warm-up: WASM compile, JIT
-const ip = [];
-const pm = [];
-for (let r = 0; r < rounds; r++) {
-  ip.push(interphaseRound());
-  if (havePmg) pm.push(pymatgen('profiles', pmgInput).cases);
-}
-const header = ['diagram', 'composition', 'steps', 'ip build', 'ip profile', 'pmg build', 'pmg profile', 'ratio profile', 'ratio build+profile'];
-const rows = [];
-const tot = { ipb: 0, ipp: 0, pmb: 0, pmp: 0 };
-const seenBuild = new Set();
-ip[0].forEach((c, i) => {
-  const ipb = median(ip.map((r) => r[i].build_s));
-  const ipp = median(ip.map((r) => r[i].profile_s));
-  const row = [c.group, `${c.composition} (${c.element})`, String(c.steps), ms(ipb), ms(ipp)];
-  tot.ipp += ipp;
-  if (!seenBuild.has(c.group)) tot.ipb += ipb;
-  if (havePmg) {
-    const pmb = median(pm.map((r) => r[i].build_s));
-    const pmp = median(pm.map((r) => r[i].profile_s));
-    tot.pmp += pmp;
-    if (!seenBuild.has(c.group)) tot.pmb += pmb;
-    const same = pm[0][i].steps === c.steps && Math.abs(pm[0][i].checksum - c.checksum) < 1e-6 * c.steps;
-    row.push(ms(pmb), ms(pmp), `${(pmp / ipp).toFixed(1)}x`, `${((pmb + pmp) / (ipb + ipp)).toFixed(1)}x${same ? '' : ' (results differ!)'}`);
-  } else row.push('-', '-', '-', '-');
-  seenBuild.add(c.group);
-  rows.push(row);
-});
-const totRow = ['total', `(each diagram built once)`, '', ms(tot.ipb), ms(tot.ipp)];
-if (havePmg) totRow.push(ms(tot.pmb), ms(tot.pmp), `${(tot.pmp / tot.ipp).toFixed(1)}x`, `${((tot.pmb + tot.pmp) / (tot.ipb + tot.ipp)).toFixed(1)}x`);
-else totRow.push('-', '-', '-', '-');
-rows.push(totRow);
-console.log(formatRows(header, rows) + '(ms; ip = interphase, pmg = pymatgen; ratio = pymatgen time / interphase time; build = PhaseDiagram of the whole dataset / cut system)');
+  console.log(
+    `\nPart 1: the ${groups.reduce((s, g) => s + g.profiles.length, 0)} element profiles of the pymatgen references (${groups.length} diagrams), ${rounds} rounds alternating interphase / pymatgen, medians`,
+  );
+  interphaseRound(); // warm-up: WASM compile, JIT
+  const ip = [];
+  const pm = [];
+  for (let r = 0; r < rounds; r++) {
+    ip.push(interphaseRound());
+    if (havePmg) pm.push(pymatgen('profiles', pmgInput).cases);
+  }
+  const header = ['diagram', 'composition', 'steps', 'ip build', 'ip profile', 'pmg build', 'pmg profile', 'ratio profile', 'ratio build+profile'];
+  const rows = [];
+  const tot = { ipb: 0, ipp: 0, pmb: 0, pmp: 0 };
+  const seenBuild = new Set();
+  ip[0].forEach((c, i) => {
+    const ipb = median(ip.map((r) => r[i].build_s));
+    const ipp = median(ip.map((r) => r[i].profile_s));
+    const row = [c.group, `${c.composition} (${c.element})`, String(c.steps), ms(ipb), ms(ipp)];
+    tot.ipp += ipp;
+    if (!seenBuild.has(c.group)) tot.ipb += ipb;
+    if (havePmg) {
+      const pmb = median(pm.map((r) => r[i].build_s));
+      const pmp = median(pm.map((r) => r[i].profile_s));
+      tot.pmp += pmp;
+      if (!seenBuild.has(c.group)) tot.pmb += pmb;
+      const same = pm[0][i].steps === c.steps && Math.abs(pm[0][i].checksum - c.checksum) < 1e-6 * c.steps;
+      row.push(ms(pmb), ms(pmp), `${(pmp / ipp).toFixed(1)}x`, `${((pmb + pmp) / (ipb + ipp)).toFixed(1)}x${same ? '' : ' (results differ!)'}`);
+    } else row.push('-', '-', '-', '-');
+    seenBuild.add(c.group);
+    rows.push(row);
+  });
+  const totRow = ['total', `(each diagram built once)`, '', ms(tot.ipb), ms(tot.ipp)];
+  if (havePmg) totRow.push(ms(tot.pmb), ms(tot.pmp), `${(tot.pmp / tot.ipp).toFixed(1)}x`, `${((tot.pmb + tot.pmp) / (tot.ipb + tot.ipp)).toFixed(1)}x`);
+  else totRow.push('-', '-', '-', '-');
+  rows.push(totRow);
+  console.log(`${formatRows(header, rows)}(ms; ip = interphase, pmg = pymatgen; ratio = pymatgen time / interphase time; build = PhaseDiagram of the whole dataset / cut system)`);
 }
 
 // ---------------------------------------------------------------- windows over the MP subset
@@ -147,7 +156,9 @@ if (!args.includes('--no-windows')) {
   const stable = windows.filter((w) => w.stable).length;
   const byN = {};
   li.forEach((e) => (byN[e.composition.elements.length] = (byN[e.composition.elements.length] ?? 0) + 1));
-  console.log(`interphase: index (hulls of every chemical system) ${tIndex.toFixed(2)} s; ${li.length} windows ${tWin.toFixed(2)} s = ${((tWin / li.length) * 1000).toFixed(3)} ms per window; total ${(tIndex + tWin).toFixed(2)} s = ${(((tIndex + tWin) / li.length) * 1000).toFixed(3)} ms per window (${stable} stable compositions; elements per composition: ${JSON.stringify(byN)})`);
+  console.log(
+    `interphase: index (hulls of every chemical system) ${tIndex.toFixed(2)} s; ${li.length} windows ${tWin.toFixed(2)} s = ${((tWin / li.length) * 1000).toFixed(3)} ms per window; total ${(tIndex + tWin).toFixed(2)} s = ${(((tIndex + tWin) / li.length) * 1000).toFixed(3)} ms per window (${stable} stable compositions; elements per composition: ${JSON.stringify(byN)})`,
+  );
   if (args.includes('--enumerate')) {
     const c = performance.now();
     let differ = 0;
@@ -166,7 +177,9 @@ if (!args.includes('--no-windows')) {
       }
     });
     const tEn = (performance.now() - c) / 1000;
-    console.log(`complete reaction enumeration (second method): ${li.length - skipped} windows in ${tEn.toFixed(2)} s (${reactions} reactions; ${skipped} skipped above 2e7 phase subsets); windows differing from the profile method by > 1e-6 V: ${differ}`);
+    console.log(
+      `complete reaction enumeration (second method): ${li.length - skipped} windows in ${tEn.toFixed(2)} s (${reactions} reactions; ${skipped} skipped above 2e7 phase subsets); windows differing from the profile method by > 1e-6 V: ${differ}`,
+    );
   }
   if (havePmg && pmgWindows > 0) {
     const k = Math.min(pmgWindows, li.length);
@@ -181,7 +194,9 @@ if (!args.includes('--no-windows')) {
       if (red !== null && Math.abs(red - w.reduction.voltage) < 1e-6 && okOx) agree++;
       else if (args.includes('--verbose')) console.log(`  differs: ${f}: pymatgen ${red}–${ox} V, interphase ${w.reduction.voltage}–${w.oxidation.voltage} V`);
     });
-    console.log(`pymatgen: ${p.n} sampled windows (cut + PhaseDiagram + get_element_profile each) ${p.total_s.toFixed(2)} s = ${(per * 1000).toFixed(1)} ms per window (median ${(median(p.times_s) * 1000).toFixed(1)} ms); extrapolated to all ${li.length}: ${(per * li.length).toFixed(0)} s; windows equal to interphase's: ${agree}/${p.n}`);
+    console.log(
+      `pymatgen: ${p.n} sampled windows (cut + PhaseDiagram + get_element_profile each) ${p.total_s.toFixed(2)} s = ${(per * 1000).toFixed(1)} ms per window (median ${(median(p.times_s) * 1000).toFixed(1)} ms); extrapolated to all ${li.length}: ${(per * li.length).toFixed(0)} s; windows equal to interphase's: ${agree}/${p.n}`,
+    );
     console.log(`ratio per window (pymatgen sample mean / interphase amortised total): ${(per / ((tIndex + tWin) / li.length)).toFixed(0)}x`);
   }
 }
@@ -189,5 +204,5 @@ if (!args.includes('--no-windows')) {
 function formatRows(h, rs) {
   const w = h.map((x, i) => Math.max(x.length, ...rs.map((r) => r[i].length)));
   const line = (r) => r.map((c, i) => (i <= 1 ? c.padEnd(w[i]) : c.padStart(w[i]))).join('  ');
-  return [line(h), line(w.map((x) => '-'.repeat(x))), ...rs.map(line)].join('\n') + '\n';
+  return `${[line(h), line(w.map((x) => '-'.repeat(x))), ...rs.map(line)].join('\n')}\n`;
 }

@@ -47,19 +47,62 @@ export {
 export { Reaction, ReactionError, formatG, type CompositionLike } from './core/index.js';
 export { GrandPotentialPhaseDiagram, GrandPotentialEntry, GrandPotentialError, absoluteChemicalPotential, type OpenPotential } from './thermo/index.js';
 export {
-  elementProfile, stabilityWindow, voltageStaircase, windowPlotData, ionValence, muFromVoltage, voltageFromMu, ElementProfileError,
-  type ElementProfile, type ProfileStep, type ProfileOptions, type StabilityWindow, type WindowLimit, type WindowOptions,
-  type VoltageStaircase, type StaircaseStep, type WindowPlotData, type ThermoSource,
+  elementProfile,
+  stabilityWindow,
+  voltageStaircase,
+  windowPlotData,
+  ionValence,
+  muFromVoltage,
+  voltageFromMu,
+  ElementProfileError,
+  type ElementProfile,
+  type ProfileStep,
+  type ProfileOptions,
+  type StabilityWindow,
+  type WindowLimit,
+  type WindowOptions,
+  type VoltageStaircase,
+  type StaircaseStep,
+  type WindowPlotData,
+  type ThermoSource,
 } from './thermo/index.js';
 export { PhaseEquilibria, PhaseEquilibriaError, transitionChemicalPotentials, type Facet, type StabilityRegion, type PhaseEquilibriaOptions } from './thermo/index.js';
 export {
-  enumerateDecompositionReactions, compareWindows, DecompositionReactionError,
-  type DecompositionReaction, type EnumeratedWindow, type EnumerationOptions, type WindowComparison,
+  enumerateDecompositionReactions,
+  compareWindows,
+  DecompositionReactionError,
+  type DecompositionReaction,
+  type EnumeratedWindow,
+  type EnumerationOptions,
+  type WindowComparison,
 } from './thermo/index.js';
 // Screening workflows (issue 5): windows, interfaces, coatings, anode; the demo.
 export { screenData, prepareScreenData, resolveMaterial, openElementFor, ScreenWorkflowError, MATERIAL_ALIASES, type ScreenData, type Material } from './screen/index.js';
 export { screenWindows, windowOf, windowRow, DEFAULT_ELECTROLYTES, type WindowRow, type WindowsOptions, type WindowsResult } from './screen/index.js';
-export { screenInterfaces, planInterfaces, interfaceRow, parseElectrode, DEFAULT_ELECTRODES, type Electrode, type InterfaceRow, type InterfacesOptions, type InterfacesResult, type ReactionMinimum } from './screen/index.js';
-export { screenCoatings, planCoatings, coatingRow, rankCoatings, XIAO_2019, type CoatingOptions, type CoatingPlan, type CoatingCandidate, type CoatingRow, type CoatingsResult, type CoatingThresholds } from './screen/index.js';
+export {
+  screenInterfaces,
+  planInterfaces,
+  interfaceRow,
+  parseElectrode,
+  DEFAULT_ELECTRODES,
+  type Electrode,
+  type InterfaceRow,
+  type InterfacesOptions,
+  type InterfacesResult,
+  type ReactionMinimum,
+} from './screen/index.js';
+export {
+  screenCoatings,
+  planCoatings,
+  coatingRow,
+  rankCoatings,
+  XIAO_2019,
+  type CoatingOptions,
+  type CoatingPlan,
+  type CoatingCandidate,
+  type CoatingRow,
+  type CoatingsResult,
+  type CoatingThresholds,
+} from './screen/index.js';
 export { screenAnode, anodeRow, electronicCharacter, KNOWN_ELECTRONIC, type AnodeOptions, type AnodeRow, type AnodeProduct, type InterphaseType, type Electronic } from './screen/index.js';
 export { screenCoatingsOnEngine, screenInterfacesOnEngine, type EngineScreenOptions } from './screen/index.js';

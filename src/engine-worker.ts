@@ -11,10 +11,7 @@ const service = new EngineService(SCREEN_JOBS);
 
 if (typeof process !== 'undefined' && typeof process.versions?.node === 'string') {
   // Messages posted before the listener is attached wait in the port's queue.
-  const [{ parentPort }, { default: nodeEndpoint }] = await Promise.all([
-    import('node:worker_threads'),
-    import('comlink/dist/esm/node-adapter.mjs'),
-  ]);
+  const [{ parentPort }, { default: nodeEndpoint }] = await Promise.all([import('node:worker_threads'), import('comlink/dist/esm/node-adapter.mjs')]);
   if (!parentPort) throw new Error('engine-worker.js is a worker script: start it through createEngine()');
   expose(service, nodeEndpoint(parentPort));
 } else {

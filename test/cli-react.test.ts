@@ -43,7 +43,10 @@ function expectSameInterface(got: any, want: RefInterface) {
     expect(Math.abs(k.energy_per_atom - w.energy_per_atom)).toBeLessThan(1e-6);
     expect(canonical(k.reaction)).toBe(canonical(w.reaction));
     // products: the phases formed, sorted reduced formulas (the open element released is not one).
-    const right = w.reaction.split(' -> ')[1]!.split(' + ').map((t) => t.split(' ').pop()!);
+    const right = w.reaction
+      .split(' -> ')[1]!
+      .split(' + ')
+      .map((t) => t.split(' ').pop()!);
     expect(k.products).toEqual(right.filter((f) => !want.open || f !== want.open[0]).sort());
   });
   expect(Math.abs(got.minimum.energy_per_atom - want.minimum.energy_per_atom)).toBeLessThan(1e-6);

@@ -41,9 +41,23 @@ describe('interphase screen windows|interfaces|coatings|anode', () => {
     expect(j.workflow).toBe('windows');
     expect(j.data).toBe('mp-legacy-32');
     expect(j.rows).toHaveLength(2);
-    expect(Object.keys(j.rows[0]).sort()).toEqual(
-      ['e_above_hull', 'formula', 'in_data', 'name', 'open_element', 'oxidation_V', 'oxidation_products', 'oxidation_reaction', 'phase_equilibrium', 'products_at_0V', 'reaction_at_0V', 'reduction_V', 'reduction_products', 'reduction_reaction', 'stable'],
-    );
+    expect(Object.keys(j.rows[0]).sort()).toEqual([
+      'e_above_hull',
+      'formula',
+      'in_data',
+      'name',
+      'open_element',
+      'oxidation_V',
+      'oxidation_products',
+      'oxidation_reaction',
+      'phase_equilibrium',
+      'products_at_0V',
+      'reaction_at_0V',
+      'reduction_V',
+      'reduction_products',
+      'reduction_reaction',
+      'stable',
+    ]);
     expect(j.rows[1].reduction_V).toBeCloseTo(0.689, 3);
     expect(j.rows[0].e_above_hull).toBe(0);
   });
@@ -71,7 +85,18 @@ describe('interphase screen windows|interfaces|coatings|anode', () => {
     const lco = j.rows.find((x: any) => x.electrolyte === 'Li3PS4' && x.electrode === 'LiCoO2');
     expect(lco.voltage).toBe(4.3);
     expect(lco.chemical.energy).toBeCloseTo(-0.40228, 4);
-    expect(Object.keys(lco).sort()).toEqual(['at_voltage', 'at_voltage_interface', 'chemical', 'electrode', 'electrode_formula', 'electrolyte', 'electrolyte_formula', 'min_energy', 'open_minimum_alone', 'voltage']);
+    expect(Object.keys(lco).sort()).toEqual([
+      'at_voltage',
+      'at_voltage_interface',
+      'chemical',
+      'electrode',
+      'electrode_formula',
+      'electrolyte',
+      'electrolyte_formula',
+      'min_energy',
+      'open_minimum_alone',
+      'voltage',
+    ]);
     const t = await screen('interfaces', '--electrolytes', 'Li3PS4', '--electrodes', 'Li,LiCoO2', '--plot', join(tmp, 'i.svg'));
     expect(t.out).toMatch(/Li3PS4\s+LiCoO2\s+3\.90\s+-0\.4023/);
   });

@@ -3,7 +3,6 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { UsageError } from '../src/cli/args.js';
 import { windowCommand, type WindowReport } from '../src/cli/window.js';
 import { DATA, readReference, referenceDatasets, type RefProfile } from './helpers/shared.js';
 

@@ -259,9 +259,7 @@ describe('Composition.key', () => {
   });
 
   it('separates different compositions, even close ones', () => {
-    const keys = ['Li2O', 'Li2O2', 'LiO', 'Li2S', 'Li290O1', 'Li291O1', 'Li0.33La0.56TiO3', 'Li0.34La0.56TiO3'].map(
-      (f) => Composition.parse(f).key,
-    );
+    const keys = ['Li2O', 'Li2O2', 'LiO', 'Li2S', 'Li290O1', 'Li291O1', 'Li0.33La0.56TiO3', 'Li0.34La0.56TiO3'].map((f) => Composition.parse(f).key);
     expect(new Set(keys).size).toBe(keys.length - 1); // LiO and Li2O2 are the same point
     expect(Composition.parse('Li2.0000001O').key).not.toBe(Composition.parse('Li2O').key);
   });

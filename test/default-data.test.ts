@@ -75,10 +75,24 @@ describe('embedded default data (mp-legacy-32)', () => {
   });
 
   it.skipIf(!hasShared())('keeps the source text of every row (full float precision)', () => {
-    const src = gunzipSync(readFileSync(`${DATA}mp-legacy-formation-energies.csv.gz`)).toString('utf8').split('\n').slice(1);
-    const mine = gunzipSync(readFileSync(DATA_FILE)).toString('utf8').split('\n').filter((l) => l && !l.startsWith('#')).slice(1);
+    const src = gunzipSync(readFileSync(`${DATA}mp-legacy-formation-energies.csv.gz`))
+      .toString('utf8')
+      .split('\n')
+      .slice(1);
+    const mine = gunzipSync(readFileSync(DATA_FILE))
+      .toString('utf8')
+      .split('\n')
+      .filter((l) => l && !l.startsWith('#'))
+      .slice(1);
     const allowed = new Set(ELEMENTS);
-    const expected = src.filter((l) => l && l.split(',')[0]!.match(/[A-Z][a-z]?/g)!.every((el) => allowed.has(el)));
+    const expected = src.filter(
+      (l) =>
+        l &&
+        l
+          .split(',')[0]!
+          .match(/[A-Z][a-z]?/g)!
+          .every((el) => allowed.has(el)),
+    );
     expect(mine).toEqual(expected);
   });
 });

@@ -8,7 +8,6 @@ import { PhaseDiagram } from '../src/thermo/phase-diagram.js';
 import { SystemIndex } from '../src/thermo/system-hull.js';
 import { DATA, readReference, referenceDatasets, type RefProfile } from './helpers/shared.js';
 
-
 const TOL = 1e-6;
 
 /**
@@ -107,7 +106,11 @@ describe('a SystemIndex over many chemical systems works as a source', () => {
     const els = new Set('Li P S Cl Ge O In Nb'.split(' '));
     const index = new SystemIndex((await mpEntries()).filter((e) => e.composition.elements.every((el) => els.has(el))));
     expect(index.isStable.some((v) => v === 1)).toBe(false); // not evaluated yet: the profile does it
-    for (const [sys, f] of [['Li-P-S', 'Li3PS4'], ['Li-Ge-P-S', 'Li10GeP2S12'], ['Li-In-Cl', 'Li3InCl6']] as const) {
+    for (const [sys, f] of [
+      ['Li-P-S', 'Li3PS4'],
+      ['Li-Ge-P-S', 'Li10GeP2S12'],
+      ['Li-In-Cl', 'Li3InCl6'],
+    ] as const) {
       const a = elementProfile(index, f, 'Li').steps;
       const b = elementProfile(await mpSystem(sys), f, 'Li').steps;
       expect(a.map((s) => s.reaction.toString())).toEqual(b.map((s) => s.reaction.toString()));

@@ -2,16 +2,7 @@
 // never a silent skip. Every assertion checks both the error class and that the message names
 // the offending entry / element / formula / option.
 import { describe, expect, it } from 'vitest';
-import {
-  Composition,
-  Entry,
-  EntryError,
-  FormulaError,
-  MissingReferenceError,
-  PhaseDiagram,
-  PhaseDiagramError,
-  type EntryInit,
-} from '../src/index.js';
+import { Composition, Entry, EntryError, FormulaError, MissingReferenceError, PhaseDiagram, PhaseDiagramError, type EntryInit } from '../src/index.js';
 
 /** The error thrown by `f` (fails the test when nothing is thrown). */
 function thrown(f: () => unknown): Error {

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { elementProfile } from '../src/thermo/element-profile.js';
 import type { Entry } from '../src/core/entry.js';
-import { GrandPotentialEntry, GrandPotentialError, GrandPotentialPhaseDiagram } from '../src/thermo/grand-potential.js';
+import { type GrandPotentialEntry, GrandPotentialError, GrandPotentialPhaseDiagram } from '../src/thermo/grand-potential.js';
 import { loadEntries } from '../src/io/node-loaders.js';
 import { PhaseDiagram } from '../src/thermo/phase-diagram.js';
 import { DATA } from './helpers/shared.js';
@@ -15,13 +15,16 @@ let mpTable: Entry[] | undefined;
 async function mpSystem(system: string): Promise<PhaseDiagram> {
   mpTable ??= await loadEntries(`${DATA}mp-legacy-formation-energies.csv.gz`);
   const els = new Set(system.split('-'));
-  return new PhaseDiagram(mpTable.filter((e) => e.composition.elements.every((el) => els.has(el))), { elements: [...els] });
+  return new PhaseDiagram(
+    mpTable.filter((e) => e.composition.elements.every((el) => els.has(el))),
+    { elements: [...els] },
+  );
 }
 const havePymatgen = existsSync(PY) && spawnSync(PY, ['-c', 'import pymatgen.analysis.phase_diagram'], { stdio: 'ignore' }).status === 0;
 
 // pymatgen's GrandPotentialPhaseDiagram on the very same (composition, energy) pairs: for every
 // grand entry its E_hull (per non-open atom), stability and decomposition (entry indices).
-const PMG_GPD = String.raw`
+const PMG_GPD = `
 import json, sys, warnings
 warnings.filterwarnings("ignore")
 from pymatgen.core import Composition, Element
@@ -88,13 +91,23 @@ describe.skipIf(!havePymatgen)('GrandPotentialPhaseDiagram agrees with pymatgen'
   it('Li open over Li-Fe-P-O (total energies, legacy MP corrections)', async () => {
     const entries = await loadEntries(`${DATA}mp-Li-Fe-P-O.json.gz`);
     const ref = new PhaseDiagram(entries).elRefs.get('Li')!.energyPerAtom;
-    expect(compareWithPymatgen(entries, [-0.3, -1.5, -3.0, -4.5].map((v) => ({ Li: ref + v })))).toEqual([]);
+    expect(
+      compareWithPymatgen(
+        entries,
+        [-0.3, -1.5, -3.0, -4.5].map((v) => ({ Li: ref + v })),
+      ),
+    ).toEqual([]);
   });
 
   it('O open over Li-Fe-P-O', async () => {
     const entries = await loadEntries(`${DATA}mp-Li-Fe-P-O.json.gz`);
     const ref = new PhaseDiagram(entries).elRefs.get('O')!.energyPerAtom;
-    expect(compareWithPymatgen(entries, [-1, -3].map((v) => ({ O: ref + v })))).toEqual([]);
+    expect(
+      compareWithPymatgen(
+        entries,
+        [-1, -3].map((v) => ({ O: ref + v })),
+      ),
+    ).toEqual([]);
   });
 
   it('Na open over Na-Fe-P-O and K open over C-Cl-K-Li-Mn-Na-O-Y (MP2020)', async () => {
@@ -161,7 +174,10 @@ describe('grand diagrams agree with the element profile', () => {
       const lo = i + 1 < prof.steps.length ? prof.steps[i + 1]!.mu : s.mu - 1;
       const mu = (s.mu + lo) / 2;
       const gpd = new GrandPotentialPhaseDiagram(pd.entries, { Li: { muRelative: mu } });
-      const phases = gpd.decomposition('PS5Cl').map((p) => (p.entry as GrandPotentialEntry).originalEntry.composition.reducedFormula).sort();
+      const phases = gpd
+        .decomposition('PS5Cl')
+        .map((p) => (p.entry as GrandPotentialEntry).originalEntry.composition.reducedFormula)
+        .sort();
       if (phases.join(' ') !== s.products.join(' ')) problems.push(`μ=${mu}: ${phases.join(' ')} vs ${s.products.join(' ')}`);
     });
     expect(problems).toEqual([]);
@@ -188,7 +204,7 @@ describe('errors', () => {
 
 // pymatgen's facets of the same diagram (entry indices), their chemical potentials, transition
 // chempots and chempot range map (elements = all but the last), all relative to the references.
-const PMG_FACETS = String.raw`
+const PMG_FACETS = `
 import json, sys, warnings
 warnings.filterwarnings("ignore")
 from pymatgen.core import Composition, Element
@@ -246,7 +262,11 @@ async function comparePhaseEquilibria(entries: readonly Entry[], rangeMap = true
   }
   const crm = pe.chempotRangeMap(ref.range_map_elements);
   if (!rangeMap) crm.clear();
-  const segKey = (s: number[][]) => s.map((p) => p.map((v) => v.toFixed(5)).join(' ')).sort().join(' | ');
+  const segKey = (s: number[][]) =>
+    s
+      .map((p) => p.map((v) => v.toFixed(5)).join(' '))
+      .sort()
+      .join(' | ');
   for (const [id, sims] of Object.entries(ref.range_map as Record<string, number[][][]>)) {
     const want = new Set(sims.map(segKey));
     const got = new Set((crm.get(all[Number(id)]!) ?? []).map((s) => segKey(s)));
@@ -261,7 +281,7 @@ describe.skipIf(!havePymatgen)('phase equilibria agree with pymatgen (facets, ch
   it.each(['alexandria-Li-P-S', 'alexandria-Li-Co-O', 'alexandria-Ca-C-O', 'mp-Li-Fe-P-O', 'mp-Li-Co-Ni-O', 'mp-Na-Fe-P-O'])('%s', async (name) => {
     expect(await comparePhaseEquilibria(await loadEntries(`${DATA}${name}.json.gz`))).toEqual([]);
   });
-  it('mp2020-C-Cl-K-Li-Mn-Na-O-Y: the facets of an 8-element hull (pymatgen\'s range map takes too long there)', async () => {
+  it("mp2020-C-Cl-K-Li-Mn-Na-O-Y: the facets of an 8-element hull (pymatgen's range map takes too long there)", async () => {
     expect(await comparePhaseEquilibria(await loadEntries(`${DATA}mp2020-C-Cl-K-Li-Mn-Na-O-Y.json.gz`), false)).toEqual([]);
   });
   it('grand-potential diagrams: Li open over Li-Fe-P-O and Li-P-S-Cl (MP table)', async () => {
@@ -326,10 +346,11 @@ describe('phase equilibria: facets tile the composition simplex and support the 
     let outside = 0;
     for (const r of pe.stabilityRegions()) {
       expect(r.facets.length).toBeGreaterThan(0);
-      for (const f of r.facets) for (const el of els) {
-        const m = pe.facets[f]!.mu[el]!;
-        if (m < r.ranges[el]![0] || m > r.ranges[el]![1]) outside++;
-      }
+      for (const f of r.facets)
+        for (const el of els) {
+          const m = pe.facets[f]!.mu[el]!;
+          if (m < r.ranges[el]![0] || m > r.ranges[el]![1]) outside++;
+        }
     }
     expect(outside).toBe(0);
   });

@@ -42,7 +42,10 @@ function solve(a: number[][], b: number[]): number[] | null {
 }
 
 function* subsets(n: number, k: number, start = 0, acc: number[] = []): Generator<number[]> {
-  if (acc.length === k) { yield acc; return; }
+  if (acc.length === k) {
+    yield acc;
+    return;
+  }
   for (let i = start; i <= n - (k - acc.length); i++) yield* subsets(n, k, i + 1, [...acc, i]);
 }
 
@@ -53,9 +56,15 @@ function bruteHull(points: Pt[], q: number[]): number {
   let best = Infinity;
   for (const s of subsets(elig.length, act.length)) {
     const a = act.map((k) => s.map((j) => elig[j]!.x[k]!));
-    const lam = solve(a, act.map((k) => q[k]!));
+    const lam = solve(
+      a,
+      act.map((k) => q[k]!),
+    );
     if (!lam || lam.some((l) => l < -1e-12)) continue;
-    best = Math.min(best, lam.reduce((acc, l, i) => acc + l * elig[s[i]!]!.e, 0));
+    best = Math.min(
+      best,
+      lam.reduce((acc, l, i) => acc + l * elig[s[i]!]!.e, 0),
+    );
   }
   return best;
 }
@@ -72,7 +81,7 @@ function randomSystem(seed: number, d: number, nCompounds: number) {
   const energies: number[] = [];
   for (let i = 0; i < nCompounds; i++) {
     const a = els.map(() => (rnd() < 0.55 ? 1 + Math.floor(rnd() * 4) : 0));
-    if (a.filter((v) => v > 0).length < 2) a[Math.floor(rnd() * d) % d] = 1, a[(Math.floor(rnd() * d) + 1) % d] = 2;
+    if (a.filter((v) => v > 0).length < 2) (a[Math.floor(rnd() * d) % d] = 1), (a[(Math.floor(rnd() * d) + 1) % d] = 2);
     amounts.push(a);
     energies.push(rnd() < 0.1 ? rnd() * 0.3 : -rnd()); // some above the elements
   }
@@ -100,21 +109,21 @@ describe('WASM hull agrees with brute-force enumeration (seeded)', () => {
   it.each(cases)('d=%i seed=%i (%i compounds + degenerate points)', (d, seed, nComp) => {
     const { els, amounts, energies, rnd } = d === 1 ? { els: ['Li'], amounts: [[2], [3]], energies: [0.1, 0.2], rnd: mulberry32(seed) } : randomSystem(seed, d, nComp);
     const base = toEntries(els, amounts, energies);
-    const pts0: Pt[] = [
-      ...els.map((_, k) => ({ x: els.map((__, j) => (j === k ? 1 : 0)), e: 0 })),
-      ...amounts.map((a, i) => ({ x: fractions(a), e: energies[i]! })),
-    ];
+    const pts0: Pt[] = [...els.map((_, k) => ({ x: els.map((__, j) => (j === k ? 1 : 0)), e: 0 })), ...amounts.map((a, i) => ({ x: fractions(a), e: energies[i]! }))];
     // Degenerate additions: exact duplicates, a polymorph, and points placed exactly on the hull.
     const extraA: number[][] = [];
     const extraE: number[] = [];
     if (d > 1) {
       for (let t = 0; t < 3; t++) {
         const i = Math.floor(rnd() * amounts.length);
-        extraA.push(amounts[i]!); extraE.push(energies[i]!); // duplicate
-        extraA.push(amounts[i]!); extraE.push(energies[i]! + 0.01); // polymorph
+        extraA.push(amounts[i]!);
+        extraE.push(energies[i]!); // duplicate
+        extraA.push(amounts[i]!);
+        extraE.push(energies[i]! + 0.01); // polymorph
         const j = Math.floor(rnd() * amounts.length);
         const mid = amounts[i]!.map((v, k) => v + amounts[j]![k]!);
-        extraA.push(mid); extraE.push(bruteHull(pts0, fractions(mid))); // on the hull
+        extraA.push(mid);
+        extraE.push(bruteHull(pts0, fractions(mid))); // on the hull
       }
     }
     const all = [...base, ...toEntries(els, extraA, extraE).map((e, k) => new Entry({ id: `x${k}`, composition: e.composition, eFormPerAtom: extraE[k]! }))];
@@ -128,9 +137,12 @@ describe('WASM hull agrees with brute-force enumeration (seeded)', () => {
       if (Math.abs(r.eAboveHull - (p.e - hull)) > 1e-9) problems.push(`${r.entry.id}: E_hull ${r.eAboveHull} vs brute ${p.e - hull}`);
       // Stability: lowest of its composition (first of equals) and strictly below the others' hull.
       const others = pts.filter((o, j) => pd.entries[j]!.composition.key !== r.entry.composition.key && (pd.entries[j]!.isElement || o.e < -1e-11));
-      const firstLowest = pd.entries.findIndex((e, j) => e.composition.key === r.entry.composition.key && pts[j]!.e === Math.min(...pts.filter((_, k) => pd.entries[k]!.composition.key === r.entry.composition.key).map((o) => o.e)));
+      const firstLowest = pd.entries.findIndex(
+        (e, j) => e.composition.key === r.entry.composition.key && pts[j]!.e === Math.min(...pts.filter((_, k) => pd.entries[k]!.composition.key === r.entry.composition.key).map((o) => o.e)),
+      );
       const gap = r.entry.isElement ? -Infinity : p.e - bruteHull(others, p.x);
-      const shouldBeStable = firstLowest === i && (r.entry.isElement ? p.e === Math.min(...pts.filter((_, k) => pd.entries[k]!.composition.key === r.entry.composition.key).map((o) => o.e)) : gap < -1e-9);
+      const shouldBeStable =
+        firstLowest === i && (r.entry.isElement ? p.e === Math.min(...pts.filter((_, k) => pd.entries[k]!.composition.key === r.entry.composition.key).map((o) => o.e)) : gap < -1e-9);
       if (Math.abs(gap) > 1e-11 && Math.abs(gap) < 1e-9) return; // too close to call either way
       if (r.stable !== shouldBeStable) problems.push(`${r.entry.id}: stable ${r.stable}, brute ${shouldBeStable} (gap ${gap})`);
       if (r.stable && !r.entry.isElement && Math.abs(r.phaseSeparationEnergy! - gap) > 1e-9) problems.push(`${r.entry.id}: phase separation ${r.phaseSeparationEnergy} vs ${gap}`);

@@ -55,8 +55,7 @@ function kinkProblems(tag: string, got: InterfaceReaction, want: RefInterface): 
   return out;
 }
 
-const optionsOf = (open: RefInterface['open'], useHullEnergy: boolean): InterfaceReactionOptions =>
-  open ? { useHullEnergy, open: { element: open[0], voltage: open[1] } } : { useHullEnergy };
+const optionsOf = (open: RefInterface['open'], useHullEnergy: boolean): InterfaceReactionOptions => (open ? { useHullEnergy, open: { element: open[0], voltage: open[1] } } : { useHullEnergy });
 
 describe('pymatgen reaction strings', () => {
   it('compares reactants exactly and products as a multiset', () => {
@@ -69,7 +68,7 @@ describe('pymatgen reaction strings', () => {
   it('formats coefficients as Python\'s format(x, ".4g") (fast path = reaction.ts formatG everywhere)', () => {
     const xs = [1, 2, 0.5, 1 / 3, 2 / 3, 0.015625, 1.0625, 0.03125, 1234.5, 12345, 9.9995, 9.99951, 0.00012345, 1.5e-5, 0.0001, 99999.5, 1e-7, 123456789];
     let seed = 7;
-    const rnd = () => ((seed = (seed * 16807) % 2147483647) / 2147483647);
+    const rnd = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
     for (let i = 0; i < 20000; i++) xs.push((rnd() - 0.5) * 10 ** Math.floor(rnd() * 14 - 7));
     for (let i = 0; i < 2000; i++) xs.push(Math.round(rnd() * 2 ** 20) / 2 ** Math.floor(rnd() * 24)); // dyadic: exact ties occur
     const bad = xs.filter((x) => x !== 0 && pyFormatG4(x) !== formatG(x, 4)).map((x) => `${x}: ${pyFormatG4(x)} vs ${formatG(x, 4)}`);
@@ -93,7 +92,10 @@ describe('pymatgen reaction strings', () => {
       ['Li0.5CoO2', 'LiCoO2', ['Li0.5CoO2', 'LiCoO2']],
     ];
     for (const [a, b, want] of cases) {
-      expect(pySetOrder(Composition.parse(a), Composition.parse(b)).map((c) => c.formula), `${a} ${b}`).toEqual(want.map((f) => Composition.parse(f).formula));
+      expect(
+        pySetOrder(Composition.parse(a), Composition.parse(b)).map((c) => c.formula),
+        `${a} ${b}`,
+      ).toEqual(want.map((f) => Composition.parse(f).formula));
     }
   });
 });
@@ -129,7 +131,10 @@ function balanceProblems(r: InterfaceReaction): string[] {
     const open = r.open ? [Composition.fromDict({ [r.open.element]: 1 })] : [];
     const atEnd = k.x === 0 || k.x === 1 || Math.abs(k.x) < 1e-8 || Math.abs(k.x - 1) < 1e-5;
     const pair = atEnd ? [Math.abs(k.x) < 0.5 ? r.c2 : r.c1] : pySetOrder(r.c1, r.c2);
-    let rx = Reaction.balance([...pair, ...open], k.products.map((p) => Composition.parse(p.formula)));
+    let rx = Reaction.balance(
+      [...pair, ...open],
+      k.products.map((p) => Composition.parse(p.formula)),
+    );
     const c1 = rx.reactants.some((c) => c.formula === r.c1.formula) ? rx.coefficient(r.c1) : 0;
     const c2 = rx.reactants.some((c) => c.formula === r.c2.formula) ? rx.coefficient(r.c2) : 0;
     const xo = c1 / (c1 + c2);
@@ -187,7 +192,9 @@ describe('on the 85k-row MP formation-energy table', () => {
     for (const c of EXTRA) {
       const got = interfaceReaction(c.c1, c.c2, cut(c.system), c.options);
       const tag = `${c.c1}|${c.c2} ${JSON.stringify(c.options)}`;
-      problems.push(...kinkProblems(tag, got, { ...c, open: null, kinks: c.kinks.map(([x, e, reaction]) => ({ x, energy_per_atom: e, reaction })), minimum: { x: c.minimum[0], energy_per_atom: c.minimum[1] } }));
+      problems.push(
+        ...kinkProblems(tag, got, { ...c, open: null, kinks: c.kinks.map(([x, e, reaction]) => ({ x, energy_per_atom: e, reaction })), minimum: { x: c.minimum[0], energy_per_atom: c.minimum[1] } }),
+      );
       got.kinks.forEach((k, i) => {
         const want = c.kinks[i]?.[3];
         if (want !== undefined && Math.abs(k.energyKjPerMol - want) > 1e-6 * Math.max(1, Math.abs(want))) problems.push(`${tag} kink ${i + 1}: ${k.energyKjPerMol} kJ/mol vs ${want}`);
@@ -297,7 +304,14 @@ describe('results', () => {
     const r = interfaceReaction('LiCoO2', 'Li', pd);
     expect(r.kinks.map((k) => k.index)).toEqual([1, 2, 3, 4]);
     const k = r.kinks[1]!; // 0.75 Li + 0.25 LiCoO2 -> 0.5 Li2O + 0.25 Co
-    expect(k.products.map((p) => [p.formula, p.amount]).sort()).toEqual([['Co', 0.25], ['Li2O', 0.5]].map(([f, a]) => [f, expect.closeTo(a as number, 12)]).sort());
+    expect(k.products.map((p) => [p.formula, p.amount]).sort()).toEqual(
+      [
+        ['Co', 0.25],
+        ['Li2O', 0.5],
+      ]
+        .map(([f, a]) => [f, expect.closeTo(a as number, 12)])
+        .sort(),
+    );
     expect(k.products.reduce((s, p) => s + p.fraction, 0)).toBeCloseTo(1, 12);
     expect(r.curve.x).toEqual(r.kinks.map((q) => q.x));
     expect(r.curve.energyPerAtom).toEqual(r.kinks.map((q) => q.energyPerAtom));
@@ -316,8 +330,14 @@ describe('open systems with reactants of the same non-open composition', () => {
     // pymatgen 2022.11, alexandria-Li-Co-O (pmg_reference.py's loading), GrandPotentialInterfacialReactivity(
     //   Li2O, Li2O2, gpd(Li: ref − 3.0), pd, norm, include_no_mixing_energy=True, use_hull_energy=False).get_kinks()
     const want = {
-      true: [[0, -0.36192412500000026, 'Li2O2 -> 1.75 Li + 0.25 LiO8'], [1, -0.4550678250000004, 'Li2O -> 1.875 Li + 0.125 LiO8']],
-      false: [[0, -0.7238482500000005, 'Li2O2 -> 1.75 Li + 0.25 LiO8'], [1, -0.4550678250000004, 'Li2O -> 1.875 Li + 0.125 LiO8']],
+      true: [
+        [0, -0.36192412500000026, 'Li2O2 -> 1.75 Li + 0.25 LiO8'],
+        [1, -0.4550678250000004, 'Li2O -> 1.875 Li + 0.125 LiO8'],
+      ],
+      false: [
+        [0, -0.7238482500000005, 'Li2O2 -> 1.75 Li + 0.25 LiO8'],
+        [1, -0.4550678250000004, 'Li2O -> 1.875 Li + 0.125 LiO8'],
+      ],
     } as const;
     const pd = new PhaseDiagram(await loadEntries(`${DATA}alexandria-Li-Co-O.json.gz`));
     for (const norm of [true, false]) {
@@ -394,7 +414,10 @@ interface ExtraCase {
 }
 const EXTRA: ExtraCase[] = [
   {
-    system: 'Li-Co-O-P-S', c1: 'LiCoO2', c2: 'Li3PS4', options: { norm: false, useHullEnergy: true },
+    system: 'Li-Co-O-P-S',
+    c1: 'LiCoO2',
+    c2: 'Li3PS4',
+    options: { norm: false, useHullEnergy: true },
     minimum: [0.6666666666666666, -2.128218369999999],
     kinks: [
       [1.5050946919993648e-16, 1.7763568394002505e-15, 'Li3PS4 -> Li3PS4', 1.7139232255658498e-13],
@@ -408,7 +431,10 @@ const EXTRA: ExtraCase[] = [
     ],
   },
   {
-    system: 'Li-Co-O-P-S', c1: 'LiCoO2', c2: 'Li3PS4', options: { open: { element: 'Li', voltage: 4.0 }, norm: false, useHullEnergy: true },
+    system: 'Li-Co-O-P-S',
+    c1: 'LiCoO2',
+    c2: 'Li3PS4',
+    options: { open: { element: 'Li', voltage: 4.0 }, norm: false, useHullEnergy: true },
     minimum: [0.02702702702702733, -4.976673853648658],
     kinks: [
       [0.0, -4.743036109218756, 'Li3PS4 -> 3 Li + 0.5 S + 0.5 P2S7', -457.63326190880434],
@@ -429,7 +455,10 @@ const EXTRA: ExtraCase[] = [
     ],
   },
   {
-    system: 'Li-Co-O-P-S', c1: 'LiCoO2', c2: 'Li3PS4', options: { open: { element: 'Li', voltage: 3.0 }, useHullEnergy: true, includeNoMixingEnergy: false },
+    system: 'Li-Co-O-P-S',
+    c1: 'LiCoO2',
+    c2: 'Li3PS4',
+    options: { open: { element: 'Li', voltage: 3.0 }, useHullEnergy: true, includeNoMixingEnergy: false },
     minimum: [0.5707317073170732, -0.6083656351838929],
     kinks: [
       [2.9971456760222174e-17, 0.0, 'Li3PS4 -> 2.875 Li + 0.5 P2S7 + 0.125 LiS4', 0.0],
@@ -451,7 +480,10 @@ const EXTRA: ExtraCase[] = [
     ],
   },
   {
-    system: 'Li-Co-O-P-S', c1: 'Li0.5CoO2', c2: 'Li3PS4', options: { useHullEnergy: false },
+    system: 'Li-Co-O-P-S',
+    c1: 'Li0.5CoO2',
+    c2: 'Li3PS4',
+    options: { useHullEnergy: false },
     minimum: [0.6057692307692308, -0.5651614341015623],
     kinks: [
       [1.3941611539365576e-16, 2.220446049250313e-16, 'Li3PS4 -> Li3PS4', 1.7139232255658498e-13],
@@ -467,7 +499,10 @@ const EXTRA: ExtraCase[] = [
     ],
   },
   {
-    system: 'Li-Co-O-P-S', c1: 'Li0.5CoO2', c2: 'Li3PS4', options: { open: { element: 'Li', voltage: 2.0 }, useHullEnergy: false },
+    system: 'Li-Co-O-P-S',
+    c1: 'Li0.5CoO2',
+    c2: 'Li3PS4',
+    options: { open: { element: 'Li', voltage: 2.0 }, useHullEnergy: false },
     minimum: [0.6116504854368936, -0.7400941023417719],
     kinks: [
       [2.6225024665194402e-17, 0.0, 'Li3PS4 -> Li3PS4', 0.0],
@@ -480,32 +515,118 @@ const EXTRA: ExtraCase[] = [
     ],
   },
   {
-    system: 'Li-Ni-Co-Al-O-P-S', c1: 'LiNi0.8Co0.15Al0.05O2', c2: 'Li3PS4', options: { useHullEnergy: true },
+    system: 'Li-Ni-Co-Al-O-P-S',
+    c1: 'LiNi0.8Co0.15Al0.05O2',
+    c2: 'Li3PS4',
+    options: { useHullEnergy: true },
     minimum: [0.636604774535809, -0.5695170877362415],
     kinks: [
       [5.365893652783438e-16, 8.881784197001252e-16, 'Li3PS4 -> Li3PS4', 6.855692902263399e-13],
-      [0.5102040816326531, -0.5430174571747449, '0.6757 Li1Al0.05Co0.15Ni0.8O2 + 0.3243 Li3PS4 -> 0.1605 NiS2 + 0.006757 LiAl5O8 + 0.1014 Co(NiS2)2 + 0.05912 Ni3S4 + 0.3345 Li2S + 0.3243 Li3PO4', -277.5423687325815],
-      [0.5128205128205128, -0.5450829021554483, '0.678 Li1Al0.05Co0.15Ni0.8O2 + 0.322 Li3PS4 -> 0.161 NiS2 + 0.1017 Co(NiS2)2 + 0.0339 LiAlO2 + 0.05932 Ni3S4 + 0.322 Li2S + 0.322 Li3PO4', -278.1162042351491],
-      [0.534521158129176, -0.5585223712785359, '0.6967 Li1Al0.05Co0.15Ni0.8O2 + 0.3033 Li3PS4 -> 0.1045 Co(NiS2)2 + 0.03483 LiAlO2 + 0.1161 Ni3S4 + 0.3033 Li2S + 0.02758 Li2SO4 + 0.3033 Li3PO4', -280.9433979533804],
-      [0.5682715074980269, -0.5640967117104875, '0.7247 Li1Al0.05Co0.15Ni0.8O2 + 0.2753 Li3PS4 -> 0.04026 Ni9S8 + 0.1087 Co(NiS2)2 + 0.03624 LiAlO2 + 0.2753 Li2S + 0.06895 Li2SO4 + 0.2753 Li3PO4', -277.6409069382694],
-      [0.5867970660146702, -0.565995455113845, '0.7396 Li1Al0.05Co0.15Ni0.8O2 + 0.2604 Li3PS4 -> 0.1109 Co(NiS2)2 + 0.03698 LiAlO2 + 0.2604 Li2S + 0.1233 Ni3S2 + 0.09091 Li2SO4 + 0.2604 Li3PO4', -275.32312709628377],
-      [0.6138107416879797, -0.5686278901366687, '0.7607 Li1Al0.05Co0.15Ni0.8O2 + 0.2393 Li3PS4 -> 0.03803 LiAlO2 + 0.2393 Li2S + 0.05705 Co2NiS4 + 0.1838 Ni3S2 + 0.122 Li2SO4 + 0.2393 Li3PO4', -271.9735649339789],
-      [0.636604774535809, -0.5695170877362415, '0.778 Li1Al0.05Co0.15Ni0.8O2 + 0.222 Li3PS4 -> 0.0389 LiAlO2 + 0.222 Li2S + 0.01297 Co9S8 + 0.2075 Ni3S2 + 0.1475 Li2SO4 + 0.222 Li3PO4', -268.6049945366587],
-      [0.6575342465753425, -0.5661828783022262, '0.7934 Li1Al0.05Co0.15Ni0.8O2 + 0.2066 Li3PS4 -> 0.1471 Li2S + 0.01322 Co9S8 + 0.2116 Ni3S2 + 0.1504 Li2SO4 + 0.03967 Li5AlO4 + 0.2066 Li3PO4', -263.66067539526125],
-      [0.7002188183807442, -0.5552061140903096, '0.8237 Li1Al0.05Co0.15Ni0.8O2 + 0.1763 Li3PS4 -> 0.1527 Li2O + 0.01373 Co9S8 + 0.2196 Ni3S2 + 0.1562 Li2SO4 + 0.04118 Li5AlO4 + 0.1763 Li3PO4', -252.05804288582604],
-      [0.8142493638676845, -0.5200533577589594, '0.8976 Li1Al0.05Co0.15Ni0.8O2 + 0.1024 Li3PS4 -> 0.04675 Li2O + 0.01496 Co9S8 + 0.2899 Li2SO4 + 0.04488 Li5AlO4 + 0.1024 Li3PO4 + 0.7181 Ni', -221.25956988585173],
-      [0.8488063660477454, -0.5076251990741059, '0.9182 Li1Al0.05Co0.15Ni0.8O2 + 0.08178 Li3PS4 -> 0.04591 Co3Ni + 0.01722 Li2O + 0.3271 Li2SO4 + 0.04591 Li5AlO4 + 0.08178 Li3PO4 + 0.6887 Ni', -211.9350972375869],
-      [0.8494208494208495, -0.5071814009978352, '0.9186 Li1Al0.05Co0.15Ni0.8O2 + 0.08142 Li3PS4 -> 0.04384 Co3Ni + 0.3257 Li2SO4 + 0.006263 Li6CoO4 + 0.04593 Li5AlO4 + 0.08142 Li3PO4 + 0.691 Ni', -211.67945476561812],
+      [
+        0.5102040816326531,
+        -0.5430174571747449,
+        '0.6757 Li1Al0.05Co0.15Ni0.8O2 + 0.3243 Li3PS4 -> 0.1605 NiS2 + 0.006757 LiAl5O8 + 0.1014 Co(NiS2)2 + 0.05912 Ni3S4 + 0.3345 Li2S + 0.3243 Li3PO4',
+        -277.5423687325815,
+      ],
+      [
+        0.5128205128205128,
+        -0.5450829021554483,
+        '0.678 Li1Al0.05Co0.15Ni0.8O2 + 0.322 Li3PS4 -> 0.161 NiS2 + 0.1017 Co(NiS2)2 + 0.0339 LiAlO2 + 0.05932 Ni3S4 + 0.322 Li2S + 0.322 Li3PO4',
+        -278.1162042351491,
+      ],
+      [
+        0.534521158129176,
+        -0.5585223712785359,
+        '0.6967 Li1Al0.05Co0.15Ni0.8O2 + 0.3033 Li3PS4 -> 0.1045 Co(NiS2)2 + 0.03483 LiAlO2 + 0.1161 Ni3S4 + 0.3033 Li2S + 0.02758 Li2SO4 + 0.3033 Li3PO4',
+        -280.9433979533804,
+      ],
+      [
+        0.5682715074980269,
+        -0.5640967117104875,
+        '0.7247 Li1Al0.05Co0.15Ni0.8O2 + 0.2753 Li3PS4 -> 0.04026 Ni9S8 + 0.1087 Co(NiS2)2 + 0.03624 LiAlO2 + 0.2753 Li2S + 0.06895 Li2SO4 + 0.2753 Li3PO4',
+        -277.6409069382694,
+      ],
+      [
+        0.5867970660146702,
+        -0.565995455113845,
+        '0.7396 Li1Al0.05Co0.15Ni0.8O2 + 0.2604 Li3PS4 -> 0.1109 Co(NiS2)2 + 0.03698 LiAlO2 + 0.2604 Li2S + 0.1233 Ni3S2 + 0.09091 Li2SO4 + 0.2604 Li3PO4',
+        -275.32312709628377,
+      ],
+      [
+        0.6138107416879797,
+        -0.5686278901366687,
+        '0.7607 Li1Al0.05Co0.15Ni0.8O2 + 0.2393 Li3PS4 -> 0.03803 LiAlO2 + 0.2393 Li2S + 0.05705 Co2NiS4 + 0.1838 Ni3S2 + 0.122 Li2SO4 + 0.2393 Li3PO4',
+        -271.9735649339789,
+      ],
+      [
+        0.636604774535809,
+        -0.5695170877362415,
+        '0.778 Li1Al0.05Co0.15Ni0.8O2 + 0.222 Li3PS4 -> 0.0389 LiAlO2 + 0.222 Li2S + 0.01297 Co9S8 + 0.2075 Ni3S2 + 0.1475 Li2SO4 + 0.222 Li3PO4',
+        -268.6049945366587,
+      ],
+      [
+        0.6575342465753425,
+        -0.5661828783022262,
+        '0.7934 Li1Al0.05Co0.15Ni0.8O2 + 0.2066 Li3PS4 -> 0.1471 Li2S + 0.01322 Co9S8 + 0.2116 Ni3S2 + 0.1504 Li2SO4 + 0.03967 Li5AlO4 + 0.2066 Li3PO4',
+        -263.66067539526125,
+      ],
+      [
+        0.7002188183807442,
+        -0.5552061140903096,
+        '0.8237 Li1Al0.05Co0.15Ni0.8O2 + 0.1763 Li3PS4 -> 0.1527 Li2O + 0.01373 Co9S8 + 0.2196 Ni3S2 + 0.1562 Li2SO4 + 0.04118 Li5AlO4 + 0.1763 Li3PO4',
+        -252.05804288582604,
+      ],
+      [
+        0.8142493638676845,
+        -0.5200533577589594,
+        '0.8976 Li1Al0.05Co0.15Ni0.8O2 + 0.1024 Li3PS4 -> 0.04675 Li2O + 0.01496 Co9S8 + 0.2899 Li2SO4 + 0.04488 Li5AlO4 + 0.1024 Li3PO4 + 0.7181 Ni',
+        -221.25956988585173,
+      ],
+      [
+        0.8488063660477454,
+        -0.5076251990741059,
+        '0.9182 Li1Al0.05Co0.15Ni0.8O2 + 0.08178 Li3PS4 -> 0.04591 Co3Ni + 0.01722 Li2O + 0.3271 Li2SO4 + 0.04591 Li5AlO4 + 0.08178 Li3PO4 + 0.6887 Ni',
+        -211.9350972375869,
+      ],
+      [
+        0.8494208494208495,
+        -0.5071814009978352,
+        '0.9186 Li1Al0.05Co0.15Ni0.8O2 + 0.08142 Li3PS4 -> 0.04384 Co3Ni + 0.3257 Li2SO4 + 0.006263 Li6CoO4 + 0.04593 Li5AlO4 + 0.08142 Li3PO4 + 0.691 Ni',
+        -211.67945476561812,
+      ],
       [0.8695652173913045, -0.4832109526222792, '0.9302 Li1Al0.05Co0.15Ni0.8O2 + 0.06977 Li3PS4 -> 0.1395 LiCoO2 + 0.2791 Li2SO4 + 0.04651 Li5AlO4 + 0.06977 Li3PO4 + 0.7442 Ni', -199.50201594829167],
-      [0.9523809523809526, -0.23266503531250032, '0.9756 Li1Al0.05Co0.15Ni0.8O2 + 0.02439 Li3PS4 -> 0.04878 LiCoO2 + 0.09756 Li2SO4 + 0.7805 NiO + 0.04878 Li5AlO4 + 0.09756 Li5CoO4 + 0.02439 Li3PO4', -91.98514543695256],
-      [0.9536082474226808, -0.22679209899124722, '0.9763 Li1Al0.05Co0.15Ni0.8O2 + 0.02375 Li3PS4 -> 0.01055 Li7Co5O12 + 0.09499 Li2SO4 + 0.781 NiO + 0.04881 Li5AlO4 + 0.09367 Li5CoO4 + 0.02375 Li3PO4', -89.60692600542986],
-      [0.9722222222222224, -0.13691465089626342, '0.9859 Li1Al0.05Co0.15Ni0.8O2 + 0.01408 Li3PS4 -> 0.1127 Li4CoNi3O8 + 0.05634 Li2SO4 + 0.4507 NiO + 0.0493 Li5AlO4 + 0.03521 Li5CoO4 + 0.01408 Li3PO4', -53.585244166801616],
-      [0.9836065573770492, -0.08176552831455057, '0.9917 Li1Al0.05Co0.15Ni0.8O2 + 0.008264 Li3PS4 -> 0.01377 Li10CoNi9O20 + 0.135 Li4CoNi3O8 + 0.03306 Li2SO4 + 0.2645 NiO + 0.04959 Li5AlO4 + 0.008264 Li3PO4', -31.81748517516472],
+      [
+        0.9523809523809526,
+        -0.23266503531250032,
+        '0.9756 Li1Al0.05Co0.15Ni0.8O2 + 0.02439 Li3PS4 -> 0.04878 LiCoO2 + 0.09756 Li2SO4 + 0.7805 NiO + 0.04878 Li5AlO4 + 0.09756 Li5CoO4 + 0.02439 Li3PO4',
+        -91.98514543695256,
+      ],
+      [
+        0.9536082474226808,
+        -0.22679209899124722,
+        '0.9763 Li1Al0.05Co0.15Ni0.8O2 + 0.02375 Li3PS4 -> 0.01055 Li7Co5O12 + 0.09499 Li2SO4 + 0.781 NiO + 0.04881 Li5AlO4 + 0.09367 Li5CoO4 + 0.02375 Li3PO4',
+        -89.60692600542986,
+      ],
+      [
+        0.9722222222222224,
+        -0.13691465089626342,
+        '0.9859 Li1Al0.05Co0.15Ni0.8O2 + 0.01408 Li3PS4 -> 0.1127 Li4CoNi3O8 + 0.05634 Li2SO4 + 0.4507 NiO + 0.0493 Li5AlO4 + 0.03521 Li5CoO4 + 0.01408 Li3PO4',
+        -53.585244166801616,
+      ],
+      [
+        0.9836065573770492,
+        -0.08176552831455057,
+        '0.9917 Li1Al0.05Co0.15Ni0.8O2 + 0.008264 Li3PS4 -> 0.01377 Li10CoNi9O20 + 0.135 Li4CoNi3O8 + 0.03306 Li2SO4 + 0.2645 NiO + 0.04959 Li5AlO4 + 0.008264 Li3PO4',
+        -31.81748517516472,
+      ],
       [1.0000000000000002, -2.8103776877599487e-16, 'Li1Al0.05Co0.15Ni0.8O2 -> 0.05 LiAlO2 + 0.05833 Li10CoNi9O20 + 0.09167 Li4CoNi3O8', -1.0846405372672999e-13],
     ],
   },
   {
-    system: 'Li-P-S-Cl', c1: 'Li2S', c2: 'Li6PS5Cl', options: { open: { element: 'Li', voltage: 0.0 }, useHullEnergy: true },
+    system: 'Li-P-S-Cl',
+    c1: 'Li2S',
+    c2: 'Li6PS5Cl',
+    options: { open: { element: 'Li', voltage: 0.0 }, useHullEnergy: true },
     minimum: [3.1385150888441927e-16, -1.6276981510714288],
     kinks: [
       [3.1385150888441927e-16, -1.6276981510714288, 'Li6PS5Cl + 8 Li -> Li3P + LiCl + 5 Li2S', -1099.3426109090049],

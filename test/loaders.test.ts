@@ -5,15 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { loadEntries, streamEntries, LoadError } from '../src/io/node-loaders.js';
-import {
-  CsvEntryReader,
-  DEFAULT_SKIP_KEYS,
-  JsonArrayReader,
-  detectRecordFormat,
-  entriesFromCsv,
-  entriesFromRecords,
-  type JsonElement,
-} from '../src/io/parse-entries.js';
+import { CsvEntryReader, DEFAULT_SKIP_KEYS, JsonArrayReader, detectRecordFormat, entriesFromCsv, entriesFromRecords, type JsonElement } from '../src/io/parse-entries.js';
 import { Entry, EntryError } from '../src/core/entry.js';
 import { FormulaError, Composition } from '../src/core/composition.js';
 
@@ -166,7 +158,10 @@ describe('shared datasets', () => {
     const ms = performance.now() - t0;
     expect(entries.length).toBe(85014);
     expect(ms).toBeLessThan(3000);
-    const lines = gunzipSync(readFileSync(data('mp-legacy-formation-energies.csv.gz'))).toString('utf8').trimEnd().split('\n');
+    const lines = gunzipSync(readFileSync(data('mp-legacy-formation-energies.csv.gz')))
+      .toString('utf8')
+      .trimEnd()
+      .split('\n');
     expect(lines[0]).toBe('formula,e_form_per_atom');
     for (const i of [0, 1, 2, 1000, 42424, 85013]) {
       const [formula, value] = lines[i + 1]!.split(',');
@@ -238,7 +233,7 @@ describe('JsonArrayReader (streaming)', () => {
     {
       entry_id: 'a"b\\c',
       composition: { Li: 2.0, O: 1 },
-      s: 'quote \" backslash \\\\ slash \\/ unicode \u00e9 \ud83d\ude00 newline \n tab \t',
+      s: 'quote " backslash \\\\ slash \\/ unicode \u00e9 \ud83d\ude00 newline \n tab \t',
       nested: [[1, [2, [3, []]]], {}, [{}], [[[]]]],
       nums: [0, -0, 1e-5, 1.5e10, -2.5e-7, 123456789.125, 1e300],
       flags: [true, false, null],
@@ -246,7 +241,7 @@ describe('JsonArrayReader (streaming)', () => {
       data: { structure: 'skipped at depth too', keep: 1 },
     },
     { entry_id: 'b', structure: null, composition: { Na: 1 }, energy: -1.25 },
-    { entry_id: 'c', structure: 12.5e-3, energy: 1e-05, composition: {} },
+    { entry_id: 'c', structure: 12.5e-3, energy: 1e-5, composition: {} },
     [1, 2, { structure: 'inside an array element object' }],
     'plain string element',
     42,
@@ -481,7 +476,11 @@ describe('JSON record errors', () => {
   const rec = (o: Record<string, unknown>) => ({ '@class': 'ComputedEntry', composition: { Li: 1 }, energy: -1.9, correction: 0, entry_id: 'ok', ...o });
   const cases: [string, string, RegExp[]][] = [
     ['unparsable composition', JSON.stringify([rec({}), rec({ entry_id: 'mp-9', composition: { Xx: 1 } })]), [/record 1 \(line 1, id "mp-9"\)/, /unparsable composition/, /unknown element 'Xx'/]],
-    ['NaN energy (Python json)', '[' + JSON.stringify(rec({})) + ',\n' + JSON.stringify(rec({ entry_id: 'n' })).replace('-1.9', 'NaN') + ']', [/record 1 \(line 2, id "n"\)/, /energy is not a finite number \(NaN\)/]],
+    [
+      'NaN energy (Python json)',
+      `[${JSON.stringify(rec({}))},\n${JSON.stringify(rec({ entry_id: 'n' })).replace('-1.9', 'NaN')}]`,
+      [/record 1 \(line 2, id "n"\)/, /energy is not a finite number \(NaN\)/],
+    ],
     ['missing energy', JSON.stringify([rec({ entry_id: 'm', energy: undefined })]), [/record 0/, /id "m"/, /missing energy/]],
     ['null energy', JSON.stringify([rec({ entry_id: 'm', energy: null })]), [/missing energy/]],
     ['non-numeric energy', JSON.stringify([rec({ entry_id: 's', energy: '-1.9' })]), [/id "s"/, /energy is not a number \(string "-1.9"\)/]],
@@ -490,7 +489,14 @@ describe('JSON record errors', () => {
     ['no id → #index', JSON.stringify([rec({}), rec({ entry_id: undefined, energy: 'x' })]), [/record 1 \(line 1, id "#1"\)/]],
     ['unknown format', JSON.stringify([{ foo: 1, bar: 2 }]), [/record 0/, /unknown format: keys \["foo","bar"\]/]],
     ['record not an object', JSON.stringify([rec({}), 5]), [/record 1/, /expected a JSON object, got number 5/]],
-    ['Alexandria: missing e_form_per_atom', JSON.stringify([{ entry_id: 'agm1', composition: { Li: 1 }, e_form_per_atom: 0 }, { entry_id: 'agm2', composition: { Li: 1 } }]), [/record 1/, /id "agm2"/, /missing e_form_per_atom/]],
+    [
+      'Alexandria: missing e_form_per_atom',
+      JSON.stringify([
+        { entry_id: 'agm1', composition: { Li: 1 }, e_form_per_atom: 0 },
+        { entry_id: 'agm2', composition: { Li: 1 } },
+      ]),
+      [/record 1/, /id "agm2"/, /missing e_form_per_atom/],
+    ],
     ['Alexandria: bad band gap', JSON.stringify([{ entry_id: 'agm1', composition: { Li: 1 }, e_form_per_atom: 0, data: { band_gap: 'big' } }]), [/data\.band_gap is not a finite number/]],
     ['truncated', '[{"composition": {"Li": 1}, "energy": -1.9, "correction": 0}, {"compo', [/record 1 \(line 1\): invalid JSON/]],
   ];
@@ -505,7 +511,12 @@ describe('JSON record errors', () => {
   }
 
   it('entriesFromRecords names the record and id too', () => {
-    const err = syncError(() => entriesFromRecords([{ composition: { Li: 1 }, e_form_per_atom: 0 }, { entry_id: 'q', composition: 'Li2Oo', e_form_per_atom: 0 }]));
+    const err = syncError(() =>
+      entriesFromRecords([
+        { composition: { Li: 1 }, e_form_per_atom: 0 },
+        { entry_id: 'q', composition: 'Li2Oo', e_form_per_atom: 0 },
+      ]),
+    );
     expect(err.message).toMatch(/^records record 1 \(id "q"\): unparsable composition "Li2Oo"/);
     expect(err.record).toBe(1);
     expect(err.cause).toBeInstanceOf(FormulaError);
@@ -526,7 +537,11 @@ describe('JSON record errors', () => {
       const err = await loadError(loadEntries(p));
       expect(err.message).toBe(`no entries in ${p}`);
       // streaming too, once exhausted
-      const err2 = await loadError((async () => { for await (const _ of streamEntries(p)); })());
+      const err2 = await loadError(
+        (async () => {
+          for await (const _ of streamEntries(p));
+        })(),
+      );
       expect(err2.message).toBe(`no entries in ${p}`);
     }
     expect(() => entriesFromRecords([])).toThrow('no entries in records');
@@ -626,7 +641,13 @@ describe('Materials Project API documents', () => {
     const cases: [unknown[], RegExp][] = [
       [[li2o, { material_id: 'mp-x', formula_pretty: 'Li' }], /record 1 \(id "mp-x"\): missing energy_per_atom or uncorrected_energy_per_atom/],
       [[li2o, { ...li, energy_per_atom: NaN }], /record 1 \(id "mp-135"\): energy_per_atom is not a finite number \(NaN\)/],
-      [[{ material_id: 'f', formula_pretty: 'Li' , formation_energy_per_atom: 0}, { material_id: 'g', formula_pretty: 'Li', energy_per_atom: -1 }], /record 1 \(id "g"\): missing formation_energy_per_atom/],
+      [
+        [
+          { material_id: 'f', formula_pretty: 'Li', formation_energy_per_atom: 0 },
+          { material_id: 'g', formula_pretty: 'Li', energy_per_atom: -1 },
+        ],
+        /record 1 \(id "g"\): missing formation_energy_per_atom/,
+      ],
       [[{ ...li2o, correction_per_atom: -0.5 }], /disagrees with the given correction/],
       [[{ ...li2o, correction: -0.229 }], /disagrees with the given correction \(correction -0\.229, taken as a total for 12 atoms\)/],
       [[{ material_id: 'c', energy_per_atom: -1 }], /id "c"\): missing composition/],

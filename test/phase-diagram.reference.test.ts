@@ -35,12 +35,14 @@ describe.each(referenceDatasets())('%s agrees with pymatgen', (name) => {
       const keys = (o: object) => Object.keys(o).sort().join(' ');
       if (keys(got) !== keys(want.decomposition)) problems.push(`${where}: decomposition ${keys(got)} vs ${keys(want.decomposition)}`);
       else for (const [k, f] of Object.entries(want.decomposition)) if (Math.abs(got[k]! - f) > TOL) problems.push(`${where}: fraction of ${k} ${got[k]} vs ${f}`);
-      if ((r.phaseSeparationEnergy === undefined) !== (want.phase_separation_energy === undefined)) problems.push(`${where}: phase separation ${r.phaseSeparationEnergy} vs ${want.phase_separation_energy}`);
+      if ((r.phaseSeparationEnergy === undefined) !== (want.phase_separation_energy === undefined))
+        problems.push(`${where}: phase separation ${r.phaseSeparationEnergy} vs ${want.phase_separation_energy}`);
       else if (want.phase_separation_energy !== undefined && Math.abs(r.phaseSeparationEnergy! - want.phase_separation_energy) > TOL) {
         // pymatgen finds this energy with SLSQP, which can stop short of the optimum. A
         // disagreement passes only when ours is proven optimal and pymatgen's mixture is worse.
         const proof = phaseSeparationCertificate(pd, r.entry);
-        if (proof.length || want.phase_separation_energy > r.phaseSeparationEnergy!) problems.push(`${where}: phase separation ${r.phaseSeparationEnergy} vs ${want.phase_separation_energy} (${proof.join('; ') || 'pymatgen lower'})`);
+        if (proof.length || want.phase_separation_energy > r.phaseSeparationEnergy!)
+          problems.push(`${where}: phase separation ${r.phaseSeparationEnergy} vs ${want.phase_separation_energy} (${proof.join('; ') || 'pymatgen lower'})`);
         else slsqpShort.push(`${where}: ${want.phase_separation_energy} (pymatgen) vs ${r.phaseSeparationEnergy} (exact)`);
       }
     });

@@ -154,8 +154,8 @@ describe('two elements (Li-S, formation energies)', () => {
     // Chemical potentials of the Li-LiS facet: mu_Li = 0 (Li is a vertex), and
     // (mu_Li + mu_S)/2 = -1  =>  mu_S = -2.
     const mu = pd.chemicalPotentials('Li7S3');
-    expect(mu['Li']).toBeCloseTo(0, EXACT);
-    expect(mu['S']).toBeCloseTo(-2, EXACT);
+    expect(mu.Li).toBeCloseTo(0, EXACT);
+    expect(mu.S).toBeCloseTo(-2, EXACT);
   });
 
   it('a new entry not in the diagram is measured against its hull', () => {
@@ -297,8 +297,7 @@ describe('total energies (ComputedEntry style) give the formation-energy answers
       expect(t.eFormPerAtom, id).toBeCloseTo(f.eFormPerAtom, EXACT);
       expect(t.eAboveHull, id).toBeCloseTo(f.eAboveHull, EXACT);
       expect(t.phaseSeparationEnergy ?? 0, id).toBeCloseTo(f.phaseSeparationEnergy ?? 0, EXACT);
-      const rename = (d: Record<string, number>) =>
-        Object.fromEntries(Object.entries(d).map(([k, v]) => [k === 'Li-bcc' ? 'ref-Li' : k === 'S8' ? 'ref-S' : k, v]));
+      const rename = (d: Record<string, number>) => Object.fromEntries(Object.entries(d).map(([k, v]) => [k === 'Li-bcc' ? 'ref-Li' : k === 'S8' ? 'ref-S' : k, v]));
       expect(rename(byId(t.decomposition))).toEqual(byId(f.decomposition));
     }
     // Formation scale: elements at 0, so the hull energy is the formation energy.
@@ -395,7 +394,7 @@ describe('Materials Project table (85,014 compositions, one diagram) vs pymatgen
     expect(Math.abs(mixture - want.hull_energy_per_atom)).toBeLessThanOrEqual(1e-9);
   });
 
-  it('eAboveHull of the Li6PS5Cl entry (id Cl1Li6P1S5) is its CSV energy minus pymatgen\'s hull energy', () => {
+  it("eAboveHull of the Li6PS5Cl entry (id Cl1Li6P1S5) is its CSV energy minus pymatgen's hull energy", () => {
     const want = cases.find((c) => c.system === 'Li-P-S-Cl')!.compositions.find((c) => c.composition === 'Li6PS5Cl')!;
     const e = pd.entries.find((x) => x.id === 'Cl1Li6P1S5')!;
     expect(e).toBeDefined();

@@ -24,13 +24,7 @@ function installed(name: string): boolean {
   }
 }
 
-const skipReason = !existsSync(CHROMIUM)
-  ? `${CHROMIUM} not found`
-  : !installed(PLAYWRIGHT)
-    ? `${PLAYWRIGHT} is not installed`
-    : !existsSync(LPS)
-      ? `${LPS} not found`
-      : undefined;
+const skipReason = !existsSync(CHROMIUM) ? `${CHROMIUM} not found` : !installed(PLAYWRIGHT) ? `${PLAYWRIGHT} is not installed` : !existsSync(LPS) ? `${LPS} not found` : undefined;
 if (skipReason) console.log(`plot-render.test: skipped, ${skipReason}`);
 
 async function plots(): Promise<Record<string, string>> {

@@ -3,7 +3,7 @@
 // ticks, escaping, finite coordinates, accessibility and option errors.
 import { existsSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { Composition, Entry, PhaseDiagram, loadEntries, type EntryInit } from '../src/index.js';
+import { Composition, type Entry, PhaseDiagram, loadEntries, type EntryInit } from '../src/index.js';
 import {
   PlotError,
   binaryHullSvg,
@@ -137,7 +137,13 @@ const hasClass = (n: XNode, c: string) => (n.attrs.class ?? '').split(/\s+/).inc
 const byClass = (root: XNode, c: string) => all(root, (n) => hasClass(n, c));
 /** Visible text of an element (tspans included, no-break spaces as spaces, `<title>` excluded). */
 function textOf(n: XNode): string {
-  return (n.text + n.children.filter((c) => c.name !== 'title').map(textOf).join('')).replace(/\u00A0/g, ' ');
+  return (
+    n.text +
+    n.children
+      .filter((c) => c.name !== 'title')
+      .map(textOf)
+      .join('')
+  ).replace(/\u00A0/g, ' ');
 }
 const titleOf = (n: XNode) => n.children.find((c) => c.name === 'title')?.text;
 /** Data points (circles with an entry id; legend swatches have none). */
@@ -215,7 +221,7 @@ describe('the XML checker', () => {
 describe('niceTicks', () => {
   it('covers the range with 1/2/5 × 10^k steps printed exactly', () => {
     let seed = 7;
-    const rnd = () => ((seed = (seed * 48271) % 2147483647) / 2147483647);
+    const rnd = () => (seed = (seed * 48271) % 2147483647) / 2147483647;
     for (let k = 0; k < 500; k++) {
       const scale = 10 ** Math.floor(rnd() * 10 - 5);
       const a = (rnd() - 0.5) * 10 * scale;
@@ -266,7 +272,12 @@ describe.skipIf(!existsSync(LPS))('hull diagrams of Li-P-S (Alexandria)', () => 
     const sp = points(root, 'stable');
     const up = points(root, 'unstable');
     expect(sp.map((n) => n.attrs['data-id']).sort()).toEqual(stable.map((r) => r.entry.id).sort());
-    expect(up.map((n) => n.attrs['data-id']).sort()).toEqual(rows.filter((r) => !r.stable && r.eAboveHull <= 0.2).map((r) => r.entry.id).sort());
+    expect(up.map((n) => n.attrs['data-id']).sort()).toEqual(
+      rows
+        .filter((r) => !r.stable && r.eAboveHull <= 0.2)
+        .map((r) => r.entry.id)
+        .sort(),
+    );
     for (const n of [...sp, ...up]) {
       const r = rows.find((x) => x.entry.id === n.attrs['data-id'])!;
       const tip = titleOf(n)!;
@@ -342,12 +353,19 @@ describe.skipIf(!existsSync(LPS))('hull diagrams of Li-P-S (Alexandria)', () => 
           const v = (a.composition.atomicFraction(el) + b.composition.atomicFraction(el)) / 2;
           if (v > 0) mid[el] = v;
         }
-        const d = pd.decomposition(Composition.fromDict(mid)).map((x) => x.entry.id).sort();
+        const d = pd
+          .decomposition(Composition.fromDict(mid))
+          .map((x) => x.entry.id)
+          .sort();
         const exactlyThePair = d.length === 2 && d.join(' | ') === [a.id, b.id].sort().join(' | ');
         expect(exactlyThePair, `${a.id} ${b.id}`).toBe(isTie.has([a.id, b.id].sort().join(' | ')));
       }
     // Every stable phase labelled once (compounds placed, elements at the corners).
-    for (const e of st) expect(all(root, (n) => n.attrs['data-label'] === e.composition.reducedFormula), e.id).toHaveLength(1);
+    for (const e of st)
+      expect(
+        all(root, (n) => n.attrs['data-label'] === e.composition.reducedFormula),
+        e.id,
+      ).toHaveLength(1);
     expect(byClass(root, 'corner')).toHaveLength(3);
     expect(points(root, 'stable')).toHaveLength(st.length);
     for (const n of byClass(root, 'point')) expect(titleOf(n)).toMatch(/E_hull/);
@@ -438,7 +456,9 @@ describe('tie-lines of degenerate hulls', () => {
       { id: 'LiS3', composition: 'LiS3', eFormPerAtom: -0.2 },
     ]);
     expect(pd.stableEntries.map((e) => e.id).sort()).toEqual(['LiS', 'LiS3', 'ref-Li', 'ref-S']);
-    const ids = tieLines(pd).map(([a, b]) => [a.id, b.id].sort().join(' | ')).sort();
+    const ids = tieLines(pd)
+      .map(([a, b]) => [a.id, b.id].sort().join(' | '))
+      .sort();
     expect(ids).toEqual(['LiS | LiS3', 'LiS | ref-Li', 'LiS3 | ref-S']);
     const root = checkSvg(binaryHullSvg(pd));
     expect(byClass(root, 'hull')[0]!.attrs.points!.split(' ')).toHaveLength(4);
@@ -501,7 +521,11 @@ describe('voltageStaircaseSvg', () => {
       ['reduction', '1.68 V'],
       ['oxidation', '2.37 V'],
     ]);
-    for (const s of LI3PS4.steps) expect(all(root, (n) => n.attrs['data-label'] === s.products.join(' + ')), s.products.join(' + ')).toHaveLength(1);
+    for (const s of LI3PS4.steps)
+      expect(
+        all(root, (n) => n.attrs['data-label'] === s.products.join(' + ')),
+        s.products.join(' + '),
+      ).toHaveLength(1);
     expectNiceTicks(axisTicks(root, 'x-tick'));
     expectNiceTicks(axisTicks(root, 'y-tick'));
     expect(svg).toContain('vs Li/Li⁺');
@@ -558,7 +582,11 @@ describe('reactionCurveSvg', () => {
     expect(curve.attrs.points!.split(' ')).toHaveLength(7);
     const minLabel = byClass(root, 'min-label')[0]!;
     expect(textOf(minLabel)).toBe('min −0.699 eV/atom at x = 0.5');
-    for (const k of LI3PS4_LI.kinks) expect(all(root, (n) => n.attrs['data-label'] === k.products.join(' + ')), k.products.join(' + ')).toHaveLength(1);
+    for (const k of LI3PS4_LI.kinks)
+      expect(
+        all(root, (n) => n.attrs['data-label'] === k.products.join(' + ')),
+        k.products.join(' + '),
+      ).toHaveLength(1);
     expectNiceTicks(axisTicks(root, 'y-tick'));
     expect(axisTicks(root, 'x-tick')).toEqual([0, 0.2, 0.4, 0.6, 0.8, 1]);
   });

@@ -4,11 +4,12 @@ import { Composition } from '../src/core/composition.js';
 import { formatG, Reaction, ReactionError } from '../src/core/reaction.js';
 import { readReference, REFERENCE, type RefProfile } from './helpers/shared.js';
 
-
 /** Every element profile of the pymatgen references, with where it came from. */
 function referenceProfiles(): Array<{ where: string; profile: RefProfile }> {
   const out: Array<{ where: string; profile: RefProfile }> = [];
-  for (const f of readdirSync(REFERENCE).filter((x) => x.endsWith('.json')).sort()) {
+  for (const f of readdirSync(REFERENCE)
+    .filter((x) => x.endsWith('.json'))
+    .sort()) {
     const data = readReference(f);
     const cases: any[] = Array.isArray(data) ? data : [data];
     for (const c of cases) for (const p of c.profiles ?? []) out.push({ where: `${f}${c.system ? ` ${c.system}` : ''}`, profile: p });
@@ -19,11 +20,30 @@ function referenceProfiles(): Array<{ where: string; profile: RefProfile }> {
 describe('formatG is Python format(x, ".4g")', () => {
   // Expected strings printed by CPython 3.11.
   const cases: Array<[number, string]> = [
-    [1.0625, '1.062'], [2.0625, '2.062'], [0.03125, '0.03125'], [8.000000000000002, '8'], [5.428571428571426, '5.429'],
-    [0.14285714285714285, '0.1429'], [1e-5, '1e-05'], [1.23456e-5, '1.235e-05'], [12345.6, '1.235e+04'],
-    [123456789.0, '1.235e+08'], [0.0001, '0.0001'], [0.00012345, '0.0001234'], [9.99995, '10'], [9.99949, '9.999'],
-    [-2.5, '-2.5'], [1234.5, '1234'], [1235.5, '1236'], [0.5, '0.5'], [100, '100'], [1e16, '1e+16'], [2.875, '2.875'],
-    [0.03846153846153846, '0.03846'], [1e-7, '1e-07'], [4.455965397114081e-15, '4.456e-15'],
+    [1.0625, '1.062'],
+    [2.0625, '2.062'],
+    [0.03125, '0.03125'],
+    [8.000000000000002, '8'],
+    [5.428571428571426, '5.429'],
+    [0.14285714285714285, '0.1429'],
+    [1e-5, '1e-05'],
+    [1.23456e-5, '1.235e-05'],
+    [12345.6, '1.235e+04'],
+    [123456789.0, '1.235e+08'],
+    [0.0001, '0.0001'],
+    [0.00012345, '0.0001234'],
+    [9.99995, '10'],
+    [9.99949, '9.999'],
+    [-2.5, '-2.5'],
+    [1234.5, '1234'],
+    [1235.5, '1236'],
+    [0.5, '0.5'],
+    [100, '100'],
+    [1e16, '1e+16'],
+    [2.875, '2.875'],
+    [0.03846153846153846, '0.03846'],
+    [1e-7, '1e-07'],
+    [4.455965397114081e-15, '4.456e-15'],
   ];
   it.each(cases)('%s -> %s', (x, want) => expect(formatG(x, 4)).toBe(want));
 });
@@ -50,14 +70,21 @@ describe('Reaction.balance reproduces pymatgen Reaction', () => {
   });
 
   it('picks the same solution of underdetermined balances as pymatgen', () => {
-    expect(Reaction.balance(['LiCoO2', 'Li3PS4'], ['Li2S', 'CoS2', 'Li3PO4', 'Co3O4']).toString()).toBe(
-      '2 LiCoO2 + 0.5 Li3PS4 -> Li2S + 0.5 CoS2 + 0.5 Li3PO4 + 0.5 Co3O4',
-    );
+    expect(Reaction.balance(['LiCoO2', 'Li3PS4'], ['Li2S', 'CoS2', 'Li3PO4', 'Co3O4']).toString()).toBe('2 LiCoO2 + 0.5 Li3PS4 -> Li2S + 0.5 CoS2 + 0.5 Li3PO4 + 0.5 Co3O4');
     expect(Reaction.balance(['Li', 'Fe2O3'], ['Li2O', 'Fe', 'FeO', 'Li5FeO4']).toString()).toBe('4 Li + 1.2 Fe2O3 -> Li2O + Fe + FeO + 0.4 Li5FeO4');
   });
 
   it('keeps given coefficients with fromCoefficients and refuses unbalanced ones', () => {
-    const r = Reaction.fromCoefficients([['Li3PS4', 1], ['Li', 8]], [['Li2S', 4], ['Li3P', 1]]);
+    const r = Reaction.fromCoefficients(
+      [
+        ['Li3PS4', 1],
+        ['Li', 8],
+      ],
+      [
+        ['Li2S', 4],
+        ['Li3P', 1],
+      ],
+    );
     expect(r.toString()).toBe('Li3PS4 + 8 Li -> 4 Li2S + Li3P');
     expect(() => Reaction.fromCoefficients([['Li3PS4', 1]], [['Li2S', 4]])).toThrow(ReactionError);
     expect(() => Reaction.balance(['Li'], ['O2'])).toThrow(/cannot be balanced/);
@@ -70,19 +97,19 @@ describe('Reaction.balance reproduces pymatgen Reaction', () => {
   // decomposition order is qhull's, which the reference string itself reveals (products in
   // order, the open element last). Rebuilding the reaction in that order must give the string
   // character for character and the same element evolution.
-  it.each(profiles.map((p) => [`${p.where}: ${p.profile.composition} (${p.profile.open_element})`, p.profile] as const))(
-    '%s: every reaction string and evolution',
-    (_, profile) => {
-      const comp = Composition.parse(profile.composition);
-      const el = Composition.parse(profile.open_element);
-      const elFormula = el.reducedFormula;
-      for (const step of profile.steps) {
-        const right = step.reaction.split(' -> ')[1]!;
-        const formulas = right.split(' + ').map((t) => t.split(' ').pop()!).filter((f) => f !== elFormula);
-        const rxn = Reaction.balance([comp], [...formulas.map((f) => Composition.parse(f)), el]).normalizeTo(comp);
-        expect(rxn.toString()).toBe(step.reaction);
-        expect(Math.abs(-rxn.coefficients[rxn.indexOf(el)]! - step.evolution)).toBeLessThan(1e-9);
-      }
-    },
-  );
+  it.each(profiles.map((p) => [`${p.where}: ${p.profile.composition} (${p.profile.open_element})`, p.profile] as const))('%s: every reaction string and evolution', (_, profile) => {
+    const comp = Composition.parse(profile.composition);
+    const el = Composition.parse(profile.open_element);
+    const elFormula = el.reducedFormula;
+    for (const step of profile.steps) {
+      const right = step.reaction.split(' -> ')[1]!;
+      const formulas = right
+        .split(' + ')
+        .map((t) => t.split(' ').pop()!)
+        .filter((f) => f !== elFormula);
+      const rxn = Reaction.balance([comp], [...formulas.map((f) => Composition.parse(f)), el]).normalizeTo(comp);
+      expect(rxn.toString()).toBe(step.reaction);
+      expect(Math.abs(-rxn.coefficients[rxn.indexOf(el)]! - step.evolution)).toBeLessThan(1e-9);
+    }
+  });
 });

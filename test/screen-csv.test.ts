@@ -61,7 +61,7 @@ function candidateText(n: number): string {
     lines.push(`${e.composition.formula.replace(/1(?=[A-Z]|$)/g, '')},${e.energyPerAtom + 0.001 * (i % 50)},${id}`);
     if (i % 97 === 0) lines.push('');
   }
-  return lines.join(i18nNewline(n)) + '\r\n';
+  return `${lines.join(i18nNewline(n))}\r\n`;
 }
 const i18nNewline = (n: number): string => (n % 2 ? '\r\n' : '\n');
 

@@ -41,7 +41,15 @@ describe('workflows on the engine: the same results as in this thread', () => {
     const sync = screenCoatings(embedded, options);
     same(await screenCoatingsOnEngine(engine, options), sync);
     expect(sync.rows.length).toBe(4);
-    expect(sync.thresholds).toMatchObject({ cathode_name: 'LiNi1/3Mn1/3Co1/3O2', electrolyte: 'Li3PS4', cathode_range_V: [2.7, 4.0], max_e_above_hull: XIAO_2019.maxEHull, min_band_gap: 0.5, open_reactions: false, criteria: 'xiao2019' });
+    expect(sync.thresholds).toMatchObject({
+      cathode_name: 'LiNi1/3Mn1/3Co1/3O2',
+      electrolyte: 'Li3PS4',
+      cathode_range_V: [2.7, 4.0],
+      max_e_above_hull: XIAO_2019.maxEHull,
+      min_band_gap: 0.5,
+      open_reactions: false,
+      criteria: 'xiao2019',
+    });
     for (const r of sync.rows) expect(r.cathode_at_voltage).toBeNull();
   });
 

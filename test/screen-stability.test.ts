@@ -96,7 +96,7 @@ describe('screenStability against the embedded data', () => {
     }
   });
 
-  it('candidates never enter each other\'s hulls', () => {
+  it("candidates never enter each other's hulls", () => {
     // A very stable hypothetical Li2S2 would change Li4S3's hull if it were added to the reference.
     const li2s2 = new Entry({ id: 'hyp-LiS', composition: 'LiS', eFormPerAtom: -5 });
     const li4s3 = new Entry({ id: 'hyp-Li4S3', composition: 'Li4S3', eFormPerAtom: -1 });
@@ -135,7 +135,12 @@ describe.skipIf(!hasShared())('screenStability against pymatgen', () => {
       } else {
         expect(r.e_above_hull, s.formula).toBeCloseTo(s.signed, 9);
         // The sample names elemental phases by symbol; the added references are `ref-El`.
-        expect(Object.keys(r.decomposition).map((id) => id.replace(/^ref-/, '')).sort(), s.formula).toEqual(s.decomposition);
+        expect(
+          Object.keys(r.decomposition)
+            .map((id) => id.replace(/^ref-/, ''))
+            .sort(),
+          s.formula,
+        ).toEqual(s.decomposition);
       }
     });
   });

@@ -8,7 +8,11 @@ import { Composition } from '../src/core/composition.js';
 import { Entry } from '../src/core/entry.js';
 import { readReference } from './helpers/shared.js';
 
-interface RefStep { mu: number; evolution: number; products: string[] }
+interface RefStep {
+  mu: number;
+  evolution: number;
+  products: string[];
+}
 interface RefCase {
   system: string;
   profiles: Array<{ composition: string; open_element: string; steps: RefStep[] }>;

@@ -35,13 +35,19 @@ describe('MP table (85,014 compositions, 89 elements), each composition in its o
     expect(want.length).toBe(1500);
     for (const w of want) {
       const r = rows.get(w.formula);
-      if (!r) { problems.push(`${w.formula}: missing`); continue; }
+      if (!r) {
+        problems.push(`${w.formula}: missing`);
+        continue;
+      }
       if (r.stable !== w.stable) problems.push(`${w.formula}: stable ${r.stable} vs ${w.stable}`);
       if (Math.abs(r.signedHullDistance - w.signed) > 1e-6) {
         // As for the datasets: pymatgen's SLSQP may stop short of the optimum for stable rows;
         // such a row passes only with a proof that ours is the optimum and pymatgen's is worse.
         const els = r.entry.composition.elements;
-        const pd = new PhaseDiagram(entries.filter((e) => e.composition.elements.every((el) => els.includes(el))), { elements: [...els].sort() });
+        const pd = new PhaseDiagram(
+          entries.filter((e) => e.composition.elements.every((el) => els.includes(el))),
+          { elements: [...els].sort() },
+        );
         const proof = r.stable ? phaseSeparationCertificate(pd, pd.entries.find((e) => e.id === r.entry.id)!) : ['unstable'];
         if (proof.length || w.signed > r.signedHullDistance) problems.push(`${w.formula}: ${r.signedHullDistance} vs ${w.signed} (${proof.join('; ') || 'pymatgen lower'})`);
         else slsqpShort.push(`${w.formula}: ${w.signed} (pymatgen) vs ${r.signedHullDistance} (exact)`);

@@ -79,10 +79,14 @@ describe.skipIf(!haveChromium)('web: browser bundle and demo page in headless Ch
   async function loadedPage(): Promise<Page> {
     const page = await newPage();
     await page.goto(base);
-    await page.waitForFunction(() => {
-      const s = (globalThis as unknown as { interphaseDemo?: DemoState }).interphaseDemo;
-      return (s?.runs ?? 0) >= 1 || s?.error !== undefined;
-    }, null, { timeout: 30_000 });
+    await page.waitForFunction(
+      () => {
+        const s = (globalThis as unknown as { interphaseDemo?: DemoState }).interphaseDemo;
+        return (s?.runs ?? 0) >= 1 || s?.error !== undefined;
+      },
+      null,
+      { timeout: 30_000 },
+    );
     return page;
   }
 
@@ -200,7 +204,16 @@ describe.skipIf(!haveChromium)('web: browser bundle and demo page in headless Ch
       const g = globalThis as unknown as { longTasks: number[]; gaps: number[]; progress: number[]; interphaseDemo: DemoState };
       return { longTasks: g.longTasks, maxGap: Math.max(...g.gaps), progress: g.progress, screen: g.interphaseDemo.screen!, status: document.getElementById('screen-status')!.textContent };
     });
-    metrics.longJob = { candidates: r.screen.count, workers: r.screen.workers, jobMs: r.screen.ms, wallMs: wall, longTasks: r.longTasks, maxLongTaskMs: Math.max(0, ...r.longTasks), maxTimerGapMs: r.maxGap, progressUpdates: r.progress.length };
+    metrics.longJob = {
+      candidates: r.screen.count,
+      workers: r.screen.workers,
+      jobMs: r.screen.ms,
+      wallMs: wall,
+      longTasks: r.longTasks,
+      maxLongTaskMs: Math.max(0, ...r.longTasks),
+      maxTimerGapMs: r.maxGap,
+      progressUpdates: r.progress.length,
+    };
     console.log(`web-e2e: long job ${JSON.stringify(metrics.longJob)}`);
     expect(r.screen.cancelled).toBe(false);
     expect(r.screen.count).toBe(1_500_000);
@@ -233,10 +246,14 @@ describe.skipIf(!haveChromium)('web: browser bundle and demo page in headless Ch
     const rows = entries.filter((e) => e.composition.elements.every((el) => set.has(el))).map((e) => `${e.composition.formula.replace(/ /g, '')},${e.energyPerAtom},${e.id}`);
     const csv = gzipSync(`formula,e_form_per_atom,id\n${rows.join('\n')}\n`);
     await page.setInputFiles('#file', { name: 'li-p-s.csv.gz', mimeType: 'application/gzip', buffer: csv });
-    await page.waitForFunction(() => {
-      const s = (globalThis as unknown as { interphaseDemo: DemoState }).interphaseDemo;
-      return s.runs >= 2 && s.data?.embedded === false;
-    }, null, { timeout: 20_000 });
+    await page.waitForFunction(
+      () => {
+        const s = (globalThis as unknown as { interphaseDemo: DemoState }).interphaseDemo;
+        return s.runs >= 2 && s.data?.embedded === false;
+      },
+      null,
+      { timeout: 20_000 },
+    );
     const s = await demo(page);
     expect(s.data).toMatchObject({ name: 'li-p-s.csv.gz', entries: rows.length, embedded: false });
     expectWindow(s.window, nodeWindow(entries, 'Li3PS4', ['Li', 'P', 'S']));
@@ -245,7 +262,7 @@ describe.skipIf(!haveChromium)('web: browser bundle and demo page in headless Ch
     await page.close();
   });
 
-  it('a dropped CSV of candidates is read by the engine\'s Web Workers: the same rows as from text', async () => {
+  it("a dropped CSV of candidates is read by the engine's Web Workers: the same rows as from text", async () => {
     const page = await newPage();
     await page.goto(base);
     const r = (await page.evaluate(`(async () => {

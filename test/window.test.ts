@@ -18,7 +18,10 @@ let mpTable: Entry[] | undefined;
 async function mpSystem(system: string): Promise<PhaseDiagram> {
   mpTable ??= await loadEntries(`${DATA}mp-legacy-formation-energies.csv.gz`);
   const els = new Set(system.split('-'));
-  return new PhaseDiagram(mpTable.filter((e) => e.composition.elements.every((el) => els.has(el))), { elements: [...els] });
+  return new PhaseDiagram(
+    mpTable.filter((e) => e.composition.elements.every((el) => els.has(el))),
+    { elements: [...els] },
+  );
 }
 
 /** Every reference profile composition with the diagram it was computed on. */
@@ -49,7 +52,9 @@ describe('the two window methods agree on every reference composition', () => {
       const p = cmp.profile;
       const en = cmp.enumeration;
       const at = `${where} ${profile.composition} (${profile.open_element})`;
-      table.push(`${at.padEnd(48)} profile ${p.reduction.voltage.toFixed(4)}–${p.oxidation.voltage.toFixed(4)} V  enumeration ${en.reductionV.toFixed(4)}–${en.oxidationV.toFixed(4)} V  (${en.reactionCount} reactions over ${en.phaseCount} phases)`);
+      table.push(
+        `${at.padEnd(48)} profile ${p.reduction.voltage.toFixed(4)}–${p.oxidation.voltage.toFixed(4)} V  enumeration ${en.reductionV.toFixed(4)}–${en.oxidationV.toFixed(4)} V  (${en.reactionCount} reactions over ${en.phaseCount} phases)`,
+      );
       if (!(cmp.maxDifferenceV < 1e-6)) problems.push(`${at}: profile ${p.reduction.voltage}–${p.oxidation.voltage} vs enumeration ${en.reductionV}–${en.oxidationV}`);
       // The limiting reactions are made of the phases the profile finds beyond each limit (and,
       // for compositions off the hull, of their phase equilibrium).
@@ -128,10 +133,11 @@ describe('the enumeration is complete and its reactions are right', () => {
         for (let r = rk; r < 3; r++) if (Math.abs(m[r]![col]!) > 1e-9 && (piv < 0 || Math.abs(m[r]![col]!) > Math.abs(m[piv]![col]!))) piv = r;
         if (piv < 0) continue;
         [m[rk], m[piv]] = [m[piv]!, m[rk]!];
-        for (let r = 0; r < 3; r++) if (r !== rk) {
-          const f = m[r]![col]! / m[rk]![col]!;
-          for (let k = 0; k < c.length; k++) m[r]![k]! -= f * m[rk]![k]!;
-        }
+        for (let r = 0; r < 3; r++)
+          if (r !== rk) {
+            const f = m[r]![col]! / m[rk]![col]!;
+            for (let k = 0; k < c.length; k++) m[r]![k]! -= f * m[rk]![k]!;
+          }
         rk++;
       }
       return rk;
@@ -148,9 +154,21 @@ describe('the enumeration is complete and its reactions are right', () => {
       const x = pinvSolve(A, 3, c.length, a);
       const resid = Math.max(...els.map((_, r) => Math.abs(c.reduce((s, col, k) => s + col[r]! * x[k]!, 0) - a[r]!)));
       if (resid > 1e-9 || x.slice(1).some((v) => v <= 1e-9)) continue;
-      keys.add(set.map((p) => p.id).sort().join('+'));
+      keys.add(
+        set
+          .map((p) => p.id)
+          .sort()
+          .join('+'),
+      );
     }
-    const got = new Set(en.reactions.map((r) => r.phases.map((p) => p.id).sort().join('+')));
+    const got = new Set(
+      en.reactions.map((r) =>
+        r.phases
+          .map((p) => p.id)
+          .sort()
+          .join('+'),
+      ),
+    );
     expect(got.size).toBe(en.reactions.length);
     expect([...got].sort()).toEqual([...keys].sort());
     expect(keys.size).toBeGreaterThan(10);

@@ -42,11 +42,7 @@ export async function demo(io: CliIO): Promise<number> {
   const secs = (performance.now() - t0) / 1000;
   io.stdout(
     `interphase demo — solid electrolytes on the embedded Materials Project data (${DEFAULT_DATA_INFO.rows.toLocaleString('en-US')} compositions, ${DEFAULT_DATA_INFO.elements.length} elements; CC BY 4.0, Jain et al. 2013)\n\n` +
-      formatTable(
-        ['electrolyte', 'window (V vs Li)', 'E_hull', 'E | Li', 'products with Li', 'E | LiCoO2', '@3.9 V', 'products with LiCoO2'],
-        rows,
-        { align: 'lrrrlrrl' },
-      ) +
+      formatTable(['electrolyte', 'window (V vs Li)', 'E_hull', 'E | Li', 'products with Li', 'E | LiCoO2', '@3.9 V', 'products with LiCoO2'], rows, { align: 'lrrrlrrl' }) +
       `\nwindow: thermodynamic electrochemical stability window (pymatgen element profile, exact); E_hull in eV/atom ("not in data": the window of its phase equilibrium)\n` +
       `E | Li, E | LiCoO2: minimum chemical reaction energy (eV/atom of mixture) and its products; @3.9 V: open to Li at 3.9 V, the interface alone (eV per non-Li atom)\n` +
       `${w.rows.length} windows and ${r.rows.length} interfaces in ${secs.toFixed(1)} s. More: interphase screen windows|interfaces|coatings|anode --help\n`,

@@ -50,7 +50,6 @@ async function hullCommand(args: readonly string[], io: CliIO): Promise<number> 
   return 0;
 }
 
-
 function hullTable(report: HullReport): string {
   const fmt = (v: number) => v.toFixed(4);
   const rows = report.entries.map((e) => [
@@ -60,8 +59,12 @@ function hullTable(report: HullReport): string {
     fmt(e.e_above_hull),
     e.stable ? 'yes' : '',
     e.stable
-      ? e.phase_separation_energy !== undefined ? `(phase separation ${fmt(e.phase_separation_energy)})` : ''
-      : Object.entries(e.decomposition).map(([id, f]) => `${f.toFixed(3)} ${id}`).join(' + '),
+      ? e.phase_separation_energy !== undefined
+        ? `(phase separation ${fmt(e.phase_separation_energy)})`
+        : ''
+      : Object.entries(e.decomposition)
+          .map(([id, f]) => `${f.toFixed(3)} ${id}`)
+          .join(' + '),
   ]);
   const nStable = report.entries.filter((e) => e.stable).length;
   return (

@@ -22,7 +22,6 @@ export const REACT_USAGE = `  interphase react A B [--data FILE] [--open EL (--v
 const VALUED = ['data', 'open', 'voltage', 'mu', 'from', 'to', 'valence'] as const;
 const BOOLEAN = ['json', 'use-hull-energy', 'map'] as const;
 
-
 /** Runs `react`; returns the exit code (throws UsageError for a bad command line, Error for bad input). */
 export async function reactCommand(args: readonly string[], io: CliIO): Promise<number> {
   const p = parseArgs(args, VALUED);
@@ -47,7 +46,8 @@ export async function reactCommand(args: readonly string[], io: CliIO): Promise<
   } else {
     if (from !== undefined || to !== undefined) throw new UsageError('--from/--to need --map');
     if (open !== undefined && voltage === undefined && mu === undefined) throw new UsageError(`--open ${open} needs --voltage V or --mu MU`);
-    if (open === undefined && (voltage !== undefined || mu !== undefined)) throw new UsageError(`--${voltage !== undefined ? 'voltage' : 'mu'} needs --open EL (the element exchanged with the reservoir)`);
+    if (open === undefined && (voltage !== undefined || mu !== undefined))
+      throw new UsageError(`--${voltage !== undefined ? 'voltage' : 'mu'} needs --open EL (the element exchanged with the reservoir)`);
     if (voltage !== undefined && mu !== undefined) throw new UsageError('give --voltage or --mu, not both');
   }
   if (valence !== undefined && open === undefined) throw new UsageError('--valence needs --open EL');
@@ -57,7 +57,10 @@ export async function reactCommand(args: readonly string[], io: CliIO): Promise<
   const system = new Set([...c1.elements, ...c2.elements, ...(open ? [open] : [])]);
   if (dataFlag === undefined) io.stderr(`interphase: no --data given: using the embedded data (${DEFAULT_DATA_INFO.name}: Materials Project formation energies, CC BY 4.0)\n`);
   const { entries, seen } = await systemEntries(dataFlag === undefined ? await defaultEntries() : file, system);
-  for (const [name, given, c] of [['A', a, c1], ['B', b, c2]] as const) {
+  for (const [name, given, c] of [
+    ['A', a, c1],
+    ['B', b, c2],
+  ] as const) {
     const missing = c.elements.filter((el) => !seen.has(el));
     if (missing.length) throw new Error(`reactant ${name} ${given}: ${missing.join(', ')} ${missing.length > 1 ? 'appear' : 'appears'} in no entry of ${file}`);
   }
@@ -107,7 +110,6 @@ async function systemEntries(file: string | readonly Entry[], system: ReadonlySe
   }
   return { entries, seen };
 }
-
 
 const sortedProducts = (k: InterfaceReaction['kinks'][number]) => k.products.map((q) => q.formula).sort();
 

@@ -73,7 +73,11 @@ export async function screenStabilityCommand(args: readonly string[], io: CliIO,
 
   const bar = progressBar(io.isTTY ? io.stderr : undefined, { unit: 'candidates' });
   let total: number | undefined;
-  if (io.isTTY) void countCsvRows(file).then((n) => (total = n), () => {});
+  if (io.isTTY)
+    void countCsvRows(file).then(
+      (n) => (total = n),
+      () => {},
+    );
   const skipErrors = p.flags.has('skip-errors');
   let failed = 0;
   const screenOptions: ScreenOptions = {
@@ -180,9 +184,7 @@ function rowWriter(format: Format, out: Output, referenceName: string): RowWrite
         async row(r) {
           if (first) await out.write('id,formula,e_form_per_atom,e_above_hull,decomposition\n');
           first = false;
-          await out.write(
-            `${csvCell(r.id)},${csvCell(r.formula)},${r.e_form_per_atom},${r.e_above_hull},${csvCell(decomp(r.decomposition, ' ', (id, f) => `${id}:${f}`))}\n`,
-          );
+          await out.write(`${csvCell(r.id)},${csvCell(r.formula)},${r.e_form_per_atom},${r.e_above_hull},${csvCell(decomp(r.decomposition, ' ', (id, f) => `${id}:${f}`))}\n`);
         },
         async end() {
           if (first) await out.write('id,formula,e_form_per_atom,e_above_hull,decomposition\n');
@@ -203,7 +205,7 @@ function rowWriter(format: Format, out: Output, referenceName: string): RowWrite
     default: {
       const fmt = (v: number) => v.toFixed(4);
       let first = true;
-      const line = (cells: string[]) => `${cells[0]!.padEnd(20)}  ${cells[1]!.padEnd(20)}  ${cells[2]!.padStart(8)}  ${cells[3]!.padStart(8)}  ${cells[4]}`.trimEnd() + '\n';
+      const line = (cells: string[]) => `${`${cells[0]!.padEnd(20)}  ${cells[1]!.padEnd(20)}  ${cells[2]!.padStart(8)}  ${cells[3]!.padStart(8)}  ${cells[4]}`.trimEnd()}\n`;
       return {
         async row(r) {
           if (first) await out.write(line(['id', 'formula', 'E_form', 'E_hull', 'decomposition']));
@@ -211,9 +213,7 @@ function rowWriter(format: Format, out: Output, referenceName: string): RowWrite
           await out.write(line([r.id, r.formula, fmt(r.e_form_per_atom), fmt(r.e_above_hull), decomp(r.decomposition, ' + ', (id, f) => `${f.toFixed(3)} ${id}`)]));
         },
         async end(s) {
-          await out.write(
-            `\n${s.rows} candidates against ${referenceName}: ${s.below} below the reference hull (E_hull < 0)${s.failed ? `, ${s.failed} skipped` : ''}; energies in eV/atom\n`,
-          );
+          await out.write(`\n${s.rows} candidates against ${referenceName}: ${s.below} below the reference hull (E_hull < 0)${s.failed ? `, ${s.failed} skipped` : ''}; energies in eV/atom\n`);
         },
       };
     }

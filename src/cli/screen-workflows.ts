@@ -66,7 +66,9 @@ export async function screenCommand(args: readonly string[], io: CliIO): Promise
     case 'anode':
       return anodeCommand(rest, io);
     default:
-      throw new UsageError(workflow ? `unknown screening workflow '${workflow}' (windows, interfaces, coatings, anode, stability)` : 'screen needs a workflow: windows, interfaces, coatings, anode, stability');
+      throw new UsageError(
+        workflow ? `unknown screening workflow '${workflow}' (windows, interfaces, coatings, anode, stability)` : 'screen needs a workflow: windows, interfaces, coatings, anode, stability',
+      );
   }
 }
 
@@ -110,8 +112,6 @@ async function common(name: string, args: readonly string[], io: CliIO, valued: 
   let data: Promise<ScreenData> | undefined;
   return { p, format, out, plot, name: dataName, entries, data: () => (data ??= entries ? screenData(entries, file) : screenData()) };
 }
-
-
 
 /** --workers N (0: this thread); `dflt` undefined: the available cores. */
 function workersFlag(p: Parsed, dflt: number | undefined): number | undefined {
@@ -176,7 +176,7 @@ function csv(header: readonly string[], rows: ReadonlyArray<ReadonlyArray<string
     const s = v === null ? '' : String(v);
     return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
   };
-  return [header, ...rows].map((r) => r.map(cell).join(',')).join('\n') + '\n';
+  return `${[header, ...rows].map((r) => r.map(cell).join(',')).join('\n')}\n`;
 }
 
 // ------------------------------------------------------------------------------------------------
@@ -199,7 +199,17 @@ async function windowsCommand(args: readonly string[], io: CliIO): Promise<numbe
     csv: () =>
       csv(
         ['name', 'formula', 'open_element', 'reduction_V', 'oxidation_V', 'e_above_hull', 'phase_equilibrium', 'reduction_products', 'oxidation_products'],
-        rows.map((w) => [w.name, w.formula, w.open_element, w.reduction_V, w.oxidation_V, w.e_above_hull, w.phase_equilibrium.join(' + '), w.reduction_products?.join(' + ') ?? null, w.oxidation_products?.join(' + ') ?? null]),
+        rows.map((w) => [
+          w.name,
+          w.formula,
+          w.open_element,
+          w.reduction_V,
+          w.oxidation_V,
+          w.e_above_hull,
+          w.phase_equilibrium.join(' + '),
+          w.reduction_products?.join(' + ') ?? null,
+          w.oxidation_products?.join(' + ') ?? null,
+        ]),
       ),
     table: () =>
       formatTable(
@@ -253,7 +263,11 @@ async function interfacesCommand(args: readonly string[], io: CliIO): Promise<nu
       useHullEnergy: c.p.flags.has('use-hull-energy'),
       onProgress: (d: number, t: number) => b.update(d, t),
     };
-    r = await onEngineOrHere(workers, (engine) => screenInterfacesOnEngine(engine, { ...options, ...engineData(c) }), async () => screenInterfaces(await c.data(), options));
+    r = await onEngineOrHere(
+      workers,
+      (engine) => screenInterfacesOnEngine(engine, { ...options, ...engineData(c) }),
+      async () => screenInterfaces(await c.data(), options),
+    );
   } finally {
     b.clear();
   }
@@ -261,7 +275,18 @@ async function interfacesCommand(args: readonly string[], io: CliIO): Promise<nu
     json: () => ({ workflow: 'interfaces', data: c.name, electrodes: r.electrodes, electrolytes: r.electrolytes, rows: r.rows }),
     csv: () =>
       csv(
-        ['electrolyte', 'electrode', 'voltage', 'chemical_energy', 'chemical_products', 'at_voltage_energy', 'at_voltage_products', 'at_voltage_interface_energy', 'at_voltage_interface_products', 'min_energy'],
+        [
+          'electrolyte',
+          'electrode',
+          'voltage',
+          'chemical_energy',
+          'chemical_products',
+          'at_voltage_energy',
+          'at_voltage_products',
+          'at_voltage_interface_energy',
+          'at_voltage_interface_products',
+          'min_energy',
+        ],
         r.rows.map((x) => [
           x.electrolyte,
           x.electrode,
@@ -298,7 +323,7 @@ async function interfacesCommand(args: readonly string[], io: CliIO): Promise<nu
     const ranking: RankingRow[] = r.rows.map((x) => ({
       name: `${x.electrolyte} | ${x.electrode}`,
       score: x.min_energy,
-      values: { chem: Number(x.chemical.energy.toFixed(3)), [`@V`]: x.at_voltage_interface ? Number(x.at_voltage_interface.energy.toFixed(3)) : '–' },
+      values: { chem: Number(x.chemical.energy.toFixed(3)), '@V': x.at_voltage_interface ? Number(x.at_voltage_interface.energy.toFixed(3)) : '–' },
     }));
     await writePlot(c, rankingSvg(ranking, { scoreLabel: 'minimum reaction energy (eV/atom)', sort: 'desc', title: 'Interface reactivity', maxRows: 80 }));
   }
@@ -316,8 +341,11 @@ async function coatingsCommand(args: readonly string[], io: CliIO): Promise<numb
   let range: [number, number] | undefined;
   const rv = c.p.flags.get('range');
   if (rv !== undefined) {
-    const parts = String(rv).split(/[,:]|(?<=\d)-(?=\d)/).map((s) => Number(s.trim()));
-    if (parts.length !== 2 || !parts.every((v) => Number.isFinite(v) && v >= 0) || parts[0]! > parts[1]!) throw new UsageError(`--range needs LOW,HIGH voltages (e.g. 2.5,4.3), got ${JSON.stringify(rv)}`);
+    const parts = String(rv)
+      .split(/[,:]|(?<=\d)-(?=\d)/)
+      .map((s) => Number(s.trim()));
+    if (parts.length !== 2 || !parts.every((v) => Number.isFinite(v) && v >= 0) || parts[0]! > parts[1]!)
+      throw new UsageError(`--range needs LOW,HIGH voltages (e.g. 2.5,4.3), got ${JSON.stringify(rv)}`);
     range = [parts[0]!, parts[1]!];
   }
   const limitV = numberFlag(c.p, 'limit', 1);
@@ -345,7 +373,11 @@ async function coatingsCommand(args: readonly string[], io: CliIO): Promise<numb
       useHullEnergy: c.p.flags.has('use-hull-energy'),
       onProgress: (d, t) => b.update(d, t),
     };
-    r = await onEngineOrHere(workers, (engine) => ((where = `${engine.size} worker${engine.size > 1 ? 's' : ''}`), screenCoatingsOnEngine(engine, { ...options, ...engineData(c) })), async () => screenCoatings(await c.data(), options));
+    r = await onEngineOrHere(
+      workers,
+      (engine) => ((where = `${engine.size} worker${engine.size > 1 ? 's' : ''}`), screenCoatingsOnEngine(engine, { ...options, ...engineData(c) })),
+      async () => screenCoatings(await c.data(), options),
+    );
   } catch (e) {
     b.clear();
     throw e;
@@ -364,15 +396,62 @@ async function coatingsCommand(args: readonly string[], io: CliIO): Promise<numb
     json: () => ({ workflow: 'coatings', data: c.name, thresholds: t, candidates: r.candidates, rows, failed: r.failed }),
     csv: () =>
       csv(
-        ['rank', 'formula', 'e_above_hull', 'reduction_V', 'oxidation_V', 'cathode_chemical', 'cathode_at_voltage', 'electrolyte_chemical', 'electrolyte_at_voltage', 'band_gap', 'pass_e_above_hull', 'pass_window', 'pass_cathode_reaction', 'pass_electrolyte_reaction', 'pass_band_gap', 'passed', 'judged', 'score'],
+        [
+          'rank',
+          'formula',
+          'e_above_hull',
+          'reduction_V',
+          'oxidation_V',
+          'cathode_chemical',
+          'cathode_at_voltage',
+          'electrolyte_chemical',
+          'electrolyte_at_voltage',
+          'band_gap',
+          'pass_e_above_hull',
+          'pass_window',
+          'pass_cathode_reaction',
+          'pass_electrolyte_reaction',
+          'pass_band_gap',
+          'passed',
+          'judged',
+          'score',
+        ],
         rows.map((x) => [
-          x.rank, x.formula, x.e_above_hull, x.reduction_V, x.oxidation_V, x.cathode_chemical.energy, x.cathode_at_voltage?.energy ?? null, x.electrolyte_chemical.energy, x.electrolyte_at_voltage?.energy ?? null, x.band_gap,
-          x.criteria.e_above_hull, x.criteria.window, x.criteria.cathode_reaction, x.criteria.electrolyte_reaction, x.criteria.band_gap, x.passed, x.judged, x.score,
+          x.rank,
+          x.formula,
+          x.e_above_hull,
+          x.reduction_V,
+          x.oxidation_V,
+          x.cathode_chemical.energy,
+          x.cathode_at_voltage?.energy ?? null,
+          x.electrolyte_chemical.energy,
+          x.electrolyte_at_voltage?.energy ?? null,
+          x.band_gap,
+          x.criteria.e_above_hull,
+          x.criteria.window,
+          x.criteria.cathode_reaction,
+          x.criteria.electrolyte_reaction,
+          x.criteria.band_gap,
+          x.passed,
+          x.judged,
+          x.score,
         ]),
       ),
     table: () =>
       formatTable(
-        ['#', 'coating', 'E_hull', 'window (V)', `${t.cathode_name} chem`, `@${t.cathode_range_V[1]} V`, `${t.electrolyte_name} chem`, `@${t.cathode_range_V[1]} V`, 'gap', 'passed', 'criteria E_hull/window/cathode/electrolyte/gap'],
+        [
+          '#',
+          'coating',
+          'E_hull',
+          'window (V)',
+          `${t.cathode_name} chem`,
+          `@${t.cathode_range_V[1]} V`,
+          `${t.electrolyte_name} chem`,
+          `@${t.cathode_range_V[1]} V`,
+          'gap',
+          'passed',
+          'criteria E_hull/window/cathode/electrolyte/gap',
+        ],
         rows.map((x) => [
           String(x.rank),
           x.formula,
@@ -399,7 +478,7 @@ async function coatingsCommand(args: readonly string[], io: CliIO): Promise<numb
       name: x.formula,
       score: x.score,
       pass: x.pass_all,
-      values: { passed: `${x.passed}/${x.judged}`, window: `${f3(x.reduction_V)}–${f3(x.oxidation_V)} V`, E_hull: x.e_above_hull === null ? "n/a" : Number(x.e_above_hull.toFixed(3)) },
+      values: { passed: `${x.passed}/${x.judged}`, window: `${f3(x.reduction_V)}–${f3(x.oxidation_V)} V`, E_hull: x.e_above_hull === null ? 'n/a' : Number(x.e_above_hull.toFixed(3)) },
     }));
     await writePlot(c, rankingSvg(ranking, { scoreLabel: 'most negative reaction energy (eV/atom)', threshold: -t.max_reaction_energy, title: `Coatings for ${t.cathode} | ${t.electrolyte}` }));
   }
@@ -432,7 +511,17 @@ async function anodeCommand(args: readonly string[], io: CliIO): Promise<number>
     csv: () =>
       csv(
         ['electrolyte', 'formula', 'metal', 'reduction_V', 'products', 'conducting', 'reaction_energy', 'interphase', 'reaction'],
-        rows.map((x) => [x.electrolyte, x.formula, x.metal, x.reduction_V, x.products.map((p) => `${p.formula}:${p.electronic}${p.inferred ? ':inferred' : ''}`).join(' '), x.conducting.join(' '), x.reaction_energy, x.interphase, x.reaction]),
+        rows.map((x) => [
+          x.electrolyte,
+          x.formula,
+          x.metal,
+          x.reduction_V,
+          x.products.map((p) => `${p.formula}:${p.electronic}${p.inferred ? ':inferred' : ''}`).join(' '),
+          x.conducting.join(' '),
+          x.reaction_energy,
+          x.interphase,
+          x.reaction,
+        ]),
       ),
     table: () =>
       formatTable(

@@ -6,5 +6,5 @@ export function formatTable(header: readonly string[], rows: readonly (readonly 
       .map((s, c) => (opts.align?.[c] === 'r' ? s.padStart(width[c]!) : c === cells.length - 1 ? s : s.padEnd(width[c]!)))
       .join('  ')
       .trimEnd();
-  return [line(header), line(width.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n') + '\n';
+  return `${[line(header), line(width.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n')}\n`;
 }

@@ -84,17 +84,21 @@ export async function windowCommand(args: readonly string[], io: CliIO): Promise
     throw e;
   }
   if (dataFlag === undefined) io.stderr(`interphase: no --data given: using the embedded data (${DEFAULT_DATA_INFO.name}: Materials Project formation energies, CC BY 4.0)\n`);
-  const entries = dataFlag === undefined ? await defaultEntries() : await loadEntries(file).catch((err: unknown) => {
-    const reason = fileErrorReason(err);
-    throw reason === undefined ? err : new Error(`cannot read ${file}: ${reason}`, { cause: err });
-  });
+  const entries =
+    dataFlag === undefined
+      ? await defaultEntries()
+      : await loadEntries(file).catch((err: unknown) => {
+          const reason = fileErrorReason(err);
+          throw reason === undefined ? err : new Error(`cannot read ${file}: ${reason}`, { cause: err });
+        });
   const present = new Set<string>();
   for (const e of entries) for (const el of e.composition.elements) present.add(el);
   const have = [...present].sort();
   const shown = have.length > 12 ? `${have.length} elements` : have.join('-');
   if (!present.has(element)) throw new ElementProfileError(`open element ${element} does not occur in ${file} (${shown})`);
   const missing = comp.elements.filter((el) => !present.has(el));
-  if (missing.length) throw new ElementProfileError(`composition ${comp.reducedFormula} lies outside the data: ${missing.join(', ')} ${missing.length > 1 ? 'do' : 'does'} not occur in ${file} (${shown})`);
+  if (missing.length)
+    throw new ElementProfileError(`composition ${comp.reducedFormula} lies outside the data: ${missing.join(', ')} ${missing.length > 1 ? 'do' : 'does'} not occur in ${file} (${shown})`);
   if (comp.elements.length === 1 && comp.elements[0] === element) {
     throw new ElementProfileError(`composition ${comp.reducedFormula} is made only of the open element ${element}: there is nothing left to react with it`);
   }
@@ -118,7 +122,6 @@ export async function windowCommand(args: readonly string[], io: CliIO): Promise
   io.stdout(windowTable(formula, w, pd, en, enError));
   return 0;
 }
-
 
 const v = (x: number) => (Number.isNaN(x) ? '?' : x === Infinity ? '∞' : x.toFixed(3));
 

@@ -10,6 +10,7 @@ export class FormulaError extends Error {
 const AMOUNT_TOL = 1e-8;
 
 // pymatgen writes these reduced formulas as molecules/peroxides (and halves the factor).
+// biome-ignore format: peroxides, then diatomic molecules
 const SPECIAL_FORMULAS: Readonly<Record<string, string>> = {
   LiO: 'Li2O2', NaO: 'Na2O2', KO: 'K2O2', HO: 'H2O2', CsO: 'Cs2O2', RbO: 'Rb2O2',
   O: 'O2', N: 'N2', F: 'F2', Cl: 'Cl2', H: 'H2',

@@ -14,6 +14,7 @@ export const ELEMENT_SYMBOLS: readonly string[] = Object.freeze(
 );
 
 // Pauling electronegativity by atomic number (index Z - 1); NaN where pymatgen has none.
+// biome-ignore format: a table by atomic number, 16 to a line
 const X: readonly number[] = [
   2.2, NaN, 0.98, 1.57, 2.04, 2.55, 3.04, 3.44, 3.98, NaN, 0.93, 1.31, 1.61, 1.9, 2.19, 2.58,
   3.16, NaN, 0.82, 1.0, 1.36, 1.54, 1.63, 1.66, 1.55, 1.83, 1.88, 1.91, 1.9, 1.65, 1.81, 2.01,

@@ -44,12 +44,7 @@ export class Entry {
   constructor(init: EntryInit) {
     let comp: Composition;
     try {
-      comp =
-        init.composition instanceof Composition
-          ? init.composition
-          : typeof init.composition === 'string'
-            ? Composition.parse(init.composition)
-            : Composition.fromDict(init.composition);
+      comp = init.composition instanceof Composition ? init.composition : typeof init.composition === 'string' ? Composition.parse(init.composition) : Composition.fromDict(init.composition);
     } catch (e) {
       // Name the entry: a bad {element: amount} map says nothing of where it came from.
       if (e instanceof FormulaError && init.id !== undefined) throw new FormulaError(`entry ${JSON.stringify(init.id)}: ${e.message}`, { cause: e });

@@ -100,7 +100,15 @@ export class Reaction {
       }
     }
     if (!balanced || !best) {
-      throw new ReactionError(`reaction cannot be balanced: ${all.slice(0, nR).map((c) => c.reducedFormula).join(' + ')} -> ${all.slice(nR).map((c) => c.reducedFormula).join(' + ')}`);
+      throw new ReactionError(
+        `reaction cannot be balanced: ${all
+          .slice(0, nR)
+          .map((c) => c.reducedFormula)
+          .join(' + ')} -> ${all
+          .slice(nR)
+          .map((c) => c.reducedFormula)
+          .join(' + ')}`,
+      );
     }
     return new Reaction(all, best);
   }
@@ -109,10 +117,7 @@ export class Reaction {
    * A reaction with given coefficients (pymatgen's BalancedReaction; compositions keep the order
    * given, reactants first, and each is merged with an equal one). Throws when unbalanced.
    */
-  static fromCoefficients(
-    reactants: ReadonlyArray<readonly [CompositionLike, number]>,
-    products: ReadonlyArray<readonly [CompositionLike, number]>,
-  ): Reaction {
+  static fromCoefficients(reactants: ReadonlyArray<readonly [CompositionLike, number]>, products: ReadonlyArray<readonly [CompositionLike, number]>): Reaction {
     const comps: Composition[] = [];
     const coeffs: number[] = [];
     const add = (c: CompositionLike, v: number, sign: number) => {
@@ -134,7 +139,10 @@ export class Reaction {
       if (Math.abs(s) > REACTION_TOLERANCE) throw new ReactionError(`reaction is unbalanced in ${el} by ${s}`);
     }
     const keep = coeffs.map((v) => Math.abs(v) > REACTION_TOLERANCE);
-    return new Reaction(comps.filter((_, i) => keep[i]), coeffs.filter((_, i) => keep[i]));
+    return new Reaction(
+      comps.filter((_, i) => keep[i]),
+      coeffs.filter((_, i) => keep[i]),
+    );
   }
 
   /** Index of the first composition equal to `comp` (pymatgen `all_comp.index`: amounts within 1e-8). */
@@ -155,7 +163,10 @@ export class Reaction {
     const c = this.coefficient(comp);
     if (c === 0) throw new ReactionError(`cannot normalise to ${String(comp)}: its coefficient is 0`);
     const s = Math.abs((1 / c) * factor);
-    return new Reaction(this.compositions, this.coefficients.map((v) => v * s));
+    return new Reaction(
+      this.compositions,
+      this.coefficients.map((v) => v * s),
+    );
   }
 
   /** Same reaction scaled so that `factor` atoms of `element` react (pymatgen `normalize_to_element`). */
@@ -163,7 +174,10 @@ export class Reaction {
     const cur = this.elementAmount(element);
     if (cur === 0) throw new ReactionError(`cannot normalise to ${element}: the reaction moves none of it`);
     const s = factor / cur;
-    return new Reaction(this.compositions, this.coefficients.map((v) => v * s));
+    return new Reaction(
+      this.compositions,
+      this.coefficients.map((v) => v * s),
+    );
   }
 
   /** Atoms of `element` that react (half the sum over both sides; pymatgen `get_el_amount`). */
@@ -388,11 +402,13 @@ function rankAndNullVector(A: readonly (readonly number[])[], m: number, n: numb
     let br = -1;
     let bc = -1;
     let best = tol;
-    for (let r = rank; r < m; r++) for (let c = 0; c < n; c++) if (!used[c] && Math.abs(a[r]![c]!) > best) {
-      best = Math.abs(a[r]![c]!);
-      br = r;
-      bc = c;
-    }
+    for (let r = rank; r < m; r++)
+      for (let c = 0; c < n; c++)
+        if (!used[c] && Math.abs(a[r]![c]!) > best) {
+          best = Math.abs(a[r]![c]!);
+          br = r;
+          bc = c;
+        }
     if (br < 0) break;
     [a[rank], a[br]] = [a[br]!, a[rank]!];
     const prow = a[rank]!;

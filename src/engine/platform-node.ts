@@ -17,7 +17,7 @@ import type { EnginePlatform, WorkerHandle } from './platform.js';
 
 // comlink's Node adapter, an ES module: imported dynamically so that the CommonJS bundle keeps an
 // import() for it (require() of an .mjs file needs Node >= 20.19).
-type NodeEndpointFn = (typeof import('comlink/dist/esm/node-adapter.mjs'))['default'];
+type NodeEndpointFn = typeof import('comlink/dist/esm/node-adapter.mjs')['default'];
 
 const FROM_SOURCES = import.meta.url.endsWith('.ts');
 

@@ -16,7 +16,7 @@
 import { Composition, FormulaError } from '../core/index.js';
 import { ELEMENT_SYMBOLS, isElementSymbol } from '../core/index.js';
 import { ElementProfileError, muFromVoltage, voltageFromMu } from '../thermo/index.js';
-import { Entry } from '../core/index.js';
+import type { Entry } from '../core/index.js';
 import { GrandPotentialEntry, GrandPotentialPhaseDiagram } from '../thermo/index.js';
 import { HullError } from '../thermo/index.js';
 import { PhaseDiagram } from '../thermo/index.js';
@@ -371,7 +371,10 @@ function resolve(c1in: string | Composition, c2in: string | Composition, source:
   const s1 = shown(c1in, c1);
   const s2 = shown(c2in, c2);
   const dElements = [...source.elements].sort().join('-');
-  for (const [name, c, sh] of [[n1, c1, s1], [n2, c2, s2]] as const) {
+  for (const [name, c, sh] of [
+    [n1, c1, s1],
+    [n2, c2, s2],
+  ] as const) {
     const outside = c.elements.filter((el) => !source.elements.has(el));
     if (outside.length) {
       throw new InterfaceReactionError(`reactant ${name} ${sh}: ${outside.join(', ')} ${outside.length > 1 ? 'are' : 'is'} outside the diagram's elements ${dElements}`);
@@ -380,7 +383,11 @@ function resolve(c1in: string | Composition, c2in: string | Composition, source:
   if (c1.key === c2.key) {
     throw new InterfaceReactionError(`the reactants ${s1} and ${s2} have the same composition (${c1.reducedFormula}): there is no interface to react`);
   }
-  for (const [name, v] of [['useHullEnergy', options.useHullEnergy], ['norm', options.norm], ['includeNoMixingEnergy', options.includeNoMixingEnergy]] as const) {
+  for (const [name, v] of [
+    ['useHullEnergy', options.useHullEnergy],
+    ['norm', options.norm],
+    ['includeNoMixingEnergy', options.includeNoMixingEnergy],
+  ] as const) {
     if (v !== undefined && typeof v !== 'boolean') throw new InterfaceReactionError(`option ${name} must be a boolean, got ${String(v)}`);
   }
   if (options.names !== undefined && !(Array.isArray(options.names) && options.names.length === 2 && options.names.every((n) => typeof n === 'string'))) {
@@ -401,15 +408,16 @@ function resolve(c1in: string | Composition, c2in: string | Composition, source:
     volumes: options.volumes ?? {},
   };
   if (options.open === undefined) return base;
-  return { ...base, open: resolveOpen(options.open, source, dElements, [[n1, c1, s1], [n2, c2, s2]]) };
+  return {
+    ...base,
+    open: resolveOpen(options.open, source, dElements, [
+      [n1, c1, s1],
+      [n2, c2, s2],
+    ]),
+  };
 }
 
-function resolveOpen(
-  o: OpenElement,
-  source: PhaseSource,
-  dElements: string,
-  reactants: ReadonlyArray<readonly [string, Composition, string]>,
-): { element: string; mu: number; voltage: number } {
+function resolveOpen(o: OpenElement, source: PhaseSource, dElements: string, reactants: ReadonlyArray<readonly [string, Composition, string]>): { element: string; mu: number; voltage: number } {
   if (o === null || typeof o !== 'object') throw new InterfaceReactionError(`option open must be { element, voltage } or { element, mu }, got ${String(o)}`);
   const { element, voltage, mu } = o;
   if (!isElementSymbol(element)) throw new InterfaceReactionError(`open element: unknown element ${JSON.stringify(element)}`);
@@ -454,12 +462,7 @@ function nonOpen(c: Composition, open: string | undefined): Composition {
  * system is open to that element at the given voltage (pymatgen GrandPotentialInterfacialReactivity).
  * Reactants need not be in the data (their hull energy is used then).
  */
-export function interfaceReaction(
-  c1: string | Composition,
-  c2: string | Composition,
-  diagram: ReactionDiagram,
-  options: InterfaceReactionOptions = {},
-): InterfaceReaction {
+export function interfaceReaction(c1: string | Composition, c2: string | Composition, diagram: ReactionDiagram, options: InterfaceReactionOptions = {}): InterfaceReaction {
   const source = sourceOf(diagram);
   return compute(resolve(c1, c2, source, options), source);
 }
@@ -468,12 +471,7 @@ export function interfaceReaction(
  * Only the minimum of `interfaceReaction` (the same x, energy and kink, reaction included),
  * without balancing the other kinks' reactions: what a screen over thousands of pairs needs.
  */
-export function interfaceReactionMinimum(
-  c1: string | Composition,
-  c2: string | Composition,
-  diagram: ReactionDiagram,
-  options: InterfaceReactionOptions = {},
-): InterfaceReaction['minimum'] {
+export function interfaceReactionMinimum(c1: string | Composition, c2: string | Composition, diagram: ReactionDiagram, options: InterfaceReactionOptions = {}): InterfaceReaction['minimum'] {
   const source = sourceOf(diagram);
   const { energies, makeKink } = kinkContext(resolve(c1, c2, source, options), source);
   const kink = makeKink(minimumIndex(energies));
@@ -530,7 +528,7 @@ function kinkContext(r: Resolved, source: PhaseSource) {
   // Open systems can have reactants with the same non-open composition (Li2O, Li2O2 with Li
   // open): pymatgen then reports the two ends, both at that composition.
   const same = comp1.key === comp2.key;
-  let seg;
+  let seg: ReturnType<SystemIndex['segment']>;
   try {
     seg = index.segment(els, a, b);
   } catch (e) {
@@ -551,7 +549,12 @@ function kinkContext(r: Resolved, source: PhaseSource) {
     const element = r.open.element;
     // pymatgen _get_grand_potential: (E − μ·N_open) / N_non-open, E from pd_non_grand.
     const phi = (c: Composition, f: number) => {
-      const hull = () => source.index.hullAt(c.elements, Float64Array.from(c.elements, (el) => c.atomicFraction(el)), 'stable').value;
+      const hull = () =>
+        source.index.hullAt(
+          c.elements,
+          Float64Array.from(c.elements, (el) => c.atomicFraction(el)),
+          'stable',
+        ).value;
       const eAbs = closedReactantEnergy(c, source, r.useHullEnergy, hull) + refMix(c);
       return (eAbs - c.atomicFraction(element) * muAbs) / f;
     };
@@ -632,7 +635,12 @@ function compute(r: Resolved, source: PhaseSource): InterfaceReaction {
     reactantEnergies,
     kinks,
     minimum: { x: min.x, energyPerAtom: min.energyPerAtom, kink: min },
-    curve: curveOf(pts.map((p) => p.t), tEnergies, outScale, linearX),
+    curve: curveOf(
+      pts.map((p) => p.t),
+      tEnergies,
+      outScale,
+      linearX,
+    ),
     products: [...new Set(kinks.flatMap((k) => k.products.map((p) => p.formula)))],
   };
 }
@@ -661,7 +669,10 @@ function volumeChange(r: Resolved, source: PhaseSource, t: number, phases: reado
   const vol = (e: Entry | undefined, formula: string): number | undefined => r.volumes[formula] ?? e?.volumePerAtom;
   // Per non-open atom of mixture: atoms of each solid (all elements) × its volume per atom.
   let vr = 0;
-  for (const [c, share, f] of [[r.c1, t, f1], [r.c2, 1 - t, f2]] as const) {
+  for (const [c, share, f] of [
+    [r.c1, t, f1],
+    [r.c2, 1 - t, f2],
+  ] as const) {
     if (share <= 0) continue;
     const v = vol(source.lowestEntry(c), c.reducedFormula);
     if (v === undefined) return undefined;

@@ -88,7 +88,10 @@ export function voltageMap(c1: string | Composition, c2: string | Composition, d
   const element = options.element ?? 'Li';
   const from = options.from ?? 0;
   const to = options.to ?? 5;
-  for (const [name, v] of [['from', from], ['to', to]] as const) {
+  for (const [name, v] of [
+    ['from', from],
+    ['to', to],
+  ] as const) {
     if (typeof v !== 'number' || !Number.isFinite(v)) throw new InterfaceReactionError(`voltage map: ${name} must be a finite voltage, got ${String(v)}`);
   }
   if (!(to > from)) throw new InterfaceReactionError(`voltage map: the range ${from} to ${to} V is empty (to must exceed from)`);

@@ -31,8 +31,7 @@ export const DEFAULT_DATA_INFO: DefaultDataInfo = Object.freeze({
     'one row per composition (lowest polymorph); entry ids are the formulas as written (e.g. Cl1Li6P1S5)',
   energy: 'e_form_per_atom (eV/atom) against elemental references at 0 eV/atom (the table has no elemental rows)',
   licence: 'CC BY 4.0 (https://creativecommons.org/licenses/by/4.0/)',
-  attribution:
-    'Data from the Materials Project: A. Jain et al., "The Materials Project: A materials genome approach to accelerating materials innovation", APL Materials 1, 011002 (2013)',
+  attribution: 'Data from the Materials Project: A. Jain et al., "The Materials Project: A materials genome approach to accelerating materials innovation", APL Materials 1, 011002 (2013)',
   elements: Object.freeze([...DEFAULT_DATA_ELEMENTS].sort()),
   rows: DEFAULT_DATA_ROWS,
 });

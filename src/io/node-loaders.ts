@@ -10,14 +10,7 @@ import { createGunzip } from 'node:zlib';
 import type { Readable } from 'node:stream';
 import { csvChunks, type CsvCandidates } from './csv-chunks.js';
 import type { Entry } from '../core/index.js';
-import {
-  CsvEntryReader,
-  JsonArrayReader,
-  LoadError,
-  RecordConverter,
-  type EntryFormat,
-  type MpEnergyChoice,
-} from './parse-entries.js';
+import { CsvEntryReader, JsonArrayReader, LoadError, RecordConverter, type EntryFormat, type MpEnergyChoice } from './parse-entries.js';
 
 export {
   LoadError,

@@ -68,11 +68,7 @@ export class LoadError extends EntryError {
   readonly line?: number;
   readonly record?: number;
   readonly id?: string;
-  constructor(
-    message: string,
-    where: { source: string; line?: number; record?: number; id?: string },
-    options?: { cause?: unknown },
-  ) {
+  constructor(message: string, where: { source: string; line?: number; record?: number; id?: string }, options?: { cause?: unknown }) {
     super(message, options);
     this.source = where.source;
     if (where.line !== undefined) this.line = where.line;
@@ -122,22 +118,9 @@ function isObject(x: unknown): x is Record<string, unknown> {
   return typeof x === 'object' && x !== null && !Array.isArray(x);
 }
 
-const PYMATGEN_CLASSES = new Set([
-  'ComputedEntry',
-  'ComputedStructureEntry',
-  'GibbsComputedStructureEntry',
-  'PDEntry',
-  'TransformedPDEntry',
-]);
+const PYMATGEN_CLASSES = new Set(['ComputedEntry', 'ComputedStructureEntry', 'GibbsComputedStructureEntry', 'PDEntry', 'TransformedPDEntry']);
 
-const MP_API_KEYS = [
-  'material_id',
-  'thermo_id',
-  'formula_pretty',
-  'energy_per_atom',
-  'uncorrected_energy_per_atom',
-  'formation_energy_per_atom',
-];
+const MP_API_KEYS = ['material_id', 'thermo_id', 'formula_pretty', 'energy_per_atom', 'uncorrected_energy_per_atom', 'formation_energy_per_atom'];
 
 /**
  * Format of a record list, from its first record: `pymatgen` (an `@class` of pymatgen's entry
@@ -148,7 +131,7 @@ const MP_API_KEYS = [
 export function detectRecordFormat(record: unknown, source = 'records'): RecordFormat {
   const r = detect(record);
   if (typeof r === 'object') return r.format;
-  const id = isObject(record) && typeof record['entry_id'] === 'string' ? record['entry_id'] : undefined;
+  const id = isObject(record) && typeof record.entry_id === 'string' ? record.entry_id : undefined;
   fail({ source, index: 0 }, id, r);
 }
 
@@ -174,7 +157,7 @@ function describe(v: unknown): string {
   if (Array.isArray(v)) return 'an array';
   if (typeof v === 'object') return 'an object';
   const s = typeof v === 'string' ? JSON.stringify(v) : String(v);
-  return `${typeof v} ${s.length > 40 ? s.slice(0, 40) + '…' : s}`;
+  return `${typeof v} ${s.length > 40 ? `${s.slice(0, 40)}…` : s}`;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -203,14 +186,13 @@ export class RecordConverter {
     if (this.format === undefined) {
       const r = detect(record);
       if (typeof r === 'string') {
-        const id0 = isObject(record) && record['entry_id'] != null ? String(record['entry_id']) : undefined;
+        const id0 = isObject(record) && record.entry_id != null ? String(record.entry_id) : undefined;
         fail(loc, id0, r);
       }
       this.format = r.format;
     }
     if (!isObject(record)) fail(loc, undefined, `expected a JSON object, got ${describe(record)}`);
-    const rawId =
-      this.format === 'mp-api' ? (record['material_id'] ?? record['entry_id'] ?? record['thermo_id']) : record['entry_id'];
+    const rawId = this.format === 'mp-api' ? (record.material_id ?? record.entry_id ?? record.thermo_id) : record.entry_id;
     const id = rawId === undefined || rawId === null ? `#${index}` : String(rawId);
     let init: EntryInit;
     switch (this.format) {
@@ -222,8 +204,7 @@ export class RecordConverter {
         break;
       case 'mp-api': {
         if (this.mpEnergy === 'auto') {
-          this.mpEnergy =
-            record['energy_per_atom'] != null || record['uncorrected_energy_per_atom'] != null ? 'total' : 'formation';
+          this.mpEnergy = record.energy_per_atom != null || record.uncorrected_energy_per_atom != null ? 'total' : 'formation';
         }
         init = mpApiInit(record, id, loc, this.mpEnergy);
         break;
@@ -311,9 +292,9 @@ function adjustmentOf(adj: unknown, k: number, loc: RecordLocation, id: string):
 }
 
 function pymatgenInit(record: Record<string, unknown>, id: string, loc: RecordLocation): EntryInit {
-  const composition = compositionOf(record['composition'], 'composition', loc, id);
+  const composition = compositionOf(record.composition, 'composition', loc, id);
   const energy = num(record, 'energy', loc, id);
-  const adjs = record['energy_adjustments'];
+  const adjs = record.energy_adjustments;
   let correction: number;
   let correctionUncertainty = 0;
   if (Array.isArray(adjs) && adjs.length > 0) {
@@ -334,13 +315,13 @@ function pymatgenInit(record: Record<string, unknown>, id: string, loc: RecordLo
 }
 
 function formationInit(record: Record<string, unknown>, id: string, loc: RecordLocation): EntryInit {
-  const composition = compositionOf(record['composition'], 'composition', loc, id);
+  const composition = compositionOf(record.composition, 'composition', loc, id);
   const init: EntryInit = { id, composition, eFormPerAtom: num(record, 'e_form_per_atom', loc, id) };
   const vol = optNum(record, 'volume_per_atom', loc, id);
   if (vol !== undefined) init.volumePerAtom = vol;
-  const data = record['data'];
+  const data = record.data;
   if (isObject(data)) {
-    const gap = data['band_gap'];
+    const gap = data.band_gap;
     if (gap !== undefined && gap !== null) {
       if (typeof gap !== 'number' || !Number.isFinite(gap)) fail(loc, id, `data.band_gap is not a finite number (${describe(gap)})`);
       init.bandGap = gap;
@@ -354,10 +335,9 @@ function mpApiInit(record: Record<string, unknown>, id: string, loc: RecordLocat
   // `composition_reduced` (note: totals are then per reduced formula unit — per-atom energies,
   // hence hulls, are unaffected); then `formula_pretty` (also a reduced formula).
   let composition: Composition;
-  if (record['composition'] != null) composition = compositionOf(record['composition'], 'composition', loc, id);
-  else if (record['composition_reduced'] != null)
-    composition = compositionOf(record['composition_reduced'], 'composition_reduced', loc, id);
-  else if (record['formula_pretty'] != null) composition = compositionOf(record['formula_pretty'], 'formula_pretty', loc, id);
+  if (record.composition != null) composition = compositionOf(record.composition, 'composition', loc, id);
+  else if (record.composition_reduced != null) composition = compositionOf(record.composition_reduced, 'composition_reduced', loc, id);
+  else if (record.formula_pretty != null) composition = compositionOf(record.formula_pretty, 'formula_pretty', loc, id);
   else fail(loc, id, 'missing composition (composition, composition_reduced or formula_pretty)');
   const n = composition.numAtoms;
   let init: EntryInit;
@@ -410,7 +390,7 @@ function mpApiInit(record: Record<string, unknown>, id: string, loc: RecordLocat
 
 function unwrapRecords(records: unknown, source: string): unknown[] {
   if (Array.isArray(records)) return records;
-  if (isObject(records) && Array.isArray(records['data'])) return records['data'];
+  if (isObject(records) && Array.isArray(records.data)) return records.data;
   throw new LoadError(`${source}: unknown format: expected an array of records or {"data": [...]}, got ${describe(records)}`, { source });
 }
 
@@ -525,11 +505,7 @@ export class CsvEntryReader {
     let id = this.iId >= 0 ? cells[this.iId] : formula;
     if (id === undefined || id === '') id = formula;
     if (cells.length !== this.header.length) {
-      fail(
-        loc,
-        id,
-        `expected ${this.header.length} columns (${this.header.join(',')}), got ${cells.length}: ${JSON.stringify(text.length > 120 ? text.slice(0, 120) + '…' : text)}`,
-      );
+      fail(loc, id, `expected ${this.header.length} columns (${this.header.join(',')}), got ${cells.length}: ${JSON.stringify(text.length > 120 ? `${text.slice(0, 120)}…` : text)}`);
     }
     if (formula === undefined || formula.trim() === '') fail(loc, id, 'empty formula');
     const field = this.header[this.iEnergy];
@@ -546,10 +522,7 @@ export class CsvEntryReader {
     }
     let entry: Entry;
     try {
-      entry =
-        this.kind === 'formation'
-          ? new Entry({ id: id as string, composition, eFormPerAtom: value })
-          : new Entry({ id: id as string, composition, energy: value });
+      entry = this.kind === 'formation' ? new Entry({ id: id as string, composition, eFormPerAtom: value }) : new Entry({ id: id as string, composition, energy: value });
     } catch (e) {
       fail(loc, id, errorMessage(e), e);
     }
@@ -577,20 +550,14 @@ export class CsvEntryReader {
         this.kind = 'total';
       } else if (CSV_ID.has(c)) this.iId = set(this.iId, 'id');
       else {
-        fail(
-          loc,
-          undefined,
-          `unknown format: unexpected CSV column ${JSON.stringify(cells[i])} in header ${JSON.stringify(text)}; ` +
-            `expected formula,e_form_per_atom[,id] or formula,energy[,id]`,
-        );
+        fail(loc, undefined, `unknown format: unexpected CSV column ${JSON.stringify(cells[i])} in header ${JSON.stringify(text)}; expected formula,e_form_per_atom[,id] or formula,energy[,id]`);
       }
     }
     if (this.iFormula < 0 || this.iEnergy < 0) {
       fail(
         loc,
         undefined,
-        `unknown format: CSV header ${JSON.stringify(text)} needs a formula column and an e_form_per_atom or energy ` +
-          `column (expected formula,e_form_per_atom[,id] or formula,energy[,id])`,
+        `unknown format: CSV header ${JSON.stringify(text)} needs a formula column and an e_form_per_atom or energy column (expected formula,e_form_per_atom[,id] or formula,energy[,id])`,
       );
     }
     this.header = cells.map((c) => c.trim());
@@ -905,10 +872,10 @@ export class JsonArrayReader {
             continue;
           }
           this.pos = p;
-          this.error(`unknown format: expected a JSON array of records or {"data": [...]}, got ${this.charAt(p)}`, p);
+          throw this.error(`unknown format: expected a JSON array of records or {"data": [...]}, got ${this.charAt(p)}`, p);
         case S.Done:
           this.pos = p;
-          this.error(`unexpected ${this.charAt(p)} after the end of the JSON document`, p);
+          throw this.error(`unexpected ${this.charAt(p)} after the end of the JSON document`, p);
         case S.Colon:
           if (c !== 58) {
             this.pos = p;
@@ -931,7 +898,7 @@ export class JsonArrayReader {
             continue;
           }
           this.pos = p;
-          this.error(`expected ',' or '${closer === 125 ? '}' : ']'}', got ${this.charAt(p)}`, p);
+          throw this.error(`expected ',' or '${closer === 125 ? '}' : ']'}', got ${this.charAt(p)}`, p);
         }
         case S.ObjFirst:
         case S.ObjKey: {

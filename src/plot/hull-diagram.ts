@@ -213,7 +213,18 @@ function markerBox(x: number, y: number, r: number): Box {
 }
 
 /** Legend column: symbols, E_hull colour bar, what is hidden, and the key of numbered labels. */
-function sideColumn(x: number, y: number, bottom: number, fs: number, cutoff: number, hidden: number, showUnstable: boolean, layer: ReturnType<typeof labelLayer>, items: Parameters<typeof legend>[0], width: number): string {
+function sideColumn(
+  x: number,
+  y: number,
+  bottom: number,
+  fs: number,
+  cutoff: number,
+  hidden: number,
+  showUnstable: boolean,
+  layer: ReturnType<typeof labelLayer>,
+  items: Parameters<typeof legend>[0],
+  width: number,
+): string {
   const parts: string[] = [];
   const lg = legend(items, x, y, fs);
   parts.push(lg.svg);
@@ -287,11 +298,22 @@ export function binaryHullSvg(pd: PhaseDiagram, options: HullPlotOptions = {}): 
 
   const lx = frame.x + frame.width + fs * 1.5;
   parts.push(
-    sideColumn(lx, frame.y, r.height - fs, fs, cutoff, hidden, options.showUnstable !== false, layer, [
-      { label: 'stable phase', kind: 'point', className: 'stable' },
-      { label: 'convex hull', kind: 'line', className: 'hull' },
-      ...(shown.length ? [{ label: 'unstable entry', kind: 'point' as const, className: 'unstable', color: rampColor(0.5) }] : []),
-    ], r.width - lx - fs),
+    sideColumn(
+      lx,
+      frame.y,
+      r.height - fs,
+      fs,
+      cutoff,
+      hidden,
+      options.showUnstable !== false,
+      layer,
+      [
+        { label: 'stable phase', kind: 'point', className: 'stable' },
+        { label: 'convex hull', kind: 'line', className: 'hull' },
+        ...(shown.length ? [{ label: 'unstable entry', kind: 'point' as const, className: 'unstable', color: rampColor(0.5) }] : []),
+      ],
+      r.width - lx - fs,
+    ),
   );
 
   const desc =
@@ -394,11 +416,22 @@ export function ternaryHullSvg(pd: PhaseDiagram, options: HullPlotOptions = {}):
 
   const lx = r.width - sideW;
   parts.push(
-    sideColumn(lx, top, r.height - fs, fs, cutoff, hidden, options.showUnstable !== false, layer, [
-      { label: 'stable phase', kind: 'point', className: 'stable' },
-      { label: 'tie-line', kind: 'line', className: 'tie-line' },
-      ...(shown.length ? [{ label: 'unstable entry', kind: 'point' as const, className: 'unstable', color: rampColor(0.5) }] : []),
-    ], sideW - fs),
+    sideColumn(
+      lx,
+      top,
+      r.height - fs,
+      fs,
+      cutoff,
+      hidden,
+      options.showUnstable !== false,
+      layer,
+      [
+        { label: 'stable phase', kind: 'point', className: 'stable' },
+        { label: 'tie-line', kind: 'line', className: 'tie-line' },
+        ...(shown.length ? [{ label: 'unstable entry', kind: 'point' as const, className: 'unstable', color: rampColor(0.5) }] : []),
+      ],
+      sideW - fs,
+    ),
   );
 
   const desc =

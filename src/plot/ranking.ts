@@ -108,7 +108,11 @@ export function rankingSvg(rows: readonly RankingRow[], options: RankingOptions 
     const status = row.pass === undefined ? '' : row.pass ? ' (pass)' : ' (fail)';
     const ann = annotation(row);
     const tip = `${row.name}: ${formatNumber(row.score, dec, true)}${status}${ann ? `\n${ann}` : ''}`;
-    const bar = el('rect', { x: Math.min(x0, xs), y: cy - barH / 2, width: Math.max(0.5, Math.abs(xs - x0)), height: barH, class: `bar ${cls}`, 'data-name': row.name, 'data-score': String(row.score) }, tooltip(tip));
+    const bar = el(
+      'rect',
+      { x: Math.min(x0, xs), y: cy - barH / 2, width: Math.max(0.5, Math.abs(xs - x0)), height: barH, class: `bar ${cls}`, 'data-name': row.name, 'data-score': String(row.score) },
+      tooltip(tip),
+    );
     const name = text(nameW, cy + fs * 0.35, truncate(row.name, nameW - fs * 0.5, fs), { 'text-anchor': 'end', class: 'name', 'data-name': row.name });
     const neg = row.score < 0;
     const scoreText = text(xs + (neg ? -4 : 4), cy + small * 0.35, formatNumber(row.score, dec, true), { 'text-anchor': neg ? 'end' : 'start', class: 'score muted', 'font-size': small });

@@ -67,9 +67,7 @@ export function reactionCurveSvg(curve: ReactionCurve, options: ReactionCurveOpt
   const openText = c.open ? ` (${c.open.element} open at ${formatNumber(c.open.voltage, 2)} V)` : '';
   const title = options.title ?? `Interface reaction ${c.c1} | ${c.c2}${openText}`;
   const parts: string[] = [titleText(r, title)];
-  parts.push(
-    axes(frame, { scale: sx, ticks: xt, label: `Mixing ratio x in x·${c.c1} + (1−x)·${c.c2}` }, { scale: sy, ticks: yt, label: `Reaction energy (${unit})` }, fs),
-  );
+  parts.push(axes(frame, { scale: sx, ticks: xt, label: `Mixing ratio x in x·${c.c1} + (1−x)·${c.c2}` }, { scale: sy, ticks: yt, label: `Reaction energy (${unit})` }, fs));
   if (yt.start < 0 && yt.stop > 0) parts.push(line(frame.x, sy(0), frame.x + frame.width, sy(0), { class: 'zero' }));
 
   const pts = c.kinks.map((p) => [sx(p.x), sy(p.energy * k)] as const);
@@ -98,15 +96,17 @@ export function reactionCurveSvg(curve: ReactionCurve, options: ReactionCurveOpt
       className: 'min-label',
       prefer: ['s', 'se', 'sw', 'e', 'w'],
     },
-    ...c.kinks.map((p, i) => ({
-      label: p.products.join(' + '),
-      x: pts[i]![0],
-      y: pts[i]![1],
-      gap: (i === iMin ? rM : rK) + 3,
-      formula: true,
-      fontSize: fs * 0.9,
-      prefer: ['n', 'ne', 'nw', 'e', 'w', 's', 'se', 'sw'] as const,
-    })).filter((it) => it.label !== ''),
+    ...c.kinks
+      .map((p, i) => ({
+        label: p.products.join(' + '),
+        x: pts[i]![0],
+        y: pts[i]![1],
+        gap: (i === iMin ? rM : rK) + 3,
+        formula: true,
+        fontSize: fs * 0.9,
+        prefer: ['n', 'ne', 'nw', 'e', 'w', 's', 'se', 'sw'] as const,
+      }))
+      .filter((it) => it.label !== ''),
   ];
   const obstacles = pts.map(([x, y], i) => {
     const rr = i === iMin ? rM : rK;

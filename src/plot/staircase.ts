@@ -96,7 +96,10 @@ export function voltageStaircaseSvg(profile: VoltageProfile, options: StaircaseO
   // The window, shaded, below everything else.
   const wx0 = sx(clampV(vRed));
   const wx1 = sx(clampV(vOx));
-  if (vOx > vRed && wx1 > wx0) parts.push(el('rect', { x: wx0, y: frame.y, width: wx1 - wx0, height: frame.height, class: 'window' }, tooltip(`stable from ${formatNumber(vRed, dec)} to ${formatNumber(vOx, dec)} V vs ${el0}/${el0}⁺`)));
+  if (vOx > vRed && wx1 > wx0)
+    parts.push(
+      el('rect', { x: wx0, y: frame.y, width: wx1 - wx0, height: frame.height, class: 'window' }, tooltip(`stable from ${formatNumber(vRed, dec)} to ${formatNumber(vOx, dec)} V vs ${el0}/${el0}⁺`)),
+    );
   parts.push(
     axes(
       frame,
@@ -160,7 +163,9 @@ export function voltageStaircaseSvg(profile: VoltageProfile, options: StaircaseO
   const desc =
     options.description ??
     `Voltage profile of ${p.composition} against ${el0}: ` +
-      (inside ? `stable between ${formatNumber(vRed, dec)} and ${formatNumber(vOx, dec)} V vs ${el0}/${el0}⁺. ` : `no stability window (reduction limit ${formatNumber(vRed, dec)} V above the oxidation limit ${formatNumber(vOx, dec)} V). `) +
+      (inside
+        ? `stable between ${formatNumber(vRed, dec)} and ${formatNumber(vOx, dec)} V vs ${el0}/${el0}⁺. `
+        : `no stability window (reduction limit ${formatNumber(vRed, dec)} V above the oxidation limit ${formatNumber(vOx, dec)} V). `) +
       p.steps.map((s) => `${formatNumber(s.voltageRange[0], dec)}–${formatNumber(s.voltageRange[1], dec)} V: ${formatNumber(s.evolution, 3, true)} ${el0}, ${s.products.join(' + ')}`).join('; ') +
       '.';
   return svgRoot('staircase', r, options, title, desc, parts.join(''));

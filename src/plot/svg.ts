@@ -37,13 +37,7 @@ const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g;
 
 /** Escapes text or an attribute value for XML; characters XML forbids become U+FFFD. */
 export function escapeXml(value: string): string {
-  return String(value)
-    .replace(CONTROL, '\uFFFD')
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&#39;');
+  return String(value).replace(CONTROL, '\uFFFD').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
 }
 
 /** A coordinate or length for an attribute: at most `digits` decimals, no `-0`; throws on NaN/∞. */
@@ -168,7 +162,7 @@ export function text(x: number, y: number, content: string, attrs: Record<string
 
 // Rough advance widths (em) of a sans-serif font: enough to keep labels apart.
 function charWidth(c: string): number {
-  if ('il.,:;|!\'’ '.includes(c)) return 0.3;
+  if ("il.,:;|!'’ ".includes(c)) return 0.3;
   if ('fjrtI()[]{}'.includes(c)) return 0.38;
   if ('mwMW'.includes(c)) return 0.88;
   if (c >= '0' && c <= '9') return 0.56;
@@ -240,8 +234,8 @@ export function formulaText(x: number, y: number, formula: string, fontSize: num
 export function truncate(s: string, width: number, fontSize: number): string {
   if (textWidth(s, fontSize) <= width) return s;
   const chars = [...s];
-  while (chars.length > 1 && textWidth(chars.join('') + '…', fontSize) > width) chars.pop();
-  return chars.join('') + '…';
+  while (chars.length > 1 && textWidth(`${chars.join('')}…`, fontSize) > width) chars.pop();
+  return `${chars.join('')}…`;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -418,7 +412,16 @@ export function rampColor(t: number): string {
   const f = u - i;
   const a = RAMP[i]!;
   const b = RAMP[i + 1]!;
-  return '#' + [0, 1, 2].map((k) => Math.round(a[k]! + (b[k]! - a[k]!) * f).toString(16).padStart(2, '0')).join('');
+  return (
+    '#' +
+    [0, 1, 2]
+      .map((k) =>
+        Math.round(a[k]! + (b[k]! - a[k]!) * f)
+          .toString(16)
+          .padStart(2, '0'),
+      )
+      .join('')
+  );
 }
 
 interface Palette {
@@ -462,10 +465,10 @@ const DARK: Palette = {
 
 function themeRules(scope: string, p: Palette): string {
   const r = (sel: string, body: string) =>
-    sel
+    `${sel
       .split(',')
       .map((s) => `${scope} ${s.trim()}`)
-      .join(',') + `{${body}}`;
+      .join(',')}{${body}}`;
   return [
     r('.bg', `fill:${p.bg}`),
     r('text', `fill:${p.fg}`),
@@ -519,7 +522,7 @@ function styleSheet(scope: string, theme: Theme, fontSize: number): string {
     `${scope} text.label, ${scope} text.label-ref{paint-order:stroke;stroke-width:3px;stroke-linejoin:round;stroke-opacity:0.85}`;
   if (theme === 'light') return base + themeRules(scope, LIGHT);
   if (theme === 'dark') return base + themeRules(scope, DARK);
-  return base + themeRules(scope, LIGHT) + `@media (prefers-color-scheme: dark){${themeRules(scope, DARK)}}`;
+  return `${base + themeRules(scope, LIGHT)}@media (prefers-color-scheme: dark){${themeRules(scope, DARK)}}`;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -574,22 +577,20 @@ export function svgRoot(kind: string, r: ResolvedOptions, o: PlotOptions, title:
     el('desc', { id: `${id}-desc` }, escapeXml(desc)) +
     el('style', {}, styleSheet(scope, r.theme, r.fontSize)) +
     (r.background ? el('rect', { class: 'bg', x: 0, y: 0, width: r.width, height: r.height }) : '');
-  return (
-    el(
-      'svg',
-      {
-        xmlns: 'http://www.w3.org/2000/svg',
-        id,
-        class: `interphase-plot interphase-${kind}`,
-        width: r.width,
-        height: r.height,
-        viewBox: `0 0 ${num(r.width)} ${num(r.height)}`,
-        role: 'img',
-        'aria-labelledby': `${id}-title ${id}-desc`,
-      },
-      head + body.split(ID).join(id),
-    ) + '\n'
-  );
+  return `${el(
+    'svg',
+    {
+      xmlns: 'http://www.w3.org/2000/svg',
+      id,
+      class: `interphase-plot interphase-${kind}`,
+      width: r.width,
+      height: r.height,
+      viewBox: `0 0 ${num(r.width)} ${num(r.height)}`,
+      role: 'img',
+      'aria-labelledby': `${id}-title ${id}-desc`,
+    },
+    head + body.split(ID).join(id),
+  )}\n`;
 }
 
 /** Plot area in px. */
@@ -631,7 +632,11 @@ export function axes(frame: Frame, x: AxisSpec | null, y: AxisSpec | null, fontS
     for (const v of ticks) {
       const px = x.scale(v);
       parts.push(
-        el('g', { class: 'tick x-tick', 'data-value': String(v) }, line(px, bottom, px, bottom + tickLen, { class: 'tick' }) + text(px, bottom + tickLen + fontSize, fmt(v), { 'text-anchor': 'middle', class: 'muted' })),
+        el(
+          'g',
+          { class: 'tick x-tick', 'data-value': String(v) },
+          line(px, bottom, px, bottom + tickLen, { class: 'tick' }) + text(px, bottom + tickLen + fontSize, fmt(v), { 'text-anchor': 'middle', class: 'muted' }),
+        ),
       );
     }
     if (x.label) parts.push(text(frame.x + frame.width / 2, bottom + tickLen + fontSize * 2.6, x.label, { 'text-anchor': 'middle', class: 'axis-label' }));
@@ -647,7 +652,11 @@ export function axes(frame: Frame, x: AxisSpec | null, y: AxisSpec | null, fontS
       const label = fmt(v);
       widest = Math.max(widest, textWidth(label, fontSize));
       parts.push(
-        el('g', { class: 'tick y-tick', 'data-value': String(v) }, line(frame.x - tickLen, py, frame.x, py, { class: 'tick' }) + text(frame.x - tickLen - 3, py + fontSize * 0.35, label, { 'text-anchor': 'end', class: 'muted' })),
+        el(
+          'g',
+          { class: 'tick y-tick', 'data-value': String(v) },
+          line(frame.x - tickLen, py, frame.x, py, { class: 'tick' }) + text(frame.x - tickLen - 3, py + fontSize * 0.35, label, { 'text-anchor': 'end', class: 'muted' }),
+        ),
       );
     }
     if (y.label) {
@@ -699,7 +708,11 @@ export function colorBar(x: number, y: number, height: number, max: number, titl
     el('defs', {}, el('linearGradient', { id: gid, x1: 0, y1: 0, x2: 0, y2: 1 }, stops)),
     el('rect', { x, y: top, width: w, height, fill: `url(#${gid})` }),
     ...ticks.values.map((v) =>
-      el('g', { class: 'tick', 'data-value': String(v) }, line(x + w, s(v), x + w + 4, s(v), { class: 'tick' }) + text(x + w + 7, s(v) + fontSize * 0.35, formatNumber(v, ticks.decimals), { class: 'muted' })),
+      el(
+        'g',
+        { class: 'tick', 'data-value': String(v) },
+        line(x + w, s(v), x + w + 4, s(v), { class: 'tick' }) + text(x + w + 7, s(v) + fontSize * 0.35, formatNumber(v, ticks.decimals), { class: 'muted' }),
+      ),
     ),
   ];
   return { svg: el('g', { class: 'colorbar' }, parts.join('')), height: height + fontSize * 2.1 };
@@ -801,7 +814,16 @@ export function labelKey(unplaced: LabelLayer['unplaced'], x: number, y: number,
     if (i === rows - 1 && unplaced.length > rows) {
       parts.push(text(x, yy, `… ${unplaced.length - i} more`, { class: 'muted' }));
       // Still name them, so every label exists once in the document.
-      parts.push(el('g', { class: 'label-overflow' }, unplaced.slice(i).map(({ n: m, item: it }) => el('text', { x, y: yy, 'data-label': it.label, 'data-ref': m, visibility: 'hidden' }, escapeXml(it.label))).join('')));
+      parts.push(
+        el(
+          'g',
+          { class: 'label-overflow' },
+          unplaced
+            .slice(i)
+            .map(({ n: m, item: it }) => el('text', { x, y: yy, 'data-label': it.label, 'data-ref': m, visibility: 'hidden' }, escapeXml(it.label)))
+            .join(''),
+        ),
+      );
       return;
     }
     const label = truncate(item.label, maxWidth - fontSize * 2, fontSize);

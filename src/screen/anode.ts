@@ -71,8 +71,7 @@ export interface AnodeOptions {
 /** Metals and semimetals: compounds made only of these are intermetallics / alloys (conducting). */
 const METALLIC = new Set(
   (
-    'Li Na K Rb Cs Be Mg Ca Sr Ba Sc Y La Ce Pr Nd Sm Eu Gd Tb Dy Ho Er Tm Yb Lu Ti Zr Hf V Nb Ta Cr Mo W Mn Tc Re Fe Ru Os Co Rh Ir Ni Pd Pt Cu Ag Au Zn Cd Hg ' +
-    'Al Ga In Tl Si Ge Sn Pb Sb Bi'
+    'Li Na K Rb Cs Be Mg Ca Sr Ba Sc Y La Ce Pr Nd Sm Eu Gd Tb Dy Ho Er Tm Yb Lu Ti Zr Hf V Nb Ta Cr Mo W Mn Tc Re Fe Ru Os Co Rh Ir Ni Pd Pt Cu Ag Au Zn Cd Hg ' + 'Al Ga In Tl Si Ge Sn Pb Sb Bi'
   ).split(' '),
 );
 

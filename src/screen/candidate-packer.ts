@@ -146,4 +146,3 @@ function describeBatch(window: readonly Entry[], positions: Int32Array): string 
   const first = Array.from(positions.subarray(0, 3), (p) => describeEntry(window[p]!));
   return `batch of ${positions.length} candidate${positions.length === 1 ? '' : 's'} (${first.join(', ')}${positions.length > 3 ? ', …' : ''})`;
 }
-

@@ -267,13 +267,7 @@ export function coatingRow(cand: CoatingCandidate, plan: CoatingPlan, data: Scre
 
 /** Ranks rows in place (criteria passed, then score, then window width) and numbers them. */
 export function rankCoatings(rows: CoatingRow[]): CoatingRow[] {
-  rows.sort(
-    (a, b) =>
-      b.passed - a.passed ||
-      b.score - a.score ||
-      width(b) - width(a) ||
-      (a.formula < b.formula ? -1 : a.formula > b.formula ? 1 : 0),
-  );
+  rows.sort((a, b) => b.passed - a.passed || b.score - a.score || width(b) - width(a) || (a.formula < b.formula ? -1 : a.formula > b.formula ? 1 : 0));
   rows.forEach((r, i) => (r.rank = i + 1));
   return rows;
 }

@@ -8,7 +8,7 @@
  * SystemIndex cuts the subsystems out), so the numbers equal those of a PhaseDiagram built on that
  * system alone — e.g. pymatgen's on a chemical system cut out of the MP table.
  */
-import { Composition, FormulaError } from '../core/index.js';
+import { type Composition, FormulaError } from '../core/index.js';
 import { DEFAULT_DATA_INFO, defaultEntries } from '../io/index.js';
 import type { Entry } from '../core/index.js';
 import { InterfaceReactionError, parseReactant } from '../interface/index.js';

@@ -6,7 +6,7 @@
  * Browser-safe.
  */
 import { CandidatePacker, describeEntry } from './candidate-packer.js';
-import type { ReferenceHull, StabilityFlags } from '../thermo/index.js';
+import type { ReferenceHull } from '../thermo/index.js';
 import { entryToData, type Entry, type EntryData } from '../core/index.js';
 import { CsvEntryReader, LoadError } from '../io/index.js';
 import type { CsvChunk } from '../io/index.js';
@@ -120,4 +120,3 @@ export function screenCsvChunk(hull: ReferenceHull, chunk: CsvChunk, unknown: 'e
     ...(loadError ? { loadError } : {}),
   };
 }
-

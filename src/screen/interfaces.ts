@@ -64,9 +64,7 @@ export function parseElectrode(spec: string, data: ScreenData): Electrode & { ma
   } else {
     e = knownElectrode(s);
     if (!e) {
-      throw new ScreenWorkflowError(
-        `unknown electrode ${JSON.stringify(s)}: give one of ${DEFAULT_ELECTRODES.map((d) => d.name).join(', ')}, or FORMULA@VOLTAGE (e.g. LiCoO2@4.3)`,
-      );
+      throw new ScreenWorkflowError(`unknown electrode ${JSON.stringify(s)}: give one of ${DEFAULT_ELECTRODES.map((d) => d.name).join(', ')}, or FORMULA@VOLTAGE (e.g. LiCoO2@4.3)`);
     }
   }
   const material = resolveMaterial(e.formula, data, `electrode ${e.name}`);
@@ -174,7 +172,12 @@ export function screenInterfaces(data: ScreenData, options: InterfacesOptions = 
 export function interfaceRow(electrolyte: Material, electrode: Material, voltage: number, data: ScreenData, useHullEnergy = false): InterfaceRow {
   const names: [string, string] = [`electrode ${electrode.name}`, `electrolyte ${electrolyte.name}`];
   const same = electrode.composition.key === electrolyte.composition.key;
-  const zero = (): ReactionMinimum => ({ x: 0, energy: 0, reaction: `${electrolyte.composition.reducedFormula} -> ${electrolyte.composition.reducedFormula}`, products: [electrolyte.composition.reducedFormula] });
+  const zero = (): ReactionMinimum => ({
+    x: 0,
+    energy: 0,
+    reaction: `${electrolyte.composition.reducedFormula} -> ${electrolyte.composition.reducedFormula}`,
+    products: [electrolyte.composition.reducedFormula],
+  });
   const chemical = same ? zero() : minimumOf(interfaceReactionMinimum(electrode.composition, electrolyte.composition, data.index, { useHullEnergy, names }));
   const isLiMetal = electrode.composition.elements.length === 1 && electrode.composition.elements[0] === 'Li';
   const isLiOnly = electrolyte.composition.elements.length === 1 && electrolyte.composition.elements[0] === 'Li';

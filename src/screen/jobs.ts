@@ -53,10 +53,7 @@ export interface DatasetWire {
 /** A dataset for the screening workflows: each worker prepares it (index evaluated) once. */
 export const DATASET = defineDataKind<DatasetWire, ScreenData>({
   name: 'dataset',
-  pack: (entries, name) =>
-    entries === null
-      ? { name: name ?? DEFAULT_DATA_INFO.name, embedded: true, entries: null }
-      : { name: name ?? 'data', embedded: false, entries: entries.map(entryToData) },
+  pack: (entries, name) => (entries === null ? { name: name ?? DEFAULT_DATA_INFO.name, embedded: true, entries: null } : { name: name ?? 'data', embedded: false, entries: entries.map(entryToData) }),
   async open(w) {
     const entries = w.embedded ? await defaultEntries() : w.entries!.map(entryFromData);
     return prepareScreenData(entries, w.name, w.embedded);
@@ -108,7 +105,10 @@ export type WireInterfacesOptions = Omit<InterfacesOptions, 'electrolytes' | 'el
 };
 
 /** Input errors of the workflows come back as ScreenWorkflowError. */
-const workflow = { errors: 'input', rebuildError: (e: SerializedError): Error => (e.name === 'ScreenWorkflowError' ? new ScreenWorkflowError(e.message) : Object.assign(new Error(e.message), { name: e.name })) } as const;
+const workflow = {
+  errors: 'input',
+  rebuildError: (e: SerializedError): Error => (e.name === 'ScreenWorkflowError' ? new ScreenWorkflowError(e.message) : Object.assign(new Error(e.message), { name: e.name })),
+} as const;
 
 /** Nothing but preparing the data (index built): warms a worker while another plans. */
 export const PREPARE = defineJob<Record<string, never>, null, ScreenData>({ name: 'prepare', data: DATASET, ...workflow, run: () => null });
@@ -195,17 +195,7 @@ export const ANODE_ROWS = defineJob<{ materials: Array<string | WireMaterial>; m
 });
 
 /** Every job the worker scripts serve. */
-export const SCREEN_JOBS = jobTable([
-  STABILITY_BATCH,
-  STABILITY_CSV,
-  PREPARE,
-  COATINGS_PLAN,
-  COATINGS_ROWS,
-  INTERFACES_PLAN,
-  INTERFACES_ROWS,
-  WINDOWS_ROWS,
-  ANODE_ROWS,
-]);
+export const SCREEN_JOBS = jobTable([STABILITY_BATCH, STABILITY_CSV, PREPARE, COATINGS_PLAN, COATINGS_ROWS, INTERFACES_PLAN, INTERFACES_ROWS, WINDOWS_ROWS, ANODE_ROWS]);
 
 function concatFlags(chunks: readonly StabilityFlags[]): StabilityFlags {
   if (chunks.length === 1) return chunks[0]!;

@@ -56,7 +56,11 @@ export async function screenInterfacesOnEngine(engine: Engine, options: Interfac
   let done = 0;
   const rows: InterfaceRow[][] = await Promise.all(
     plan.electrolytes.map(async (electrolyte) => {
-      const r = await engine.run(INTERFACES_ROWS, { electrolyte, electrodes: plan.electrodes.map((e) => ({ material: e.material, voltage: e.voltage })), useHullEnergy: options.useHullEnergy ?? false }, run);
+      const r = await engine.run(
+        INTERFACES_ROWS,
+        { electrolyte, electrodes: plan.electrodes.map((e) => ({ material: e.material, voltage: e.voltage })), useHullEnergy: options.useHullEnergy ?? false },
+        run,
+      );
       done += r.length;
       onProgress?.(done, total);
       return r;

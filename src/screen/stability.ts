@@ -278,15 +278,7 @@ async function screenWindow(
 }
 
 /** Rows of a batch's results, at their window positions. */
-function assemble(
-  b: PackedBatch,
-  r: BatchResult,
-  ref: PackedReference,
-  window: readonly Entry[],
-  start: number,
-  rows: Array<ScreenRow | undefined>,
-  fail: (e: Error) => void,
-): void {
+function assemble(b: PackedBatch, r: BatchResult, ref: PackedReference, window: readonly Entry[], start: number, rows: Array<ScreenRow | undefined>, fail: (e: Error) => void): void {
   const failed = new Map((r.failures ?? []).map((f) => [f.position, f.message]));
   for (let c = 0; c < b.positions.length; c++) {
     const pos = b.positions[c]!;
@@ -309,7 +301,6 @@ function assemble(
     };
   }
 }
-
 
 function positiveInt(v: number, name: string): number {
   if (!Number.isInteger(v) || v < 1) throw new RangeError(`${name} must be an integer >= 1, got ${String(v)}`);

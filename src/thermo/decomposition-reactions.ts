@@ -34,8 +34,19 @@ interface ReactionExports {
   recordBytes(e: number): number;
   reactionWorkBytes(e: number): number;
   enumerateReactions(
-    e: number, np: number, phases: number, energies: number, target: number, eA: number, openIdx: number,
-    maxK: number, tol: number, maxOut: number, out: number, best: number, work: number,
+    e: number,
+    np: number,
+    phases: number,
+    energies: number,
+    target: number,
+    eA: number,
+    openIdx: number,
+    maxK: number,
+    tol: number,
+    maxOut: number,
+    out: number,
+    best: number,
+    work: number,
   ): number;
   reactionCounts(which: number): number;
 }
@@ -120,7 +131,11 @@ export function enumerateDecompositionReactions(source: ThermoSource, compositio
   const compEls = [...comp.elements].sort();
   const frac = Float64Array.from(els, (el) => comp.atomicFraction(el));
   // Energy of A.
-  const hull = index.hullAt(compEls, Float64Array.from(compEls, (el) => comp.atomicFraction(el)), 'stable').value;
+  const hull = index.hullAt(
+    compEls,
+    Float64Array.from(compEls, (el) => comp.atomicFraction(el)),
+    'stable',
+  ).value;
   let eA = hull;
   const group = index.groups.byKey.get(comp.key);
   if (mode === 'entry') {

@@ -35,6 +35,7 @@ export function ionValence(element: string): number | undefined {
   return VALENCE[element];
 }
 
+// biome-ignore format: grouped by valence
 const VALENCE: Readonly<Record<string, number>> = {
   H: 1, Li: 1, Na: 1, K: 1, Rb: 1, Cs: 1, Ag: 1, Cu: 1,
   Be: 2, Mg: 2, Ca: 2, Sr: 2, Ba: 2, Zn: 2,

@@ -26,11 +26,7 @@ import { PhaseDiagram, PhaseDiagramError, type PhaseDiagramOptions } from './pha
 import { elementalReferences, withElementalReferences } from './references.js';
 
 /** How a chemical potential is given. A bare number is absolute (pymatgen's convention). */
-export type OpenPotential =
-  | number
-  | { readonly mu: number }
-  | { readonly muRelative: number }
-  | { readonly voltage: number; readonly valence?: number };
+export type OpenPotential = number | { readonly mu: number } | { readonly muRelative: number } | { readonly voltage: number; readonly valence?: number };
 
 export class GrandPotentialError extends PhaseDiagramError {
   override name = 'GrandPotentialError';
@@ -134,8 +130,6 @@ function prepare(input: Iterable<Entry | EntryInit>, chempots: Readonly<Record<s
     rel[el] = abs[el] - refs[el];
   }
   // Formation-energy data become total energies on the formation scale (elements at 0 eV/atom).
-  const entries = withRefs
-    .filter((e) => e.composition.elements.some((el) => !(el in abs)))
-    .map((e) => new GrandPotentialEntry(e, abs));
+  const entries = withRefs.filter((e) => e.composition.elements.some((el) => !(el in abs))).map((e) => new GrandPotentialEntry(e, abs));
   return { entries, open, abs, rel, refs };
 }

@@ -32,10 +32,6 @@ export function groupByComposition(entries: readonly Entry[], eForm: Float64Arra
  * pymatgen's qhull_entries: the lowest entry of each composition that lies below its elements,
  * and the elemental references. Only these can be stable or enter a phase-separation energy.
  */
-export function hullCandidates(
-  eForm: Float64Array,
-  groups: CompositionGroups,
-  refIndices: ReadonlySet<number>,
-): number[] {
+export function hullCandidates(eForm: Float64Array, groups: CompositionGroups, refIndices: ReadonlySet<number>): number[] {
   return groups.lowest.filter((i) => refIndices.has(i) || eForm[i]! < -FORMATION_ENERGY_TOL).sort((a, b) => a - b);
 }

@@ -66,12 +66,7 @@ export function allocHullBatch(k: Kernel, n: number, d: number, nq: number, dual
  * Lower-hull energy at each query composition over the `alive` points, excluding for query q the
  * points whose group is `exclude[q]` (-1 for none). One boundary crossing for the whole batch.
  */
-export function hullBatch(
-  set: PointSet,
-  alive: Uint8Array,
-  queries: Float64Array,
-  exclude?: Int32Array,
-): HullBatchResult {
+export function hullBatch(set: PointSet, alive: Uint8Array, queries: Float64Array, exclude?: Int32Array): HullBatchResult {
   const { n, d } = set;
   const nq = queries.length / d;
   if (!Number.isInteger(nq)) throw new HullError(`query array length ${queries.length} is not a multiple of ${d}`);
@@ -94,12 +89,7 @@ export function hullBatch(
 }
 
 /** The (point, fraction) pairs of query q with fraction above `minFraction`, largest first. */
-export function decompositionOf(
-  result: HullBatchResult,
-  d: number,
-  q: number,
-  minFraction: number,
-): Array<[number, number]> {
+export function decompositionOf(result: HullBatchResult, d: number, q: number, minFraction: number): Array<[number, number]> {
   const out: Array<[number, number]> = [];
   for (let i = 0; i < d; i++) {
     const idx = result.index[q * d + i]!;

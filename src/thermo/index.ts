@@ -1,8 +1,36 @@
 // thermo/: what the hull says — the WASM kernel's bridge, hulls by chemical system, phase diagrams,
 // grand potentials, element profiles and windows, phase equilibria, decomposition reactions, and the
 // packed reference the stability screen runs on.
-export { compareWindows, type DecompositionReaction, DecompositionReactionError, enumerateDecompositionReactions, type EnumeratedWindow, type EnumerationOptions, type WindowComparison } from './decomposition-reactions.js';
-export { elementProfile, type ElementProfile, ElementProfileError, ionValence, muFromVoltage, type ProfileOptions, type ProfileStep, resolveValence, stabilityWindow, type StabilityWindow, type StaircaseStep, type ThermoSource, voltageFromMu, voltageStaircase, type VoltageStaircase, type WindowLimit, type WindowOptions, windowPlotData, type WindowPlotData } from './element-profile.js';
+export {
+  compareWindows,
+  type DecompositionReaction,
+  DecompositionReactionError,
+  enumerateDecompositionReactions,
+  type EnumeratedWindow,
+  type EnumerationOptions,
+  type WindowComparison,
+} from './decomposition-reactions.js';
+export {
+  elementProfile,
+  type ElementProfile,
+  ElementProfileError,
+  ionValence,
+  muFromVoltage,
+  type ProfileOptions,
+  type ProfileStep,
+  resolveValence,
+  stabilityWindow,
+  type StabilityWindow,
+  type StaircaseStep,
+  type ThermoSource,
+  voltageFromMu,
+  voltageStaircase,
+  type VoltageStaircase,
+  type WindowLimit,
+  type WindowOptions,
+  windowPlotData,
+  type WindowPlotData,
+} from './element-profile.js';
 export { absoluteChemicalPotential, GrandPotentialEntry, GrandPotentialError, GrandPotentialPhaseDiagram, type OpenPotential } from './grand-potential.js';
 export { hullReport, type HullReport, type HullReportEntry } from './hull-report.js';
 export { HullError } from './hull.js';

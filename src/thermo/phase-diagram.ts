@@ -92,7 +92,9 @@ export class PhaseDiagram {
     for (const r of this.index.evaluate(evalOptions)) {
       const base = { entry: r.entry, eFormPerAtom: r.eFormPerAtom, stable: r.stable, decomposition: r.decomposition };
       results[r.index] = r.stable
-        ? r.entry.isElement ? { ...base, eAboveHull: 0 } : { ...base, eAboveHull: 0, phaseSeparationEnergy: r.signedHullDistance }
+        ? r.entry.isElement
+          ? { ...base, eAboveHull: 0 }
+          : { ...base, eAboveHull: 0, phaseSeparationEnergy: r.signedHullDistance }
         : { ...base, eAboveHull: r.signedHullDistance };
     }
     this.results = results;

@@ -24,10 +24,7 @@ export class PhaseEquilibriaError extends Error {
 
 interface FacetExports {
   facetWorkBytes(d: number): number;
-  enumerateFacets(
-    n: number, d: number, pts: number, start: number,
-    maxF: number, facets: number, mu: number, neighbours: number, hash: number, hcap: number, work: number,
-  ): number;
+  enumerateFacets(n: number, d: number, pts: number, start: number, maxF: number, facets: number, mu: number, neighbours: number, hash: number, hcap: number, work: number): number;
 }
 
 /** One facet of the hull: d phases in equilibrium and the chemical potentials fixed by them. */

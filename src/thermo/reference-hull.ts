@@ -385,7 +385,7 @@ export class ReferenceHull {
         const row = pts + (at + q) * stride;
         for (let k = 0; k < d; k++) f64[(pQ >> 3) + q * d + k] = f64[row + k]!;
         const p = cols[at + q]!;
-        i32[ex + q] = keep && keep[p] ? -1 : p;
+        i32[ex + q] = keep?.[p] ? -1 : p;
       }
     }
     kn.exports.hullBatch(n, d, pPts, pAlive, pGroup, nq, pQ, pEx, pVal, pIdx, pLam, pPi, pWork);

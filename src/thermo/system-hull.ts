@@ -151,7 +151,11 @@ export class SystemIndex {
       // pymatgen's facets), for their decompositions.
       let r2: HullBatchResult | undefined;
       if (withDecomp && own.some((i) => !isStable[i])) {
-        r2 = hullBatch(set, Uint8Array.from(cols, (i) => isStable[i]!), queries);
+        r2 = hullBatch(
+          set,
+          Uint8Array.from(cols, (i) => isStable[i]!),
+          queries,
+        );
       }
       for (let q = 0; q < own.length; q++) {
         const i = own[q]!;

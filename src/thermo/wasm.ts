@@ -6,15 +6,37 @@ interface KernelExports {
   heapBase(): number;
   workBytes(n: number, d: number): number;
   hullBatch(
-    n: number, d: number, pts: number, alive: number, group: number,
-    nq: number, queries: number, qExclude: number,
-    outVal: number, outIdx: number, outLam: number, outPi: number, work: number,
+    n: number,
+    d: number,
+    pts: number,
+    alive: number,
+    group: number,
+    nq: number,
+    queries: number,
+    qExclude: number,
+    outVal: number,
+    outIdx: number,
+    outLam: number,
+    outPi: number,
+    work: number,
   ): number;
   iterations(): number;
   segmentKinks(
-    n: number, d: number, pts: number, alive: number, group: number, a: number, b: number,
-    maxKinks: number, outT: number, outLeft: number, outRight: number,
-    maxLines: number, lines: number, stack: number, work: number,
+    n: number,
+    d: number,
+    pts: number,
+    alive: number,
+    group: number,
+    a: number,
+    b: number,
+    maxKinks: number,
+    outT: number,
+    outLeft: number,
+    outRight: number,
+    maxLines: number,
+    lines: number,
+    stack: number,
+    work: number,
   ): number;
   segmentLines(): number;
 }

@@ -50,7 +50,11 @@ function setBusy(busy: boolean): void {
 
 function renderWindow(w: WindowResult): void {
   const couple = `${w.element}/${w.element}+`;
-  const eh = w.stable ? 'a stable phase' : w.eAboveHull !== null ? `${f4(w.eAboveHull)} eV/atom above the hull (window of ${w.phaseEquilibrium.join(' + ')})` : `not in the data (window of ${w.phaseEquilibrium.join(' + ')})`;
+  const eh = w.stable
+    ? 'a stable phase'
+    : w.eAboveHull !== null
+      ? `${f4(w.eAboveHull)} eV/atom above the hull (window of ${w.phaseEquilibrium.join(' + ')})`
+      : `not in the data (window of ${w.phaseEquilibrium.join(' + ')})`;
   $('window-summary').innerHTML =
     `<p><strong>${esc(w.formula)}</strong>: <span id="window-range" data-reduction="${w.reductionV}" data-oxidation="${w.oxidationV ?? 'Infinity'}">${f3(w.reductionV)} – ${f3(w.oxidationV)} V</span> vs ${esc(couple)}; ${esc(eh)}.</p>` +
     `<ul><li>Below ${f3(w.reductionV)} V: ${esc(w.reductionReaction ?? `stable against ${w.element} metal`)}</li>` +
@@ -156,7 +160,13 @@ async function useFile(file: File): Promise<void> {
   status.classList.remove('error');
   status.textContent = `Reading ${file.name}…`;
   try {
-    showData(await worker.api.useFile(file, file.name, proxy((n: number) => void (status.textContent = `Reading ${file.name}: ${n.toLocaleString('en')} entries…`))));
+    showData(
+      await worker.api.useFile(
+        file,
+        file.name,
+        proxy((n: number) => void (status.textContent = `Reading ${file.name}: ${n.toLocaleString('en')} entries…`)),
+      ),
+    );
     await compute();
   } catch (e) {
     status.textContent = `Cannot use ${file.name}: ${errorText(e)}`;

@@ -214,7 +214,10 @@ export class WebService {
       }),
     );
     rows.sort((a, b) => a.eAboveHull - b.eAboveHull || a.eFormPerAtom - b.eFormPerAtom || a.formula.localeCompare(b.formula));
-    const same = pd.analyze().filter((r) => r.entry.composition.reducedFormula === comp.reducedFormula).sort((a, b) => a.eFormPerAtom - b.eFormPerAtom)[0];
+    const same = pd
+      .analyze()
+      .filter((r) => r.entry.composition.reducedFormula === comp.reducedFormula)
+      .sort((a, b) => a.eFormPerAtom - b.eFormPerAtom)[0];
     const dec = pd.decomposition(comp);
     let svg: string | null = null;
     const title = `${pd.elements.join('–')} hull (${this.info!.name})`;

@@ -72,7 +72,7 @@ export function checkArchitecture(files: ReadonlyMap<string, string>, exceptions
     const from = folderOf(file);
     if (from !== undefined && !BUILD_OUTPUT.has(from) && rankOf(from) < 0) out.push({ kind: 'unknown-folder', message: `${file}: folder src/${from}/ is in no layer` });
     const edges: string[] = [];
-    for (const { spec, dynamic } of importsOf(text)) {
+    for (const { spec } of importsOf(text)) {
       const target = resolve(file, spec, names);
       if (!target) continue; // outside the tree (e.g. generated at build time)
       edges.push(target);
@@ -87,7 +87,8 @@ export function checkArchitecture(files: ReadonlyMap<string, string>, exceptions
         continue;
       }
       if (from === to) {
-        if (SURFACES.has(base) && !SURFACES.has(file.slice(file.lastIndexOf('/') + 1))) out.push({ kind: 'own-surface', message: `${key}: a module imports its own folder's surface (import the module itself)` });
+        if (SURFACES.has(base) && !SURFACES.has(file.slice(file.lastIndexOf('/') + 1)))
+          out.push({ kind: 'own-surface', message: `${key}: a module imports its own folder's surface (import the module itself)` });
         continue;
       }
       if (!SURFACES.has(base)) out.push({ kind: 'internals', message: `${key}: reaches into src/${to}/'s internals (import src/${to}/index.ts)` });
