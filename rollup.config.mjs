@@ -1,9 +1,13 @@
+import terser from '@rollup/plugin-terser';
 import typescript from '@rollup/plugin-typescript';
 import { nodeResolve } from '@rollup/plugin-node-resolve';
 import { readdirSync, readFileSync, unlinkSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const ts = () => typescript({ tsconfig: './tsconfig.json', declaration: false, outDir: undefined, noEmitOnError: true });
+// Browser bundles ship minified (module scope: top-level names may be mangled too).
+const minify = () => terser({ module: true, compress: { passes: 2 }, format: { comments: false } });
+
 const nodeExternal = (id) => id.startsWith('node:') || id === 'comlink' || id.startsWith('comlink/');
 
 export default [
@@ -48,6 +52,8 @@ function browserBuilds() {
     resolveId(id, importer) {
       if (id.startsWith('node:') || id === 'comlink/dist/esm/node-adapter.mjs') return `\0node-stub:${id}`;
       if (importer && /[\\/]src[\\/]thermo[\\/]wasm\.ts$/.test(importer) && id === '../generated/wasm-binary.js') return src('./src/web/wasm-source.ts');
+      // The embedded table: one asset (interphase-data.csv.gz) fetched by URL, not base64 in each bundle.
+      if (importer && /[\\/]src[\\/]io[\\/]default-data\.ts$/.test(importer) && id === './default-data-bytes.js') return src('./src/web/default-data-source.ts');
       if (importer && id === './platform-node.js') return `\0node-stub:${id}`;
       return null;
     },
@@ -67,6 +73,7 @@ function browserBuilds() {
     },
     generateBundle() {
       this.emitFile({ type: 'asset', fileName: 'interphase.wasm', source: readFileSync(src('./build/interphase.wasm')) });
+      this.emitFile({ type: 'asset', fileName: 'interphase-data.csv.gz', source: readFileSync(src('./src/data/mp-legacy-32.csv.gz')) });
     },
   };
   const workerSource = {
@@ -87,12 +94,12 @@ function browserBuilds() {
       // The worker is one self-contained file: bundlers may copy it as an asset, and it can run from a Blob.
       input: { 'browser-worker': 'src/browser-worker.ts' },
       plugins: [browserOnly, nodeResolve({ browser: true }), ts()],
-      output: { dir: 'dist', format: 'es', entryFileNames: '[name].js', inlineDynamicImports: true },
+      output: { dir: 'dist', format: 'es', entryFileNames: '[name].js', inlineDynamicImports: true, plugins: [minify()] },
     },
     {
       input: { browser: 'src/browser.ts' },
       plugins: [browserOnly, workerSource, nodeResolve({ browser: true }), ts(), dropStaleChunks],
-      output: { dir: 'dist', format: 'es', entryFileNames: '[name].js', chunkFileNames: 'browser-[name]-[hash].js' },
+      output: { dir: 'dist', format: 'es', entryFileNames: '[name].js', chunkFileNames: 'browser-[name]-[hash].js', plugins: [minify()] },
     },
     {
       // The demo page's script: uses the public bundle as is (served at /dist/browser.js).

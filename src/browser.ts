@@ -5,7 +5,8 @@
 import { wrap, releaseProxy, type Remote } from 'comlink';
 import { createEngine as createEngineCore, type Engine, type EngineOptions } from './engine/index.js';
 import { initWasm as initEmbeddedWasm } from './thermo/index.js';
-import { bytesToBase64, setWasmBase64 } from './web/index.js';
+import { bytesToBase64, defaultDataSourceUrl, setDefaultDataSource, setWasmBase64 } from './web/index.js';
+export { defaultDataUrl } from './web/index.js';
 import type { WebService } from './web/index.js';
 
 export * from './api.js';
@@ -25,6 +26,12 @@ export type WasmSource = 'url' | 'inline' | string | URL | ArrayBuffer | ArrayBu
 
 export interface BrowserOptions {
   wasm?: WasmSource;
+  /**
+   * Where the embedded default data (`defaultEntries()`, `api.useDefault()`) comes from: by
+   * default `interphase-data.csv.gz` beside this module, fetched once by each thread that uses
+   * it; another URL; or its gzipped bytes (this thread only: workers take a URL).
+   */
+  data?: string | URL | Uint8Array;
 }
 
 /** The address of the bundled WASM (dist/interphase.wasm). */
@@ -40,6 +47,7 @@ let loaded: Promise<void> | undefined;
  * themselves. The first call's source wins.
  */
 export function initWasm(options: BrowserOptions = {}): Promise<void> {
+  if (options.data !== undefined) setDefaultDataSource(options.data);
   loaded ??= load(options.wasm ?? 'url');
   loaded.catch(() => (loaded = undefined));
   return loaded;
@@ -63,7 +71,7 @@ async function load(source: WasmSource): Promise<void> {
   await initEmbeddedWasm();
 }
 
-let inlineWorker: Promise<URL> | undefined;
+let inlineWorker: Promise<string> | undefined;
 
 /**
  * The worker script: dist/browser-worker.js, told in its query where the WASM is (an absolute
@@ -71,18 +79,21 @@ let inlineWorker: Promise<URL> | undefined;
  */
 async function workerUrl(options: BrowserOptions): Promise<URL> {
   const w = options.wasm ?? 'url';
+  if (options.data instanceof Uint8Array) throw new TypeError('interphase: workers load the default data by URL, not from bytes');
+  const data = options.data !== undefined ? new URL(String(options.data), import.meta.url).href : defaultDataSourceUrl();
   if (w === 'inline') {
     inlineWorker ??= import('./web/worker-source.js').then(({ WORKER_SOURCE }) => {
       if (!WORKER_SOURCE) throw new Error('interphase: the inline worker exists in the browser bundle (dist/browser.js) only');
-      const url = new URL(URL.createObjectURL(new Blob([WORKER_SOURCE], { type: 'text/javascript' })));
-      url.hash = 'wasm=inline';
-      return url;
+      return URL.createObjectURL(new Blob([WORKER_SOURCE], { type: 'text/javascript' }));
     });
-    return inlineWorker;
+    const url = new URL(await inlineWorker);
+    url.hash = new URLSearchParams({ wasm: 'inline', ...(data ? { data } : {}) }).toString();
+    return url;
   }
   if (w instanceof ArrayBuffer || ArrayBuffer.isView(w)) throw new TypeError('interphase: workers load the WASM by URL or inline, not from bytes');
   const url = new URL('./browser-worker.js', import.meta.url);
   url.searchParams.set('wasm', (w === 'url' ? wasmUrl() : new URL(String(w), import.meta.url)).href);
+  if (data) url.searchParams.set('data', data);
   return url;
 }
 

@@ -14,7 +14,8 @@ import {
 import { GrandPotentialPhaseDiagram } from '../src/thermo/grand-potential.js';
 import { loadEntries } from '../src/io/node-loaders.js';
 import { PhaseDiagram } from '../src/thermo/phase-diagram.js';
-import { formatG, Reaction } from '../src/core/reaction.js';
+import { formatG } from '../src/core/format-g.js';
+import { Reaction } from '../src/core/reaction.js';
 import { SystemIndex } from '../src/thermo/system-hull.js';
 import { voltageMap, voltageMapAt } from '../src/interface/voltage-map.js';
 import { DATA, readReference, referenceDatasets } from './helpers/shared.js';

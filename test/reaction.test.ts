@@ -1,7 +1,8 @@
 import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { Composition } from '../src/core/composition.js';
-import { formatG, Reaction, ReactionError } from '../src/core/reaction.js';
+import { formatG } from '../src/core/format-g.js';
+import { Reaction, ReactionError } from '../src/core/reaction.js';
 import { readReference, REFERENCE, type RefProfile } from './helpers/shared.js';
 
 /** Every element profile of the pymatgen references, with where it came from. */

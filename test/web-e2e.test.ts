@@ -119,6 +119,14 @@ describe.skipIf(!haveChromium)('web: browser bundle and demo page in headless Ch
       expect(src, f).not.toMatch(/\bfrom\s*['"]comlink['"]/); // bundled: a static server resolves no bare specifiers
     }
     expect(readFileSync(new URL('dist/browser.js', root), 'utf8')).not.toContain('AGFzbQ'); // the WASM comes by URL
+    // The embedded table is one asset (interphase-data.csv.gz), not gzip-as-base64 in each bundle;
+    // the bundles are minified.
+    expect(existsSync(new URL('dist/interphase-data.csv.gz', root))).toBe(true);
+    for (const f of files) {
+      const src = readFileSync(new URL(`dist/${f}`, root), 'utf8');
+      expect(src, f).not.toContain('H4sI');
+      expect(src.length, f).toBeLessThan(250_000);
+    }
     const node = await import('../src/index.js');
     const web = await import('../src/browser.js');
     const missing = Object.keys(node).filter((k) => !(k in web) && !['loadEntries', 'streamEntries', 'csvCandidates', 'candidatesOf'].includes(k));

@@ -5,7 +5,7 @@ import { stabilityWindow } from '../src/thermo/element-profile.js';
 import type { Entry } from '../src/core/entry.js';
 import { loadEntries } from '../src/io/node-loaders.js';
 import { PhaseDiagram } from '../src/thermo/phase-diagram.js';
-import { pinvSolve } from '../src/core/reaction.js';
+import { pinvSolve } from '../src/core/linear-algebra.js';
 import { DATA, readReference, referenceDatasets } from './helpers/shared.js';
 
 interface RefProfile {

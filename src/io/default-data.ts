@@ -1,15 +1,17 @@
 /**
  * The embedded default dataset: Materials Project formation energies of every composition of the
  * shared MP table (`mp-legacy-formation-energies.csv.gz`, 85,014 compositions) whose elements all
- * lie in 32 elements of solid-state-battery chemistry — 13,248 compositions. It ships inside the
- * bundle (gzipped CSV as base64, generated at build time from `src/data/mp-legacy-32.csv.gz`), so
- * it loads the same in Node, workers and browsers, without a file path or fetch.
+ * lie in 32 elements of solid-state-battery chemistry — 13,248 compositions. In Node it ships
+ * inside the bundle (gzipped CSV as base64, generated at build time from
+ * `src/data/mp-legacy-32.csv.gz`: default-data-bytes.ts), so it loads without a file path; browser
+ * bundles fetch that file once (dist/interphase-data.csv.gz, web/default-data-source.ts).
  *
  * Materials Project data, CC BY 4.0: cite A. Jain et al., APL Materials 1, 011002 (2013).
  */
 import type { Entry } from '../core/index.js';
 import { entriesFromCsv } from './parse-entries.js';
-import { DEFAULT_DATA_ELEMENTS, DEFAULT_DATA_GZIP_BASE64, DEFAULT_DATA_ROWS } from '../generated/default-data.js';
+import { DEFAULT_DATA_ELEMENTS, DEFAULT_DATA_ROWS } from '../generated/default-data-info.js';
+import { defaultDataGzip } from './default-data-bytes.js';
 
 export interface DefaultDataInfo {
   /** Short name, also the `source` of its entries' load errors. */
@@ -54,7 +56,7 @@ export async function defaultDataCsv(): Promise<string> {
 }
 
 async function decodeDefaultData(): Promise<string> {
-  const gz = base64Bytes(DEFAULT_DATA_GZIP_BASE64);
+  const gz = await defaultDataGzip();
   if (typeof DecompressionStream === 'function') {
     const stream = new Blob([gz as BlobPart]).stream().pipeThrough(new DecompressionStream('gzip'));
     return new Response(stream).text();
@@ -62,13 +64,6 @@ async function decodeDefaultData(): Promise<string> {
   // Runtimes without the Compression Streams API (Node < 18): zlib.
   const zlib = await import('node:zlib');
   return zlib.gunzipSync(gz).toString('utf8');
-}
-
-function base64Bytes(b64: string): Uint8Array {
-  const bin = atob(b64);
-  const out = new Uint8Array(bin.length);
-  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
-  return out;
 }
 
 /** Drops the leading `#` comment lines (the attribution header) that CSV readers do not know. */

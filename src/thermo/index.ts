@@ -36,7 +36,8 @@ export { hullReport, type HullReport, type HullReportEntry } from './hull-report
 export { HullError } from './hull.js';
 export { type EntryStability, type PhaseAmount, PhaseDiagram, PhaseDiagramError, type PhaseDiagramOptions, type PhaseSeparation } from './phase-diagram.js';
 export { type Facet, PhaseEquilibria, PhaseEquilibriaError, type PhaseEquilibriaOptions, type StabilityRegion, transitionChemicalPotentials } from './phase-equilibria.js';
-export { type BatchResult, type CandidateBatch, type PackedReference, packReference, ReferenceHull, type StabilityFlags, systemKey } from './reference-hull.js';
+export { type PackedReference, packReference, systemKey } from './packed-reference.js';
+export { type BatchResult, type CandidateBatch, ReferenceHull, type StabilityFlags } from './reference-hull.js';
 export { MissingReferenceError } from './references.js';
 export { type SystemHullOptions, SystemIndex, systemStabilities, type SystemStability } from './system-hull.js';
 export { initWasm, kernel } from './wasm.js';

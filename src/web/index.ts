@@ -2,3 +2,4 @@
 // behind `startWorker()`.
 export { type DataInfo, type HullResult, type HullRow, type InterfaceResult, type ScreenJobOptions, type ScreenSummary, WebService, type WindowResult } from './service.js';
 export { bytesToBase64, setWasmBase64 } from './wasm-source.js';
+export { defaultDataSourceUrl, defaultDataUrl, setDefaultDataSource } from './default-data-source.js';

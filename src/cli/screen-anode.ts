@@ -1,0 +1,57 @@
+// `interphase screen anode`: what each electrolyte becomes against its metal anode, and the interphase type (screen/anode.ts).
+import { numberFlag, type CliIO } from './args.js';
+import { rankingSvg, type RankingRow } from '../plot/index.js';
+import { screenAnode, type AnodeRow } from '../screen/index.js';
+import { formatTable } from './table.js';
+import { bar, common, csv, emit, f3, f4, writePlot } from './screen-common.js';
+
+export async function anodeCommand(args: readonly string[], io: CliIO): Promise<number> {
+  const c = await common('anode', args, io, ['min-gap', 'small-energy'], []);
+  const data = await c.data();
+  const minBandGap = numberFlag(c.p, 'min-gap', 0);
+  const smallEnergy = numberFlag(c.p, 'small-energy', 0);
+  const b = bar(io, 'materials', 'anode');
+  let rows: AnodeRow[];
+  try {
+    rows = screenAnode(data, {
+      ...(c.p.positional.length ? { electrolytes: c.p.positional } : {}),
+      ...(minBandGap !== undefined ? { minBandGap } : {}),
+      ...(smallEnergy !== undefined ? { smallEnergy } : {}),
+      onProgress: (d, t) => b.update(d, t),
+    });
+  } finally {
+    b.clear();
+  }
+  const prod = (x: AnodeRow) => x.products.map((p) => `${p.formula} (${p.electronic === 'insulating' ? 'ins' : 'cond'}${p.inferred ? '*' : ''})`).join(' + ');
+  await emit(io, c, {
+    json: () => ({ workflow: 'anode', data: c.name, band_gaps_available: data.hasBandGaps, rows }),
+    csv: () =>
+      csv(
+        ['electrolyte', 'formula', 'metal', 'reduction_V', 'products', 'conducting', 'reaction_energy', 'interphase', 'reaction'],
+        rows.map((x) => [
+          x.electrolyte,
+          x.formula,
+          x.metal,
+          x.reduction_V,
+          x.products.map((p) => `${p.formula}:${p.electronic}${p.inferred ? ':inferred' : ''}`).join(' '),
+          x.conducting.join(' '),
+          x.reaction_energy,
+          x.interphase,
+          x.reaction,
+        ]),
+      ),
+    table: () =>
+      formatTable(
+        ['electrolyte', 'metal', 'reduction (V)', 'products at 0 V', 'E_rxn', 'interphase'],
+        rows.map((x) => [x.electrolyte, x.metal, f3(x.reduction_V), prod(x), f4(x.reaction_energy), x.interphase]),
+        { align: 'llrlrl' },
+      ) +
+      `\nins/cond: electronically insulating / conducting; * inferred from the chemistry (${data.hasBandGaps ? 'no band gap in the data for it' : `${c.name} carries no band gaps`});\n` +
+      `E_rxn: minimum reaction energy with the metal (eV/atom); kinetically-stable: reacts with |E_rxn| below the small-energy threshold\n`,
+  });
+  if (c.plot !== undefined) {
+    const ranking: RankingRow[] = rows.map((x) => ({ name: x.electrolyte, score: x.reaction_energy, pass: x.interphase !== 'mixed-conducting', values: { interphase: x.interphase } }));
+    await writePlot(c, rankingSvg(ranking, { scoreLabel: 'reaction energy with the metal (eV/atom)', sort: 'desc', title: 'Anode interphases' }));
+  }
+  return 0;
+}

@@ -1,0 +1,128 @@
+/**
+ * What the `screen` workflows share on the command line: the common flags (--data, --out, --plot,
+ * --json, --csv), loading the data, --workers and the choice between the engine and this thread,
+ * progress bars, and writing tables, JSON, CSV and plots.
+ */
+import { writeFile } from 'node:fs/promises';
+import { checkFlags, fileErrorReason, numberFlag, parseArgs, UsageError, type CliIO, type Parsed } from './args.js';
+import { DEFAULT_DATA_INFO } from '../io/index.js';
+import { createEngine, type Engine } from '../engine/index.js';
+import type { Entry } from '../core/index.js';
+import { loadEntries } from '../io/node.js';
+import { progressBar, type ProgressBar } from './progress.js';
+import { screenData, type ScreenData } from '../screen/index.js';
+
+export type Format = 'table' | 'json' | 'csv';
+
+export const COMMON_VALUED = ['data', 'out', 'plot'];
+export const COMMON_BOOLEAN = ['json', 'csv'];
+
+export interface Common {
+  p: Parsed;
+  format: Format;
+  out: string | undefined;
+  plot: string | undefined;
+  /** The data's name in reports. */
+  name: string;
+  /** The entries of --data; undefined for the embedded table. */
+  entries: readonly Entry[] | undefined;
+  /** The data indexed in this thread (built on first call; not needed when an engine runs the job). */
+  data: () => Promise<ScreenData>;
+}
+
+export async function common(name: string, args: readonly string[], io: CliIO, valued: string[], boolean: string[]): Promise<Common> {
+  const p = parseArgs(args, [...COMMON_VALUED, ...valued]);
+  checkFlags(p, [...COMMON_VALUED, ...COMMON_BOOLEAN, ...valued, ...boolean], `screen ${name}`);
+  const dashed = p.positional.find((a) => a.length > 1 && a.startsWith('-'));
+  if (dashed !== undefined) throw new UsageError(`unknown option ${dashed} for 'screen ${name}'`);
+  if (p.flags.has('json') && p.flags.has('csv')) throw new UsageError('give one of --json and --csv');
+  const format: Format = p.flags.has('json') ? 'json' : p.flags.has('csv') ? 'csv' : 'table';
+  const out = p.flags.get('out') as string | undefined;
+  const plot = p.flags.get('plot') as string | undefined;
+  if (plot !== undefined && !plot.toLowerCase().endsWith('.svg')) throw new UsageError(`--plot writes an SVG file: give a name ending in .svg, got ${JSON.stringify(plot)}`);
+  const file = p.flags.get('data') as string | undefined;
+  let entries: readonly Entry[] | undefined;
+  if (file === undefined) {
+    io.stderr(
+      `interphase: no --data given: using the embedded data (${DEFAULT_DATA_INFO.name}: Materials Project formation energies, ` +
+        `${DEFAULT_DATA_INFO.rows.toLocaleString('en-US')} compositions of ${DEFAULT_DATA_INFO.elements.length} elements; CC BY 4.0, Jain et al., APL Mater. 2013)\n`,
+    );
+  } else {
+    entries = await loadEntries(file).catch((err: unknown) => {
+      const reason = fileErrorReason(err);
+      throw reason === undefined ? err : new Error(`cannot read ${file}: ${reason}`, { cause: err });
+    });
+  }
+  const dataName = file ?? DEFAULT_DATA_INFO.name;
+  let data: Promise<ScreenData> | undefined;
+  return { p, format, out, plot, name: dataName, entries, data: () => (data ??= entries ? screenData(entries, file) : screenData()) };
+}
+
+/** --workers N (0: this thread); `dflt` undefined: the available cores. */
+export function workersFlag(p: Parsed, dflt: number | undefined): number | undefined {
+  const w = numberFlag(p, 'workers', 0);
+  if (w !== undefined && !Number.isInteger(w)) throw new UsageError(`--workers needs a whole number, got ${w}`);
+  return w ?? dflt;
+}
+
+/** Runs `viaEngine` on an engine of `workers` (undefined: the cores) closed afterwards, or `here` for 0. */
+export async function onEngineOrHere<T>(workers: number | undefined, viaEngine: (engine: Engine) => Promise<T>, here: () => Promise<T>): Promise<T> {
+  if (workers === 0) return here();
+  const engine = await createEngine(workers === undefined ? {} : { workers });
+  try {
+    return await viaEngine(engine);
+  } finally {
+    await engine.close();
+  }
+}
+
+/** The data of a command for an engine job. */
+export const engineData = (c: Common): { data?: readonly Entry[]; dataName: string } => (c.entries ? { data: c.entries, dataName: c.name } : { dataName: c.name });
+
+export const listFlag = (p: Parsed, name: string): string[] | undefined => {
+  const v = p.flags.get(name);
+  if (v === undefined) return undefined;
+  const items = String(v)
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  if (!items.length) throw new UsageError(`--${name} needs a comma-separated list`);
+  return items;
+};
+
+export function bar(io: CliIO, unit: string, label: string): ProgressBar {
+  return progressBar(io.isTTY ? io.stderr : undefined, { unit, label });
+}
+
+export async function emit(io: CliIO, c: Common, text: { table: () => string; json: () => unknown; csv: () => string }): Promise<void> {
+  const s = c.format === 'json' ? `${JSON.stringify(text.json())}\n` : c.format === 'csv' ? text.csv() : text.table();
+  if (c.out !== undefined) {
+    await writeFile(c.out, s).catch((err: unknown) => {
+      const reason = fileErrorReason(err);
+      throw reason === undefined ? err : new Error(`cannot write ${c.out}: ${reason}`, { cause: err });
+    });
+  } else io.stdout(s);
+}
+
+export async function writePlot(c: Common, svg: string): Promise<void> {
+  await writeFile(c.plot!, svg).catch((err: unknown) => {
+    const reason = fileErrorReason(err);
+    throw reason === undefined ? err : new Error(`cannot write ${c.plot}: ${reason}`, { cause: err });
+  });
+}
+
+export const f3 = (v: number | null) => (v === null ? '∞' : (Math.abs(v) < 5e-4 ? 0 : v).toFixed(3));
+export const f4 = (v: number | null) => (v === null ? '–' : (Math.abs(v) < 5e-5 ? 0 : v).toFixed(4));
+/** Values within 1e-12 of zero (LP round-off) as 0. */
+export const clean = (v: number | null): number | null => (v !== null && Math.abs(v) < 1e-12 ? 0 : v);
+
+export function csv(header: readonly string[], rows: ReadonlyArray<ReadonlyArray<string | number | boolean | null>>): string {
+  const cell = (v: string | number | boolean | null) => {
+    const s = v === null ? '' : String(v);
+    return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+  };
+  return `${[header, ...rows].map((r) => r.map(cell).join(',')).join('\n')}\n`;
+}
+
+// ------------------------------------------------------------------------------------------------
+// windows
