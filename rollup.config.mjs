@@ -60,9 +60,7 @@ function browserBuilds() {
     load(id) {
       if (id.startsWith('\0node-stub:')) {
         const what = JSON.stringify(id.slice('\0node-stub:'.length));
-        return (
-          `const fail = () => { throw new Error('interphase: ' + ${what} + ' is not available in browsers'); };\n` + 'export default new Proxy({}, { get: fail });\nexport const nodePlatform = fail;\n'
-        );
+        return `const fail = () => { throw new Error('interphase: ' + ${what} + ' is not available in browsers'); };\nexport default new Proxy({}, { get: fail });\nexport const nodePlatform = fail;\n`;
       }
       return null;
     },

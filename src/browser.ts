@@ -102,12 +102,13 @@ async function workerUrl(options: BrowserOptions): Promise<URL> {
  * workers run dist/browser-worker.js unless `workerUrl` says otherwise.
  */
 export async function createEngine(options: EngineOptions & BrowserOptions = {}): Promise<Engine> {
-  const { wasm, ...rest } = options;
-  if (rest.workerUrl !== undefined || wasm !== undefined) return createEngineCore({ workerUrl: await workerUrl(wasm !== undefined ? { wasm } : {}), ...rest });
+  const { wasm, data, ...rest } = options;
+  const where = data !== undefined ? { data } : {};
+  if (rest.workerUrl !== undefined || wasm !== undefined) return createEngineCore({ workerUrl: await workerUrl(wasm !== undefined ? { wasm, ...where } : where), ...rest });
   // Default: by URL, inline when the assets cannot be found (a dev server serving the bundle moved).
-  return createEngineCore({ workerUrl: await workerUrl({}), ...rest }).catch(async (e: unknown) => {
+  return createEngineCore({ workerUrl: await workerUrl(where), ...rest }).catch(async (e: unknown) => {
     console.info('interphase: worker or WASM not found by URL, using the inline worker', e);
-    return createEngineCore({ workerUrl: await workerUrl({ wasm: 'inline' }), ...rest });
+    return createEngineCore({ workerUrl: await workerUrl({ wasm: 'inline', ...where }), ...rest });
   });
 }
 
@@ -125,10 +126,11 @@ export interface InterphaseWorker {
  */
 export async function startWorker(options: BrowserOptions = {}): Promise<InterphaseWorker> {
   if (options.wasm !== undefined) return spawnWorker(options);
+  const where = options.data !== undefined ? { data: options.data } : {};
   // Default: by URL, inline when the assets cannot be found (a dev server serving the bundle moved).
-  return spawnWorker({}).catch((e: unknown) => {
+  return spawnWorker(where).catch((e: unknown) => {
     console.info('interphase: worker or WASM not found by URL, using the inline worker', e);
-    return spawnWorker({ wasm: 'inline' });
+    return spawnWorker({ wasm: 'inline', ...where });
   });
 }
 

@@ -1,16 +1,11 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Composition } from '../src/core/composition.js';
 import type { Entry } from '../src/core/entry.js';
-import {
-  interfaceReaction,
-  interfaceReactionMinimum,
-  InterfaceReactionError,
-  parseReactant,
-  pyFormatG4,
-  pySetOrder,
-  type InterfaceReaction,
-  type InterfaceReactionOptions,
-} from '../src/interface/interface-reaction.js';
+import { interfaceReaction, interfaceReactionMinimum } from '../src/interface/interface-reaction.js';
+import { InterfaceReactionError } from '../src/interface/phase-source.js';
+import { pyFormatG4, pySetOrder } from '../src/interface/py-compat.js';
+import { type InterfaceReactionOptions, parseReactant } from '../src/interface/reactants.js';
+import type { InterfaceReaction } from '../src/interface/reaction-report.js';
 import { GrandPotentialPhaseDiagram } from '../src/thermo/grand-potential.js';
 import { loadEntries } from '../src/io/node-loaders.js';
 import { PhaseDiagram } from '../src/thermo/phase-diagram.js';

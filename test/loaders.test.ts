@@ -5,7 +5,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { loadEntries, streamEntries, LoadError } from '../src/io/node-loaders.js';
-import { CsvEntryReader, DEFAULT_SKIP_KEYS, JsonArrayReader, detectRecordFormat, entriesFromCsv, entriesFromRecords, type JsonElement } from '../src/io/parse-entries.js';
+import { CsvEntryReader, entriesFromCsv } from '../src/io/csv-reader.js';
+import { DEFAULT_SKIP_KEYS, JsonArrayReader, type JsonElement } from '../src/io/json-reader.js';
+import { detectRecordFormat, entriesFromRecords } from '../src/io/records.js';
 import { Entry, EntryError } from '../src/core/entry.js';
 import { FormulaError, Composition } from '../src/core/composition.js';
 

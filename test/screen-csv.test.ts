@@ -10,7 +10,7 @@ import { defaultEntries } from '../src/io/default-data.js';
 import { createEngine, type Engine } from '../src/engine/index.js';
 import type { Entry } from '../src/core/entry.js';
 import { candidatesOf, csvCandidates, streamEntries } from '../src/io/node-loaders.js';
-import { LoadError } from '../src/io/parse-entries.js';
+import { LoadError } from '../src/io/load-error.js';
 import { screenStability, ScreenError, type ScreenOptions, type ScreenRow } from '../src/screen/stability.js';
 import { csvCandidatesFromText } from '../src/io/csv-chunks.js';
 

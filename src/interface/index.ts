@@ -1,16 +1,8 @@
 // interface/: what two materials do together — pseudo-binary interface reactions (closed or open to
 // an element) and the minimum reaction energy against voltage.
-export {
-  type InterfaceKink,
-  interfaceReaction,
-  type InterfaceReaction,
-  InterfaceReactionError,
-  interfaceReactionMinimum,
-  type InterfaceReactionOptions,
-  type OpenElement,
-  parseReactant,
-  type ReactionDiagram,
-  type ReactionProduct,
-  type ReactionTerm,
-} from './interface-reaction.js';
+export { interfaceReaction, interfaceReactionMinimum } from './interface-reaction.js';
+export type { ReactionProduct, ReactionTerm } from './kink-reaction.js';
+export { InterfaceReactionError, type ReactionDiagram } from './phase-source.js';
+export { type InterfaceReactionOptions, type OpenElement, parseReactant } from './reactants.js';
+export type { InterfaceKink, InterfaceReaction } from './reaction-report.js';
 export { voltageMap, type VoltageMap, voltageMapAt, type VoltageMapOptions, type VoltageMapPiece } from './voltage-map.js';

@@ -18,16 +18,11 @@
  * energy) replace each other without a breakpoint; the map then shows the one found.
  */
 import type { Composition } from '../core/index.js';
-import {
-  interfaceReactionMinimum,
-  InterfaceReactionError,
-  parseReactant,
-  type InterfaceKink,
-  type InterfaceReaction,
-  type InterfaceReactionOptions,
-  type ReactionDiagram,
-} from './interface-reaction.js';
-import { resolveValence, ElementProfileError } from '../thermo/index.js';
+import { ElementProfileError, resolveValence } from '../thermo/index.js';
+import { minimumOf } from './interface-reaction.js';
+import { InterfaceReactionError, type ReactionDiagram } from './phase-source.js';
+import { type InterfaceReactionOptions, openTo, reactantsOf } from './reactants.js';
+import type { InterfaceKink, InterfaceReaction } from './reaction-report.js';
 
 export interface VoltageMapOptions extends Pick<InterfaceReactionOptions, 'useHullEnergy' | 'volumes' | 'names'> {
   /** Open element (default `Li`). */
@@ -106,12 +101,14 @@ export function voltageMap(c1: string | Composition, c2: string | Composition, d
   if (options.useHullEnergy !== undefined) base.useHullEnergy = options.useHullEnergy;
   if (options.volumes !== undefined) base.volumes = options.volumes;
   if (options.names !== undefined) base.names = options.names;
+  // The reactants are set up once, then opened at each voltage evaluated.
+  const reactants = reactantsOf(c1, c2, diagram, base);
   let evaluations = 0;
   const evaluate = (v: number): Line => {
     if (++evaluations > MAX_EVALUATIONS) throw new InterfaceReactionError(`voltage map: more than ${MAX_EVALUATIONS} evaluations (the map did not converge)`);
     const open = options.valence !== undefined ? { element, voltage: v, valence: options.valence } : { element, voltage: v };
     // Only the minimum's reaction is needed: the other kinks are not balanced.
-    const minimum = interfaceReactionMinimum(c1, c2, diagram, { ...base, open });
+    const minimum = minimumOf(openTo(reactants, open));
     const k = minimum.kink;
     const s = z * k.openUptake;
     return { c: k.energyPerAtom - s * v, s, at: v, minimum };
@@ -151,8 +148,7 @@ export function voltageMap(c1: string | Composition, c2: string | Composition, d
       products: k.products.map((p) => p.formula),
     };
   });
-  const [n1, n2] = options.names ?? ['c1', 'c2'];
-  return { c1: parseReactant(c1, `reactant ${n1}`), c2: parseReactant(c2, `reactant ${n2}`), element, from, to, pieces, breakpoints: found.map((f) => f.v), evaluations };
+  return { c1: reactants.c1, c2: reactants.c2, element, from, to, pieces, breakpoints: found.map((f) => f.v), evaluations };
 }
 
 /** The piece of a voltage map holding voltage `v` (the lower one at a breakpoint). */

@@ -4,6 +4,9 @@
  * with its header and line numbers); whoever screens a chunk reads it (screen/csv-candidates.ts).
  * Browser-safe.
  */
+import { headerText } from './csv-reader.js';
+import { countLines, LineSplitter } from './lines.js';
+
 /** Whole lines of a CSV file, with the header they belong to. */
 export interface CsvChunk {
   /** File name (or another label) for messages. */
@@ -33,50 +36,54 @@ export const CSV_CHUNK_CHARS = 1 << 16;
 
 /**
  * Cuts a stream of text pieces (any sizes) into `CsvChunk`s of whole lines: the first non-blank
- * line is the header; a file without one yields nothing (the screen then reports "no entries").
+ * line is the header (found line by line, as `CsvEntryReader` finds it); a file without one yields
+ * nothing (the screen then reports "no entries"). After the header the text is cut in blocks, not
+ * split into lines.
  */
 export async function* csvChunks(pieces: AsyncIterable<string> | Iterable<string>, source: string, chunkChars = CSV_CHUNK_CHARS): AsyncGenerator<CsvChunk, void, undefined> {
+  const lines = new LineSplitter(); // until the header
   let header: string | undefined;
   let headerLine = 0;
-  let lineNo = 1; // number of the first line in `pending`
-  let pending = '';
-  const take = (final: boolean): CsvChunk | undefined => {
-    for (;;) {
-      if (header === undefined) {
-        const nl = pending.indexOf('\n');
-        if (nl < 0 && !final) return undefined;
-        const line = nl < 0 ? pending : pending.slice(0, nl);
-        const bare = lineNo === 1 && line.charCodeAt(0) === 0xfeff ? line.slice(1) : line;
-        if (nl < 0 && line.length === 0) return undefined;
-        pending = nl < 0 ? '' : pending.slice(nl + 1);
-        if (bare.trim() === '') {
-          lineNo++;
-          continue;
-        }
-        header = bare;
-        headerLine = lineNo++;
-        continue;
-      }
-      if (pending.length === 0) return undefined;
-      if (!final && pending.length < chunkChars) return undefined;
-      // Whole lines, about chunkChars of them (a longer line whole).
-      let cut = pending.length <= chunkChars ? -1 : pending.lastIndexOf('\n', chunkChars);
-      if (cut < 0) cut = pending.indexOf('\n', chunkChars);
-      if (cut < 0) {
-        if (!final) return undefined;
-        cut = pending.length;
-      }
-      const text = pending.slice(0, cut);
-      pending = pending.slice(cut + 1);
-      const chunk: CsvChunk = { source, header, headerLine, text, firstLine: lineNo };
-      lineNo += countLines(text);
-      return chunk;
+  let lineNo = 0; // number of the first line in `pending`
+  let pending = ''; // text after the header, not cut yet
+  const findHeader = (): void => {
+    for (let line = lines.next(); line !== undefined; line = lines.next()) {
+      header = headerText(line, lines.lineNo);
+      if (header === undefined) continue;
+      headerLine = lines.lineNo;
+      lineNo = headerLine + 1;
+      pending = lines.rest();
+      return;
     }
   };
+  const take = (final: boolean): CsvChunk | undefined => {
+    if (header === undefined || pending.length === 0) return undefined;
+    if (!final && pending.length < chunkChars) return undefined;
+    // Whole lines, about chunkChars of them (a longer line whole).
+    let cut = pending.length <= chunkChars ? -1 : pending.lastIndexOf('\n', chunkChars);
+    if (cut < 0) cut = pending.indexOf('\n', chunkChars);
+    if (cut < 0) {
+      if (!final) return undefined;
+      cut = pending.length;
+    }
+    const text = pending.slice(0, cut);
+    pending = pending.slice(cut + 1);
+    const chunk: CsvChunk = { source, header, headerLine, text, firstLine: lineNo };
+    lineNo += countLines(text);
+    return chunk;
+  };
   for await (const piece of pieces as AsyncIterable<string>) {
-    pending += piece;
+    if (header !== undefined) pending += piece;
+    else {
+      lines.push(piece);
+      findHeader();
+    }
     let c: CsvChunk | undefined;
     while ((c = take(false))) yield c;
+  }
+  if (header === undefined) {
+    lines.end();
+    findHeader();
   }
   let c: CsvChunk | undefined;
   while ((c = take(true))) yield c;
@@ -85,13 +92,6 @@ export async function* csvChunks(pieces: AsyncIterable<string> | Iterable<string
 /** Names a chunk in messages: its file and lines. */
 export function describeChunk(chunk: CsvChunk): string {
   return `${chunk.source} lines ${chunk.firstLine}-${chunk.firstLine + countLines(chunk.text) - 1}`;
-}
-
-/** Lines in `text` (its newlines + 1). */
-function countLines(text: string): number {
-  let n = 1;
-  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) n++;
-  return n;
 }
 
 /** CSV candidates from text in memory (a dropped file's contents, a string). */

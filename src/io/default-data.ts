@@ -9,7 +9,7 @@
  * Materials Project data, CC BY 4.0: cite A. Jain et al., APL Materials 1, 011002 (2013).
  */
 import type { Entry } from '../core/index.js';
-import { entriesFromCsv } from './parse-entries.js';
+import { entriesFromCsv } from './csv-reader.js';
 import { DEFAULT_DATA_ELEMENTS, DEFAULT_DATA_ROWS } from '../generated/default-data-info.js';
 import { defaultDataGzip } from './default-data-bytes.js';
 

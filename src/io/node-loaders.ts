@@ -1,26 +1,23 @@
 /**
  * Node file loaders (fs, zlib): entries from pymatgen entry dicts, formation-energy records,
  * Materials Project API documents (JSON arrays, optionally gzipped) and CSV tables. Files are
- * streamed: JSON through `JsonArrayReader` (one record at a time, `structure` values skipped
- * unbuilt), CSV line by line. The parsing itself is in `parse-entries.ts` (browser-safe).
+ * read in text pieces and streamed through `EntryStream` (entry-stream.ts, browser-safe, shared
+ * with the Blob loader): JSON one record at a time (`structure` values skipped unbuilt), CSV line
+ * by line.
  */
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
-import { createGunzip } from 'node:zlib';
 import type { Readable } from 'node:stream';
-import { csvChunks, type CsvCandidates } from './csv-chunks.js';
+import { createGunzip } from 'node:zlib';
 import type { Entry } from '../core/index.js';
-import { CsvEntryReader, JsonArrayReader, LoadError, RecordConverter, type EntryFormat, type MpEnergyChoice } from './parse-entries.js';
+import { type CsvCandidates, csvChunks } from './csv-chunks.js';
+import { EntryStream, formatByName } from './entry-stream.js';
+import { LoadError } from './load-error.js';
+import type { EntryFormat, MpEnergyChoice } from './records.js';
 
-export {
-  LoadError,
-  detectRecordFormat,
-  entriesFromCsv,
-  entriesFromRecords,
-  type EntryFormat,
-  type MpEnergyChoice,
-  type RecordFormat,
-} from './parse-entries.js';
+export { entriesFromCsv } from './csv-reader.js';
+export { LoadError } from './load-error.js';
+export { detectRecordFormat, type EntryFormat, entriesFromRecords, type MpEnergyChoice, type RecordFormat } from './records.js';
 
 export interface LoadOptions {
   /**
@@ -73,94 +70,32 @@ async function* textChunks(path: string): AsyncGenerator<string, void, undefined
   }
 }
 
-function formatByName(path: string): 'csv' | 'json' | undefined {
-  const name = path.toLowerCase().replace(/\.gz$/, '');
-  if (name.endsWith('.csv')) return 'csv';
-  if (name.endsWith('.json')) return 'json';
-  return undefined;
-}
-
-/** Entries in batches (one batch per input chunk), the core of both public loaders. */
+/** Entries in batches (one batch per text piece that completes any), the core of both public loaders. */
 async function* entryBatches(path: string, options: LoadOptions): AsyncGenerator<Entry[], void, undefined> {
-  const format = options.format ?? 'auto';
-  const chunks = textChunks(path);
-  let first: IteratorResult<string, void> = await chunks.next();
-  // skip leading empty chunks
-  while (!first.done && first.value.length === 0) first = await chunks.next();
-  let kind: 'csv' | 'json' | undefined = format === 'csv' ? 'csv' : format === 'auto' ? formatByName(path) : 'json';
-  if (kind === undefined) {
-    const head = first.done ? '' : first.value.replace(/^[\ufeff\s]+/, '');
-    kind = head.startsWith('[') || head.startsWith('{') ? 'json' : 'csv';
-  }
-  let count = 0;
+  const stream = new EntryStream(path, options);
   let reported = 0;
-  const progress = (n: number): void => {
-    count += n;
+  const progress = (): void => {
+    const count = stream.entries;
     if (options.onProgress && count - reported >= 1000) {
       reported = count - (count % 1000);
       options.onProgress(count);
     }
   };
-  async function* rest(): AsyncGenerator<string, void, undefined> {
-    if (!first.done) yield first.value;
-    yield* chunks;
-  }
-  try {
-    if (kind === 'csv') {
-      const reader = new CsvEntryReader({ source: path });
-      let carry = '';
-      let lineNo = 0;
-      for await (const chunk of rest()) {
-        const text = carry.length ? carry + chunk : chunk;
-        const batch: Entry[] = [];
-        let start = 0;
-        for (;;) {
-          const nl = text.indexOf('\n', start);
-          if (nl < 0) break;
-          const e = reader.line(text.slice(start, nl), ++lineNo);
-          if (e) batch.push(e);
-          start = nl + 1;
-        }
-        carry = text.slice(start);
-        if (batch.length) {
-          progress(batch.length);
-          yield batch;
-        }
-      }
-      if (carry.length) {
-        const e = reader.line(carry, ++lineNo);
-        if (e) {
-          progress(1);
-          yield [e];
-        }
-      }
-    } else {
-      const reader = new JsonArrayReader({ source: path, ...(options.skipKeys ? { skipKeys: options.skipKeys } : {}) });
-      const conv = new RecordConverter({
-        source: path,
-        ...(format !== 'auto' ? { format } : {}),
-        ...(options.mpEnergy ? { mpEnergy: options.mpEnergy } : {}),
-      });
-      for await (const chunk of rest()) {
-        const elems = reader.push(chunk);
-        if (elems.length) {
-          const batch = elems.map((el) => conv.convert(el.value, el.index, el.line));
-          progress(batch.length);
-          yield batch;
-        }
-      }
-      const elems = reader.end();
-      if (elems.length) {
-        const batch = elems.map((el) => conv.convert(el.value, el.index, el.line));
-        progress(batch.length);
-        yield batch;
-      }
+  for await (const piece of textChunks(path)) {
+    const batch: Entry[] = [];
+    stream.push(piece, batch);
+    if (batch.length) {
+      progress();
+      yield batch;
     }
-  } finally {
-    await chunks.return(undefined);
   }
-  if (count === 0) throw new LoadError(`no entries in ${path}`, { source: path });
-  options.onProgress?.(count);
+  const batch: Entry[] = [];
+  stream.end(batch);
+  if (batch.length) {
+    progress();
+    yield batch;
+  }
+  options.onProgress?.(stream.entries);
 }
 
 /**

@@ -1,248 +1,17 @@
 // Convex-hull diagrams: formation energy vs composition for a binary system, and the Gibbs
 // triangle (stable phases, tie-lines, unstable entries coloured by E_hull) for a ternary one.
-import { Composition } from '../core/index.js';
+// What to draw comes from tie-lines.ts, the pieces both share from hull-parts.ts.
 import type { Entry } from '../core/index.js';
-import type { EntryStability, PhaseDiagram } from '../thermo/index.js';
-import {
-  PlotError,
-  axes,
-  colorBar,
-  el,
-  formatNumber,
-  labelKey,
-  labelLayer,
-  legend,
-  line,
-  linearScale,
-  niceTicks,
-  polyline,
-  rampColor,
-  resolveOptions,
-  svgRoot,
-  text,
-  titleText,
-  tooltip,
-  truncate,
-  formulaText,
-  formulaWidth,
-  type Box,
-  type Frame,
-  type LabelItem,
-  type PlotOptions,
-} from './svg.js';
-
-export interface HullPlotOptions extends PlotOptions {
-  /**
-   * The 2 (binary) or 3 (ternary) elements to plot, in axis order: for a diagram of more elements,
-   * the sub-system of the entries made of these elements only. Default: the diagram's elements.
-   * Binary: x is the atomic fraction of the second. Ternary: first bottom-left, second
-   * bottom-right, third at the top.
-   */
-  elements?: readonly string[];
-  /** Unstable entries up to this energy above hull (eV/atom) are drawn, coloured by it. Default 0.2. */
-  eHullCutoff?: number;
-  /** Draw unstable entries (default true). */
-  showUnstable?: boolean;
-}
-
-const DEFAULT_CUTOFF = 0.2;
-/** A pair of stable phases is a tie-line candidate when the hull at its midpoint is this close to the chord (eV/atom). */
-const ON_HULL_TOL = 1e-6;
-/** A third stable phase this close (atomic fraction) to a candidate segment lies on it. */
-const COLLINEAR_TOL = 1e-9;
-/** Orientations (twice the signed area, atomic fractions²) below this do not count as a crossing. */
-const CROSS_EPS = 1e-12;
-
-interface SubSystem {
-  readonly elements: readonly string[];
-  /** Entries made of these elements only, with their stability in the diagram. */
-  readonly rows: readonly EntryStability[];
-  readonly stable: readonly EntryStability[];
-}
-
-/** The entries of a 2- or 3-element (sub-)system of a phase diagram. */
-function subSystem(pd: PhaseDiagram, n: number, fn: string, elements?: readonly string[]): SubSystem {
-  let els: readonly string[];
-  if (elements !== undefined) {
-    if (!Array.isArray(elements) || elements.length !== n) {
-      throw new PlotError(`${fn}: option elements must list ${n} elements, got ${Array.isArray(elements) ? `${elements.length} (${elements.join('-')})` : String(elements)}`);
-    }
-    const seen = new Set<string>();
-    for (const e of elements) {
-      if (!pd.elements.includes(e)) throw new PlotError(`${fn}: element ${JSON.stringify(e)} is not in the phase diagram (${pd.elements.join('-')})`);
-      if (seen.has(e)) throw new PlotError(`${fn}: element ${e} is listed twice in option elements`);
-      seen.add(e);
-    }
-    els = [...elements];
-  } else {
-    if (pd.elements.length !== n) {
-      const which = n === 2 ? 'binary' : 'ternary';
-      throw new PlotError(
-        `${fn} plots a ${n}-element (${which}) phase diagram, but this one has ${pd.elements.length} element${pd.elements.length === 1 ? '' : 's'} (${pd.elements.join('-')})` +
-          (pd.elements.length > n ? `: pass options.elements (${n} of them) to plot a ${n}-element sub-system` : ''),
-      );
-    }
-    els = pd.elements;
-  }
-  const set = new Set(els);
-  const rows = pd.analyze().filter((r) => r.entry.composition.elements.every((e) => set.has(e)));
-  return { elements: els, rows, stable: rows.filter((r) => r.stable) };
-}
-
-/**
- * The tie-lines of a binary or ternary (sub-)system: pairs of stable phases joined by an edge of
- * the lower convex hull (for a ternary, the edges of its triangular facets, the sides of the Gibbs
- * triangle between neighbouring stable phases included; for a binary, neighbouring stable phases).
- *
- * Method: for every pair of stable phases, the hull energy at the midpoint of their compositions
- * (`pd.hullFormationEnergyPerAtom`, the LP over all stable phases) is compared with the chord, the
- * mean of their formation energies. The hull is convex, so the chord lies on the hull over the
- * whole segment iff it does at the midpoint: those pairs (gap ≤ 1e-6 eV/atom) are candidates.
- * A candidate passing through a third stable phase is not an edge (it is two). What remains are
- * the edges of the hull's faces plus, where four or more stable phases are coplanar (a face that
- * is not a triangle), the diagonals of such faces: candidates are taken in order of gap (then
- * length) and one that properly crosses an edge already taken is dropped. A true edge never
- * crosses another, and every non-edge segment between two vertices crosses an edge or passes
- * through a vertex, so this yields the facets' edges exactly, and a triangulation (shortest
- * diagonals first) of any non-triangular face. Each tie-line is [a, b] with a listed before b in
- * the diagram's entries.
- */
-export function tieLines(pd: PhaseDiagram, elements?: readonly string[]): Array<[Entry, Entry]> {
-  const n = elements?.length ?? pd.elements.length;
-  if (n !== 2 && n !== 3) throw new PlotError(`tieLines: needs a 2- or 3-element (sub-)system, got ${n} elements (${(elements ?? pd.elements).join('-')}); pass 2 or 3 elements`);
-  return tieLinesOf(pd, subSystem(pd, n, 'tieLines', elements));
-}
-
-function tieLinesOf(pd: PhaseDiagram, sub: SubSystem): Array<[Entry, Entry]> {
-  const els = sub.elements;
-  const pts = sub.stable.map((r) => {
-    const f = els.map((e) => r.entry.composition.atomicFraction(e));
-    return { entry: r.entry, e: r.eFormPerAtom, f, p: [f[1]!, f[2] ?? 0] as const };
-  });
-  const cands: Array<{ i: number; j: number; gap: number; len: number }> = [];
-  for (let i = 0; i < pts.length; i++) {
-    for (let j = i + 1; j < pts.length; j++) {
-      const a = pts[i]!;
-      const b = pts[j]!;
-      const mid: Record<string, number> = {};
-      els.forEach((e, k) => {
-        const v = (a.f[k]! + b.f[k]!) / 2;
-        if (v > 0) mid[e] = v;
-      });
-      const gap = (a.e + b.e) / 2 - pd.hullFormationEnergyPerAtom(Composition.fromDict(mid));
-      if (gap <= ON_HULL_TOL) cands.push({ i, j, gap, len: Math.hypot(a.p[0] - b.p[0], a.p[1] - b.p[1]) });
-    }
-  }
-  cands.sort((x, y) => x.gap - y.gap || x.len - y.len || x.i - y.i || x.j - y.j);
-  const taken: Array<{ i: number; j: number }> = [];
-  for (const c of cands) {
-    const a = pts[c.i]!.p;
-    const b = pts[c.j]!.p;
-    const through = pts.some((q, k) => k !== c.i && k !== c.j && onSegment(a, b, q.p));
-    if (through) continue;
-    if (taken.some((t) => crosses(a, b, pts[t.i]!.p, pts[t.j]!.p))) continue;
-    taken.push(c);
-  }
-  return taken.sort((x, y) => x.i - y.i || x.j - y.j).map((t) => [pts[t.i]!.entry, pts[t.j]!.entry]);
-}
-
-type P = readonly [number, number];
-
-function orient(a: P, b: P, c: P): number {
-  return (b[0] - a[0]) * (c[1] - a[1]) - (b[1] - a[1]) * (c[0] - a[0]);
-}
-
-/** q lies on the open segment ab (within COLLINEAR_TOL). */
-function onSegment(a: P, b: P, q: P): boolean {
-  const dx = b[0] - a[0];
-  const dy = b[1] - a[1];
-  const len2 = dx * dx + dy * dy;
-  if (len2 === 0) return false;
-  const t = ((q[0] - a[0]) * dx + (q[1] - a[1]) * dy) / len2;
-  if (t <= COLLINEAR_TOL || t >= 1 - COLLINEAR_TOL) return false;
-  return Math.hypot(a[0] + t * dx - q[0], a[1] + t * dy - q[1]) <= COLLINEAR_TOL;
-}
-
-/** ab and cd cross at a point interior to both. */
-function crosses(a: P, b: P, c: P, d: P): boolean {
-  const same = (u: P, v: P) => u[0] === v[0] && u[1] === v[1];
-  if (same(a, c) || same(a, d) || same(b, c) || same(b, d)) return false;
-  const o1 = orient(a, b, c);
-  const o2 = orient(a, b, d);
-  const o3 = orient(c, d, a);
-  const o4 = orient(c, d, b);
-  const strict = (u: number, v: number) => (u > CROSS_EPS && v < -CROSS_EPS) || (u < -CROSS_EPS && v > CROSS_EPS);
-  return strict(o1, o2) && strict(o3, o4);
-}
-
-function pointTooltip(r: EntryStability): string {
-  const lines = [
-    `${r.entry.id}: ${r.entry.composition.reducedFormula}`,
-    `E_form = ${formatNumber(r.eFormPerAtom, 4)} eV/atom`,
-    r.stable ? `E_hull = 0 (stable)` : `E_hull = ${formatNumber(r.eAboveHull, 4)} eV/atom`,
-  ];
-  if (r.phaseSeparationEnergy !== undefined) lines.push(`phase separation energy = ${formatNumber(r.phaseSeparationEnergy, 4)} eV/atom`);
-  return lines.join('\n');
-}
-
-function cutoffOf(fn: string, o: HullPlotOptions): number {
-  const c = o.eHullCutoff ?? DEFAULT_CUTOFF;
-  if (typeof c !== 'number' || !Number.isFinite(c) || c < 0) throw new PlotError(`${fn}: option eHullCutoff must be a finite number >= 0 (eV/atom), got ${String(c)}`);
-  return c;
-}
-
-function shownUnstable(sub: SubSystem, o: HullPlotOptions, cutoff: number): { shown: EntryStability[]; hidden: number } {
-  const unstable = sub.rows.filter((r) => !r.stable);
-  if (o.showUnstable === false) return { shown: [], hidden: unstable.length };
-  // Highest E_hull first, so the entries nearest the hull are drawn on top.
-  const shown = unstable.filter((r) => r.eAboveHull <= cutoff).sort((a, b) => b.eAboveHull - a.eAboveHull);
-  return { shown, hidden: unstable.length - shown.length };
-}
-
-function unstablePoint(r: EntryStability, cx: number, cy: number, cutoff: number, radius: number): string {
-  const color = rampColor(cutoff > 0 ? r.eAboveHull / cutoff : 0);
-  return el('circle', { cx, cy, r: radius, class: 'point unstable', fill: color, 'data-id': r.entry.id }, tooltip(pointTooltip(r)));
-}
-
-function stablePoint(r: EntryStability, cx: number, cy: number, radius: number): string {
-  return el('circle', { cx, cy, r: radius, class: 'point stable', 'data-id': r.entry.id }, tooltip(pointTooltip(r)));
-}
-
-function markerBox(x: number, y: number, r: number): Box {
-  return { x0: x - r, y0: y - r, x1: x + r, y1: y + r };
-}
-
-/** Legend column: symbols, E_hull colour bar, what is hidden, and the key of numbered labels. */
-function sideColumn(
-  x: number,
-  y: number,
-  bottom: number,
-  fs: number,
-  cutoff: number,
-  hidden: number,
-  showUnstable: boolean,
-  layer: ReturnType<typeof labelLayer>,
-  items: Parameters<typeof legend>[0],
-  width: number,
-): string {
-  const parts: string[] = [];
-  const lg = legend(items, x, y, fs);
-  parts.push(lg.svg);
-  let at = y + lg.height + fs;
-  if (showUnstable && cutoff > 0) {
-    const cb = colorBar(x, at, 110, cutoff, 'E_hull (eV/atom)', fs);
-    parts.push(cb.svg);
-    at += cb.height + fs * 1.5;
-  }
-  if (hidden > 0) {
-    const small = fs * 0.9;
-    const lines = showUnstable ? [`${hidden} more unstable entries,`, `E_hull > ${formatNumber(cutoff, 3, true)} eV/atom`] : [`${hidden} unstable entries`, 'not shown'];
-    lines.forEach((l, i) => parts.push(text(x, at + i * small * 1.3, truncate(l, width, small), { class: 'muted note', 'font-size': small })));
-    at += small * 1.3 * lines.length + fs * 0.6;
-  }
-  parts.push(labelKey(layer.unplaced, x, at, fs, bottom - at, width));
-  return parts.join('');
-}
+import type { PhaseDiagram } from '../thermo/index.js';
+import { cutoffOf, type HullPlotOptions, markerBox, shownUnstable, hullLegend, sideColumn, stablePoint, unstablePoint } from './hull-parts.js';
+import { type LabelItem, labelLayer } from './labels.js';
+import { el, line, polyline, tooltip } from './markup.js';
+import { resolveOptions } from './options.js';
+import type { Box } from './placement.js';
+import { formatNumber, linearScale, niceTicks } from './scales.js';
+import { axes, type Frame, svgRoot, titleText } from './svg.js';
+import { formulaText, formulaWidth } from './text.js';
+import { subSystem, tieLinesOf } from './tie-lines.js';
 
 /**
  * Formation energy vs the atomic fraction of the second element: stable phases joined by the
@@ -298,22 +67,7 @@ export function binaryHullSvg(pd: PhaseDiagram, options: HullPlotOptions = {}): 
 
   const lx = frame.x + frame.width + fs * 1.5;
   parts.push(
-    sideColumn(
-      lx,
-      frame.y,
-      r.height - fs,
-      fs,
-      cutoff,
-      hidden,
-      options.showUnstable !== false,
-      layer,
-      [
-        { label: 'stable phase', kind: 'point', className: 'stable' },
-        { label: 'convex hull', kind: 'line', className: 'hull' },
-        ...(shown.length ? [{ label: 'unstable entry', kind: 'point' as const, className: 'unstable', color: rampColor(0.5) }] : []),
-      ],
-      r.width - lx - fs,
-    ),
+    sideColumn(lx, frame.y, r.height - fs, fs, cutoff, hidden, options.showUnstable !== false, layer, hullLegend({ label: 'convex hull', className: 'hull' }, shown.length > 0), r.width - lx - fs),
   );
 
   const desc =
@@ -415,24 +169,7 @@ export function ternaryHullSvg(pd: PhaseDiagram, options: HullPlotOptions = {}):
   parts.push(layer.svg);
 
   const lx = r.width - sideW;
-  parts.push(
-    sideColumn(
-      lx,
-      top,
-      r.height - fs,
-      fs,
-      cutoff,
-      hidden,
-      options.showUnstable !== false,
-      layer,
-      [
-        { label: 'stable phase', kind: 'point', className: 'stable' },
-        { label: 'tie-line', kind: 'line', className: 'tie-line' },
-        ...(shown.length ? [{ label: 'unstable entry', kind: 'point' as const, className: 'unstable', color: rampColor(0.5) }] : []),
-      ],
-      sideW - fs,
-    ),
-  );
+  parts.push(sideColumn(lx, top, r.height - fs, fs, cutoff, hidden, options.showUnstable !== false, layer, hullLegend({ label: 'tie-line', className: 'tie-line' }, shown.length > 0), sideW - fs));
 
   const desc =
     options.description ??

@@ -1,24 +1,9 @@
 // Horizontal bars for a screening ranking.
-import {
-  PlotError,
-  axes,
-  el,
-  formatNumber,
-  legend,
-  line,
-  linearScale,
-  niceTicks,
-  requireFinite,
-  resolveOptions,
-  svgRoot,
-  text,
-  textWidth,
-  titleText,
-  tooltip,
-  truncate,
-  type Frame,
-  type PlotOptions,
-} from './svg.js';
+import { el, line, text, tooltip } from './markup.js';
+import { PlotError, requireFinite, resolveOptions, type PlotOptions } from './options.js';
+import { formatNumber, linearScale, niceTicks } from './scales.js';
+import { axes, legend, svgRoot, titleText, type Frame } from './svg.js';
+import { textWidth, truncate } from './text.js';
 
 export interface RankingRow {
   /** Candidate name (a formula, an id, …). */

@@ -1,25 +1,10 @@
 // Interface reaction energy against the mixing ratio of two compositions.
-import {
-  PlotError,
-  axes,
-  el,
-  formatNumber,
-  labelKey,
-  labelLayer,
-  line,
-  linearScale,
-  niceTicks,
-  polyline,
-  requireFinite,
-  resolveOptions,
-  svgRoot,
-  titleText,
-  tooltip,
-  type Box,
-  type Frame,
-  type LabelItem,
-  type PlotOptions,
-} from './svg.js';
+import { labelKey, labelLayer, type LabelItem } from './labels.js';
+import { el, line, polyline, tooltip } from './markup.js';
+import { PlotError, requireFinite, resolveOptions, type PlotOptions } from './options.js';
+import type { Box } from './placement.js';
+import { formatNumber, linearScale, niceTicks } from './scales.js';
+import { axes, svgRoot, titleText, type Frame } from './svg.js';
 
 /** The reaction energy of x·c1 + (1−x)·c2 at its kinks (what the interface computation yields). */
 export interface ReactionCurve {

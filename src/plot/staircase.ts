@@ -1,26 +1,11 @@
 // The voltage profile of an electrochemical stability window: element uptake (reduction, below
 // the window) or release (oxidation, above it) per formula unit against the voltage.
-import {
-  PlotError,
-  axes,
-  el,
-  formatNumber,
-  labelKey,
-  labelLayer,
-  line,
-  linearScale,
-  niceTicks,
-  requireFinite,
-  resolveOptions,
-  svgRoot,
-  text,
-  titleText,
-  tooltip,
-  type Box,
-  type Frame,
-  type LabelItem,
-  type PlotOptions,
-} from './svg.js';
+import { labelKey, labelLayer, type LabelItem } from './labels.js';
+import { el, line, text, tooltip } from './markup.js';
+import { PlotError, requireFinite, resolveOptions, type PlotOptions } from './options.js';
+import type { Box } from './placement.js';
+import { formatNumber, linearScale, niceTicks } from './scales.js';
+import { axes, svgRoot, titleText, type Frame } from './svg.js';
 
 /** The voltage profile of a composition against an open element (what the window computation yields). */
 export interface VoltageProfile {

@@ -8,7 +8,7 @@
 import { CandidatePacker, describeEntry } from './candidate-packer.js';
 import type { ReferenceHull } from '../thermo/index.js';
 import { entryToData, type Entry, type EntryData } from '../core/index.js';
-import { CsvEntryReader, LoadError } from '../io/index.js';
+import { CsvEntryReader, LineSplitter, LoadError } from '../io/index.js';
 import type { CsvChunk } from '../io/index.js';
 
 /** Screened rows of one chunk, in input order (structured-clone friendly). */
@@ -37,18 +37,12 @@ export function screenCsvChunk(hull: ReferenceHull, chunk: CsvChunk, unknown: 'e
   const reader = new CsvEntryReader({ source: chunk.source });
   const entries: Entry[] = [];
   let loadError: CsvChunkResult['loadError'];
-  const text = chunk.text;
-  let start = 0;
-  let lineNo = chunk.firstLine;
+  const lines = new LineSplitter(chunk.firstLine);
+  lines.push(chunk.text);
+  lines.end();
   try {
     reader.line(chunk.header, chunk.headerLine);
-    while (start < text.length) {
-      let end = text.indexOf('\n', start);
-      if (end < 0) end = text.length;
-      const e = reader.line(text.slice(start, end), lineNo++);
-      if (e) entries.push(e);
-      start = end + 1;
-    }
+    reader.readLines(lines, entries);
   } catch (e) {
     if (!(e instanceof LoadError)) throw e;
     loadError = { message: e.message, source: e.source, ...(e.line !== undefined ? { line: e.line } : {}), ...(e.id !== undefined ? { id: e.id } : {}) };
