@@ -9,7 +9,9 @@ import { screenAnode } from '../src/screen/anode.js';
 import { screenCoatings, XIAO_2019 } from '../src/screen/coatings.js';
 import { prepareScreenData, screenData, ScreenWorkflowError, type ScreenData } from '../src/screen/common.js';
 import { screenInterfaces } from '../src/screen/interfaces.js';
+import { ANODE_ROWS, DATASET, WINDOWS_ROWS } from '../src/screen/jobs.js';
 import { screenCoatingsOnEngine, screenInterfacesOnEngine } from '../src/screen/on-engine.js';
+import { screenWindows } from '../src/screen/windows.js';
 import { DATA, hasShared } from './helpers/shared.js';
 
 const WORKER = new URL('../src/engine-worker.ts', import.meta.url);
@@ -51,6 +53,14 @@ describe('workflows on the engine: the same results as in this thread', () => {
       criteria: 'xiao2019',
     });
     for (const r of sync.rows) expect(r.cathode_at_voltage).toBeNull();
+  });
+
+  it('windows and anode rows as jobs: the same rows on the pool as in this thread', async () => {
+    const ds = engine.data(DATASET);
+    const materials = ['Li3PS4', 'LGPS', 'Li7La3Zr2O12', 'Na3PS4'];
+    same(await engine.run(WINDOWS_ROWS, { materials }, { data: ds }), screenWindows(embedded, materials).rows);
+    same(await engine.run(ANODE_ROWS, { materials: materials.slice(0, 3) }, { data: ds }), screenAnode(embedded, { electrolytes: materials.slice(0, 3) }));
+    await expect(engine.run(WINDOWS_ROWS, { materials: ['Xx2O'] }, { data: ds })).rejects.toThrow(ScreenWorkflowError);
   });
 
   it('interfaces: the default matrix, and a voltage for every electrode', async () => {
