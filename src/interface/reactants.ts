@@ -60,16 +60,21 @@ export interface InterfaceReactionOptions {
 // Reactant input
 
 /**
- * Parses a reactant formula: everything `Composition.parse` accepts (`Li0.5CoO2`,
- * `LiNi0.8Co0.15Al0.05O2`), plus amounts written as fractions `a/b` (`LiNi1/3Mn1/3Co1/3O2`).
- * Errors name the reactant.
+ * Parses a reactant formula with `Composition.parse` (fractional amounts included: `Li0.5CoO2`,
+ * `LiNi0.8Co0.15Al0.05O2`, `LiNi1/3Mn1/3Co1/3O2`). Errors name the reactant.
  */
 export function parseReactant(formula: string | Composition, what = 'reactant'): Composition {
   if (formula instanceof Composition) return formula;
   if (typeof formula !== 'string') throw new InterfaceReactionError(`${what} must be a formula string or a Composition, got ${typeof formula}`);
   const known = parsed.get(formula);
   if (known) return known;
-  const c = parseUncached(formula, what);
+  let c: Composition;
+  try {
+    c = Composition.parse(formula);
+  } catch (e) {
+    if (e instanceof FormulaError) throw new InterfaceReactionError(`${what} ${JSON.stringify(formula)}: ${e.message}`, { cause: e });
+    throw e;
+  }
   if (parsed.size >= 1024) parsed.clear();
   parsed.set(formula, c);
   return c;
@@ -77,20 +82,6 @@ export function parseReactant(formula: string | Composition, what = 'reactant'):
 
 // Compositions are immutable: the same formula gives the same object (and its cached keys).
 const parsed = new Map<string, Composition>();
-
-function parseUncached(formula: string, what: string): Composition {
-  const text = formula.replace(/(\d+(?:\.\d*)?|\.\d+)\s*\/\s*(\d+(?:\.\d*)?|\.\d+)/g, (m, a: string, b: string) => {
-    const den = Number(b);
-    if (den === 0) throw new InterfaceReactionError(`${what} ${JSON.stringify(formula)}: division by zero in the amount '${m}'`);
-    return String(Number(a) / den);
-  });
-  try {
-    return Composition.parse(text);
-  } catch (e) {
-    if (e instanceof FormulaError) throw new InterfaceReactionError(`${what} ${JSON.stringify(formula)}: ${e.message}`, { cause: e });
-    throw e;
-  }
-}
 
 // ---------------------------------------------------------------------------------------------
 // The reactants and options, checked (what does not depend on the open element's μ)
