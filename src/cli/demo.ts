@@ -39,6 +39,7 @@ export async function demo(io: CliIO): Promise<number> {
       m.lco ? m.lco.chemical.products.join(' + ') : '',
     ];
   });
+  for (const row of w.rows) for (const m of row.warnings) io.stderr(`interphase: warning: ${m}\n`);
   const secs = (performance.now() - t0) / 1000;
   io.stdout(
     `interphase demo — solid electrolytes on the embedded Materials Project data (${DEFAULT_DATA_INFO.rows.toLocaleString('en-US')} compositions, ${DEFAULT_DATA_INFO.elements.length} elements; CC BY 4.0, Jain et al. 2013)\n\n` +

@@ -79,7 +79,7 @@ export const MATERIAL_ALIASES: Readonly<Record<string, string>> = Object.freeze(
   LLZO: 'Li7La3Zr2O12',
   LGPS: 'Li10GeP2S12',
   LATP: 'Li1.3Al0.3Ti1.7(PO4)3',
-  LLTO: 'Li0.33La0.56TiO3',
+  LLTO: 'Li1/3La5/9TiO3',
   LTO: 'Li4Ti5O12',
   LCO: 'LiCoO2',
   LFP: 'LiFePO4',

@@ -122,15 +122,9 @@ export interface InterfacesResult {
   electrodes: Electrode[];
 }
 
-/** Default electrolytes for interface screens: the window list, optional ones only when in the data. */
+/** Default electrolytes for interface screens: the window list (absent compositions at their hull energy). */
 export function defaultElectrolyteMaterials(data: ScreenData): Material[] {
-  const out: Material[] = [];
-  for (const d of DEFAULT_ELECTROLYTES) {
-    const m = resolveMaterial(d.formula, data, 'electrolyte');
-    if (d.optional && data.index.groups.byKey.get(m.composition.key) === undefined) continue;
-    out.push({ name: d.name, composition: m.composition });
-  }
-  return out;
+  return DEFAULT_ELECTROLYTES.map((d) => ({ name: d.name, composition: resolveMaterial(d.formula, data, 'electrolyte').composition }));
 }
 
 /** The materials of an interface screen, resolved against the data (see `screenInterfaces`). */
