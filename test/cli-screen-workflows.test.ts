@@ -89,7 +89,7 @@ describe('interphase screen windows|interfaces|coatings|anode', () => {
     expect(lco.chemical.energy).toBeCloseTo(-0.40228, 4);
     expect(Object.keys(lco).sort()).toEqual([
       'at_voltage',
-      'at_voltage_interface',
+      'at_voltage_total',
       'chemical',
       'electrode',
       'electrode_formula',

@@ -17,15 +17,16 @@ export const SCREEN_WORKFLOWS_USAGE = `Screening workflows (without --data: the 
       electrochemical windows (reduction, oxidation V), E_hull, phase equilibrium and products
       beyond each limit; default: 18 common electrolytes; each open to its working ion (Li if it
       contains Li, else Na, K, ...; --element forces one)
-  interphase screen interfaces [--electrolytes A,B,...] [--electrodes X,Y@V,...] [--voltage V] [--use-hull-energy]
+  interphase screen interfaces [--electrolytes A,B,...] [--electrodes X,Y@V,...] [--voltage V] [--entry-energies]
         [--workers N]
       minimum reaction energy and products of every electrolyte x electrode pair, chemical and
       open to Li at the electrode's operating voltage (default electrodes and voltages:
       ${DEFAULT_ELECTRODES.map((e) => `${e.name} ${e.voltage} V`).join(', ')});
+      open: the interface alone and the total (include_no_mixing_energy false / true), both shown;
       --workers N: on N worker threads (default: this thread)
   interphase screen coatings [FORMULA ...] [--cathode LiCoO2] [--electrolyte Li3PS4] [--range 2.5,4.3]
         [--max-ehull 0.05] [--max-reaction 0.1] [--min-gap 1] [--closed-only] [--criteria xiao2019]
-        [--limit N] [--use-hull-energy] [--workers N]
+        [--limit N] [--entry-energies] [--include-no-mixing-energy] [--workers N]
       cathode coatings by the criteria of Xiao et al. (Joule 2019): every Li compound of the data
       (or the FORMULAs) with E_hull, window, reaction energies with cathode and electrolyte
       (closed and, unless --closed-only, at the top of the range) and band gap (when the data have
@@ -37,6 +38,9 @@ export const SCREEN_WORKFLOWS_USAGE = `Screening workflows (without --data: the 
       electronic character, and the interphase: stable, kinetically stable, passivating or
       mixed-conducting
   common options: --data FILE  --json | --csv  --out FILE  --plot FILE.svg
+  reactant energies: their hull energies (pymatgen use_hull_energy=true), so that a reactant's
+  own distance above the hull never counts as reactivity; --entry-energies for their lowest
+  entries. Open reactions: the interface alone (include_no_mixing_energy=false), as react.
 `;
 
 /** Runs `screen <workflow> ...`; returns the exit code (throws UsageError for a bad command line, Error for bad input). */

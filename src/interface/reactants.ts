@@ -42,9 +42,12 @@ export interface InterfaceReactionOptions {
   /** Open the system to an element at a voltage / chemical potential (grand potential). */
   open?: OpenElement;
   /**
-   * Open systems only, pymatgen `include_no_mixing_energy` (default true): reactant energies are
-   * their grand potentials Φ = E − μ·N_open, so reactions with the reservoir alone count (the
-   * ends x = 0 and x = 1 are then not zero). false: the grand hull energies of the reactants.
+   * Open systems only, pymatgen `include_no_mixing_energy` (default false, as pymatgen's
+   * GrandPotentialInterfacialReactivity): the reactants' energies are their grand hull energies,
+   * so the reaction energy is that of the interface alone — 0 at both ends, each reactant's own
+   * reaction with the reservoir not counted. true: their grand potentials Φ = E − μ·N_open, so
+   * a reactant's own decomposition at that voltage counts too (the ends x = 0 and x = 1 are then
+   * not zero, and the minimum may be a reactant alone, e.g. Li3PS4 reduced at x = 0 below 1.7 V).
    */
   includeNoMixingEnergy?: boolean;
   /** Names of c1 and c2 in error messages (default `c1`, `c2`). */
@@ -152,7 +155,7 @@ export function reactantsOf(c1in: string | Composition, c2in: string | Compositi
     c2,
     norm: options.norm ?? true,
     useHullEnergy,
-    includeNoMixingEnergy: options.includeNoMixingEnergy ?? true,
+    includeNoMixingEnergy: options.includeNoMixingEnergy ?? false,
     volumes: options.volumes ?? {},
     written,
     nonGrandEnergy(c) {

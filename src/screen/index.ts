@@ -14,7 +14,7 @@ export {
   screenCoatings,
   XIAO_2019,
 } from './coatings.js';
-export { type Material, MATERIAL_ALIASES, openElementFor, prepareScreenData, resolveMaterial, screenData, type ScreenData, ScreenWorkflowError } from './common.js';
+export { type Material, MATERIAL_ALIASES, openElementFor, prepareScreenData, resolveMaterial, SCREEN_USE_HULL_ENERGY, screenData, type ScreenData, ScreenWorkflowError } from './common.js';
 export {
   DEFAULT_ELECTRODES,
   type Electrode,
