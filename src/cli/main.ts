@@ -9,6 +9,7 @@ import { screenStabilityCommand, SCREEN_USAGE } from './screen-stability.js';
 import { screenCommand, SCREEN_WORKFLOWS_USAGE } from './screen-workflows.js';
 import { demo } from './demo.js';
 import { windowCommand, WINDOW_USAGE } from './window.js';
+import { redoxCommand, REDOX_USAGE } from './redox.js';
 
 export type { CliIO } from './args.js';
 
@@ -20,6 +21,7 @@ Usage:
   interphase hull FILE [--json]      stable phases, E_hull, decompositions of every entry in FILE
   ${WINDOW_USAGE.trim()}
 ${REACT_USAGE.trimEnd()}
+${REDOX_USAGE.trimEnd()}
   interphase screen stability|windows|interfaces|coatings|anode ...   screening workflows (below)
 
 FILE: pymatgen entry JSON (.json/.json.gz), records with composition + e_form_per_atom,
@@ -84,6 +86,8 @@ export async function main(argv: readonly string[], io: CliIO = processIO()): Pr
         return await windowCommand(rest, io);
       case 'react':
         return await reactCommand(rest, io);
+      case 'redox':
+        return await redoxCommand(rest, io);
       case 'screen': {
         const [workflow, ...more] = rest;
         if (workflow === 'stability') return await screenStabilityCommand(more, io);

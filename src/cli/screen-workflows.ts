@@ -33,10 +33,12 @@ export const SCREEN_WORKFLOWS_USAGE = `Screening workflows (without --data: the 
       band gaps), ranked. --criteria xiao2019: the paper's gates as a digest reports them (NMC111,
       Li3PS4, 2.7-4.0 V, E_hull 0.005, |reaction| 0.1 closed, gap 0.5; options still override).
       Runs on worker threads (--workers N; default: the cores; 0: this thread)
-  interphase screen anode [FORMULA ...] [--min-gap 0.5] [--small-energy 0.05]
-      products of each electrolyte with its metal (Li, or Na for Na electrolytes) at 0 V, their
-      electronic character, and the interphase: stable, kinetically stable, passivating or
-      mixed-conducting
+  interphase screen anode [FORMULA ...] [--element Li|Na|Mg|Ca ...] [--min-gap 0.5] [--small-energy 0.05]
+        [--max-onset 0.2]
+      products of each electrolyte with its metal (Li, or Na for Na electrolytes; --element forces
+      one, e.g. Mg or Ca with --data holding them) at 0 V, their electronic character, the reduction
+      onset and the decomposition energy at 0 V, and the interphase: stable, kinetically stable
+      (onset <= --max-onset V or E_D > -small-energy eV/atom), passivating or mixed-conducting
   common options: --data FILE  --json | --csv  --out FILE  --plot FILE.svg
   reactant energies: their hull energies (pymatgen use_hull_energy=true), so that a reactant's
   own distance above the hull never counts as reactivity; --entry-energies for their lowest

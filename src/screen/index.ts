@@ -1,6 +1,17 @@
 // screen/: what a screen computes — stability of candidates against a reference, windows,
 // interfaces, coatings and the anode — and the jobs those screens run on an engine (jobs.ts).
-export { type AnodeOptions, type AnodeProduct, anodeRow, type AnodeRow, type Electronic, electronicCharacter, type InterphaseType, KNOWN_ELECTRONIC, screenAnode } from './anode.js';
+export {
+  type AnodeOptions,
+  type AnodeProduct,
+  anodeRow,
+  type AnodeRow,
+  type AnodeThresholds,
+  type Electronic,
+  electronicCharacter,
+  type InterphaseType,
+  KNOWN_ELECTRONIC,
+  screenAnode,
+} from './anode.js';
 export {
   type CoatingCandidate,
   type CoatingOptions,
