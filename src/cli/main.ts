@@ -22,7 +22,7 @@ Usage:
   ${WINDOW_USAGE.trim()}
 ${REACT_USAGE.trimEnd()}
 ${REDOX_USAGE.trimEnd()}
-  interphase screen stability|windows|interfaces|coatings|anode ...   screening workflows (below)
+  interphase screen stability|windows|interfaces|coatings|anode|air ...   screening workflows (below)
 
 FILE: pymatgen entry JSON (.json/.json.gz), records with composition + e_form_per_atom,
 CSV formula,e_form_per_atom[,id] or formula,energy[,id] (.csv/.csv.gz), or Materials Project

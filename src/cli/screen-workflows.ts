@@ -7,6 +7,7 @@
  */
 import { DEFAULT_ELECTRODES } from '../screen/index.js';
 import { UsageError, type CliIO } from './args.js';
+import { airCommand } from './screen-air.js';
 import { anodeCommand } from './screen-anode.js';
 import { coatingsCommand } from './screen-coatings.js';
 import { interfacesCommand } from './screen-interfaces.js';
@@ -39,6 +40,10 @@ export const SCREEN_WORKFLOWS_USAGE = `Screening workflows (without --data: the 
       one, e.g. Mg or Ca with --data holding them) at 0 V, their electronic character, the reduction
       onset and the decomposition energy at 0 V, and the interphase: stable, kinetically stable
       (onset <= --max-onset V or E_D > -small-energy eV/atom), passivating or mixed-conducting
+  interphase screen air [FORMULA ...] [--gases H2O,CO2,O2] [--small-energy 0.01]
+      air and moisture stability: the minimum reaction of each material with each gas (eV/atom of
+      mixture), its products and the harmful gases among them (H2S from sulfides and water);
+      a gas whose elements the data lack is left out and said (H2O needs --data with H)
   common options: --data FILE  --json | --csv  --out FILE  --plot FILE.svg
   reactant energies: their hull energies (pymatgen use_hull_energy=true), so that a reactant's
   own distance above the hull never counts as reactivity; --entry-energies for their lowest
@@ -57,9 +62,11 @@ export async function screenCommand(args: readonly string[], io: CliIO): Promise
       return coatingsCommand(rest, io);
     case 'anode':
       return anodeCommand(rest, io);
+    case 'air':
+      return airCommand(rest, io);
     default:
       throw new UsageError(
-        workflow ? `unknown screening workflow '${workflow}' (windows, interfaces, coatings, anode, stability)` : 'screen needs a workflow: windows, interfaces, coatings, anode, stability',
+        workflow ? `unknown screening workflow '${workflow}' (windows, interfaces, coatings, anode, air, stability)` : 'screen needs a workflow: windows, interfaces, coatings, anode, air, stability',
       );
   }
 }

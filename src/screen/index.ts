@@ -42,3 +42,4 @@ export { SCREEN_JOBS } from './jobs.js';
 export { type EngineScreenOptions, screenCoatingsOnEngine, screenInterfacesOnEngine } from './on-engine.js';
 export { ScreenError, type ScreenOptions, type ScreenRow, screenStability, screenStabilitySync } from './stability.js';
 export { DEFAULT_ELECTROLYTES, screenWindows, windowOf, windowRow, type WindowRow, type WindowsOptions, type WindowsResult, windowStaircase } from './windows.js';
+export { AIR_GASES, type AirOptions, type AirResult, type AirRow, HARMFUL_GASES, screenAir } from './air.js';
