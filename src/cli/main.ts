@@ -10,6 +10,7 @@ import { screenCommand, SCREEN_WORKFLOWS_USAGE } from './screen-workflows.js';
 import { demo } from './demo.js';
 import { windowCommand, WINDOW_USAGE } from './window.js';
 import { redoxCommand, REDOX_USAGE } from './redox.js';
+import { chempotCommand, CHEMPOT_USAGE } from './chempot.js';
 
 export type { CliIO } from './args.js';
 
@@ -22,6 +23,7 @@ Usage:
   ${WINDOW_USAGE.trim()}
 ${REACT_USAGE.trimEnd()}
 ${REDOX_USAGE.trimEnd()}
+${CHEMPOT_USAGE.trimEnd()}
   interphase screen stability|windows|interfaces|coatings|anode|air ...   screening workflows (below)
 
 FILE: pymatgen entry JSON (.json/.json.gz), records with composition + e_form_per_atom,
@@ -88,6 +90,8 @@ export async function main(argv: readonly string[], io: CliIO = processIO()): Pr
         return await reactCommand(rest, io);
       case 'redox':
         return await redoxCommand(rest, io);
+      case 'chempot':
+        return await chempotCommand(rest, io);
       case 'screen': {
         const [workflow, ...more] = rest;
         if (workflow === 'stability') return await screenStabilityCommand(more, io);

@@ -50,3 +50,11 @@ export {
   redoxCapacityAt,
   type RedoxStep,
 } from './electrolyte-redox.js';
+export {
+  type ChemicalPotentialMap,
+  ChemicalPotentialMapError,
+  chemicalPotentialMap,
+  type ChempotMapOptions,
+  type ChempotRegion,
+  chempotRegionAt,
+} from './chempot-map.js';
