@@ -106,3 +106,17 @@ export {
 } from './screen/index.js';
 export { screenAnode, anodeRow, electronicCharacter, KNOWN_ELECTRONIC, type AnodeOptions, type AnodeRow, type AnodeProduct, type InterphaseType, type Electronic } from './screen/index.js';
 export { screenCoatingsOnEngine, screenInterfacesOnEngine, type EngineScreenOptions } from './screen/index.js';
+// Issue 15: conventions named, charge balance, an electrolyte's own redox, chemical-potential maps, air stability.
+export { chargeBalance, chargeBalanceWarning, commonOxidationStates, atomicMass, type ChargeBalance } from './core/index.js';
+export { reactionConvention, conventionLines, type ReactionConvention, type ConventionOptions } from './interface/index.js';
+export { electrolyteRedox, decompositionEnergyAt, redoxCapacityAt, FARADAY_MAH_PER_MOL, type ElectrolyteRedox, type RedoxStep, type RedoxOptions } from './thermo/index.js';
+export {
+  chemicalPotentialMap,
+  chempotRegionAt,
+  ChemicalPotentialMapError,
+  type ChemicalPotentialMap,
+  type ChempotRegion,
+  type ChempotMapOptions,
+} from './thermo/index.js';
+export { redoxSvg, chempotMapSvg, type RedoxPlotData, type RedoxPlotOptions, type ChempotMapPlotData } from './plot/index.js';
+export { screenAir, AIR_GASES, HARMFUL_GASES, SCREEN_USE_HULL_ENERGY, type AirOptions, type AirResult, type AirRow, type AnodeThresholds } from './screen/index.js';

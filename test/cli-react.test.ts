@@ -31,7 +31,7 @@ const canonical = (s: string) => {
 };
 
 function expectSameInterface(got: any, want: RefInterface) {
-  expect(Object.keys(got)).toEqual(['c1', 'c2', 'open', 'use_hull_energy', 'kinks', 'minimum']);
+  expect(Object.keys(got)).toEqual(['c1', 'c2', 'open', 'use_hull_energy', 'include_no_mixing_energy', 'convention', 'kinks', 'minimum']);
   expect(got.c1).toBe(want.c1);
   expect(got.c2).toBe(want.c2);
   expect(got.open).toEqual(want.open);
@@ -57,7 +57,8 @@ describe('interphase react', () => {
     const ref = readReference<{ interfaces: RefInterface[] }>('alexandria-Li-Co-O.json');
     expect(ref.interfaces.length).toBe(3);
     for (const c of ref.interfaces) {
-      const args = [c.c1, c.c2, '--data', LCO, '--json', ...(c.open ? ['--open', c.open[0], '--voltage', String(c.open[1])] : [])];
+      // The references count each reactant's own reaction with the reservoir (include_no_mixing_energy=True).
+      const args = [c.c1, c.c2, '--data', LCO, '--json', ...(c.open ? ['--open', c.open[0], '--voltage', String(c.open[1]), '--include-no-mixing-energy'] : [])];
       const { code, out } = await run(args);
       expect(code).toBe(0);
       expect(out.endsWith('\n')).toBe(true);
@@ -71,7 +72,7 @@ describe('interphase react', () => {
     const cases = readReference<Array<{ system: string; interfaces: RefInterface[] }>>('mp-legacy-ssb-cases.json').find((s) => s.system === 'Li-Co-O-P-S')!.interfaces;
     expect(cases.length).toBe(3);
     for (const c of cases) {
-      const args = [c.c1, c.c2, '--data', TABLE, '--use-hull-energy', '--json', ...(c.open ? ['--open', c.open[0], '--voltage', String(c.open[1])] : [])];
+      const args = [c.c1, c.c2, '--data', TABLE, '--use-hull-energy', '--json', ...(c.open ? ['--open', c.open[0], '--voltage', String(c.open[1]), '--include-no-mixing-energy'] : [])];
       const got = JSON.parse((await run(args)).out);
       expect(got.use_hull_energy).toBe(true);
       expectSameInterface(got, c);
@@ -103,8 +104,9 @@ describe('interphase react', () => {
   });
 
   it('--map: the minimum over 0–5 V with exact breakpoints', async () => {
-    const got = JSON.parse((await run(['LiCoO2', 'Li3PS4', '--data', TABLE, '--map', '--use-hull-energy', '--json'])).out);
-    expect(Object.keys(got)).toEqual(['c1', 'c2', 'open', 'use_hull_energy', 'from', 'to', 'breakpoints', 'pieces']);
+    const got = JSON.parse((await run(['LiCoO2', 'Li3PS4', '--data', TABLE, '--map', '--use-hull-energy', '--include-no-mixing-energy', '--json'])).out);
+    expect(Object.keys(got)).toEqual(['c1', 'c2', 'open', 'use_hull_energy', 'include_no_mixing_energy', 'convention', 'from', 'to', 'breakpoints', 'pieces']);
+    expect(got.include_no_mixing_energy).toBe(true);
     expect(got.open).toBe('Li');
     expect(got.pieces[0].from).toBe(0);
     expect(got.pieces.at(-1).to).toBe(5);
@@ -114,6 +116,37 @@ describe('interphase react', () => {
     const text = (await run(['LiCoO2', 'Li3PS4', '--data', TABLE, '--map', '--from', '1', '--to', '2'])).out;
     expect(text).toContain('open to Li: minimum reaction energy vs voltage');
     expect(text).toMatch(/^1\.000–/m);
+  });
+
+  it('open: the interface alone by default, the total with --include-no-mixing-energy, each named (issue 15, defect 4)', async () => {
+    // pymatgen 2022.11, GrandPotentialInterfacialReactivity(LiCoO2, Li3PS4, Li at 4 V) on Li-Co-O-P-S
+    // cut out of the MP table: include_no_mixing_energy=False → (0.70833, −0.7310530913720354),
+    // True → (0.44615, −1.2058780279943517), with use_hull_energy either way.
+    const base = ['LiCoO2', 'Li3PS4', '--data', TABLE, '--open', 'Li', '--voltage', '4', '--json'];
+    const dflt = JSON.parse((await run(base)).out);
+    expect(dflt.include_no_mixing_energy).toBe(false);
+    expect(dflt.minimum.energy_per_atom).toBeCloseTo(-0.7310530913720354, 9);
+    expect(dflt.convention.open).toMatch(/^interface only \(include_no_mixing_energy=false\)/);
+    expect(dflt.convention.energy).toBe('eV per non-Li atom of mixture');
+    const total = JSON.parse((await run([...base, '--include-no-mixing-energy'])).out);
+    expect(total.minimum.energy_per_atom).toBeCloseTo(-1.2058780279943517, 9);
+    expect(total.convention.open).toMatch(/^total \(include_no_mixing_energy=true\)/);
+    const text = (await run(base.slice(0, -1))).out;
+    expect(text).toContain('energies in eV per non-Li atom of mixture');
+    expect(text).toContain('open system: interface only (include_no_mixing_energy=false)');
+    // The map from 0 to 0.61 V: the total's minimum is Li3PS4 reduced alone at x = 0 (−2.28 eV at 0 V);
+    // the interface alone adds nothing at 0 V (both fully reduced) and reacts from 0.32 V on.
+    const mapArgs = ['LiCoO2', 'Li3PS4', '--data', TABLE, '--map', '--to', '0.61', '--json'];
+    const mTotal = JSON.parse((await run([...mapArgs, '--include-no-mixing-energy'])).out);
+    expect(mTotal.pieces[0].x).toBe(0);
+    expect(mTotal.pieces[0].energy_from).toBeLessThan(-1);
+    const mInt = JSON.parse((await run(mapArgs)).out);
+    expect(Math.abs(mInt.pieces[0].energy_from)).toBeLessThan(1e-9);
+    expect(mInt.pieces.at(-1).energy_to).toBeLessThan(0);
+    expect(mInt.pieces.at(-1).x).toBeGreaterThan(0);
+    const closed = JSON.parse((await run(['LiCoO2', 'Li3PS4', '--data', TABLE, '--json'])).out);
+    expect(closed.include_no_mixing_energy).toBeNull();
+    expect(closed.convention).toEqual({ energy: 'eV per atom of mixture', reactants: expect.stringMatching(/use_hull_energy=false/) });
   });
 
   it('refuses bad command lines with a UsageError (exit 2)', async () => {
@@ -130,6 +163,7 @@ describe('interphase react', () => {
       [['LiCoO2', 'Li2O', '--data', LCO, '--from', '1'], /--from\/--to need --map/],
       [['LiCoO2', 'Li2O', '--data', LCO, '--map', '--voltage', '1'], /--map covers a voltage range/],
       [['LiCoO2', 'Li2O', '--data', LCO, '--json=yes'], /--json takes no value/],
+      [['LiCoO2', 'Li2O', '--data', LCO, '--include-no-mixing-energy'], /--include-no-mixing-energy needs --open EL/],
     ];
     for (const [args, re] of cases) {
       const e = await failure(args);

@@ -42,6 +42,7 @@ describe('interphase screen windows|interfaces|coatings|anode', () => {
     expect(j.data).toBe('mp-legacy-32');
     expect(j.rows).toHaveLength(2);
     expect(Object.keys(j.rows[0]).sort()).toEqual([
+      'charge_balanced',
       'e_above_hull',
       'formula',
       'in_data',
@@ -57,6 +58,7 @@ describe('interphase screen windows|interfaces|coatings|anode', () => {
       'reduction_products',
       'reduction_reaction',
       'stable',
+      'warnings',
     ]);
     expect(j.rows[1].reduction_V).toBeCloseTo(0.689, 3);
     expect(j.rows[0].e_above_hull).toBe(0);
@@ -87,7 +89,7 @@ describe('interphase screen windows|interfaces|coatings|anode', () => {
     expect(lco.chemical.energy).toBeCloseTo(-0.40228, 4);
     expect(Object.keys(lco).sort()).toEqual([
       'at_voltage',
-      'at_voltage_interface',
+      'at_voltage_total',
       'chemical',
       'electrode',
       'electrode_formula',

@@ -67,7 +67,7 @@ describe('window --json agrees with pymatgen element profiles', () => {
 
   it('has exactly the documented keys and the published Li3PS4 window', async () => {
     const r = await json(['Li3PS4', '--data', MP]);
-    expect(Object.keys(r)).toEqual(['composition', 'open_element', 'window', 'e_above_hull', 'steps']);
+    expect(Object.keys(r)).toEqual(['composition', 'open_element', 'window', 'e_above_hull', 'charge_balanced', 'warnings', 'steps']);
     expect(Object.keys(r.window)).toEqual(['reduction_V', 'oxidation_V']);
     expect(r.open_element).toBe('Li');
     expect(r.window.reduction_V).toBeCloseTo(1.72, 2);

@@ -51,7 +51,9 @@ function kinkProblems(tag: string, got: InterfaceReaction, want: RefInterface): 
   return out;
 }
 
-const optionsOf = (open: RefInterface['open'], useHullEnergy: boolean): InterfaceReactionOptions => (open ? { useHullEnergy, open: { element: open[0], voltage: open[1] } } : { useHullEnergy });
+// The shared references were made with include_no_mixing_energy=True (tools/pmg_reference*.py).
+const optionsOf = (open: RefInterface['open'], useHullEnergy: boolean): InterfaceReactionOptions =>
+  open ? { useHullEnergy, open: { element: open[0], voltage: open[1] }, includeNoMixingEnergy: true } : { useHullEnergy };
 
 describe('pymatgen reaction strings', () => {
   it('compares reactants exactly and products as a multiset', () => {
@@ -226,7 +228,9 @@ describe('on the 85k-row MP formation-energy table', () => {
   describe('voltage map', () => {
     it('is the exact minimum over 0–5 V: pieces agree with direct reactions anywhere, breakpoints are where the reaction changes', () => {
       const pd = cut('Li-Co-O-P-S');
-      const map = voltageMap('LiCoO2', 'Li3PS4', pd, { useHullEnergy: true });
+      // include_no_mixing_energy: the minimum of affine functions of V, concave over the whole range.
+      const map = voltageMap('LiCoO2', 'Li3PS4', pd, { useHullEnergy: true, includeNoMixingEnergy: true });
+      expect(map.includeNoMixingEnergy).toBe(true);
       expect(map.pieces[0]!.from).toBe(0);
       expect(map.pieces[map.pieces.length - 1]!.to).toBe(5);
       expect(map.pieces.length).toBeGreaterThan(5);
@@ -236,7 +240,7 @@ describe('on the 85k-row MP formation-energy table', () => {
         if (i) expect(p.energyFrom).toBeCloseTo(map.pieces[i - 1]!.energyTo, 9);
         if (i) expect(p.slope).toBeLessThan(map.pieces[i - 1]!.slope);
       });
-      const at = (v: number) => interfaceReaction('LiCoO2', 'Li3PS4', pd, { useHullEnergy: true, open: { element: 'Li', voltage: v } });
+      const at = (v: number) => interfaceReaction('LiCoO2', 'Li3PS4', pd, { useHullEnergy: true, open: { element: 'Li', voltage: v }, includeNoMixingEnergy: true });
       for (let k = 0; k <= 100; k++) {
         const v = (5 * k) / 100 + (k % 7) * 1e-3 * (k < 100 ? 1 : 0);
         const direct = at(v);
@@ -253,6 +257,34 @@ describe('on the 85k-row MP formation-energy table', () => {
       }
       // pymatgen's 4 V minimum (mp-legacy-ssb-cases.json): −1.2058780279943517 eV/atom.
       expect(voltageMapAt(map, 4).energy).toBeCloseTo(-1.2058780279943517, 9);
+    });
+
+    it('the interface alone (the default, include_no_mixing_energy false): exact too, cut where a reactant itself reacts', () => {
+      const pd = cut('Li-Co-O-P-S');
+      const map = voltageMap('LiCoO2', 'Li3PS4', pd);
+      expect(map.includeNoMixingEnergy).toBe(false);
+      const at = (v: number) => interfaceReaction('LiCoO2', 'Li3PS4', pd, { open: { element: 'Li', voltage: v } });
+      for (let k = 0; k <= 100; k++) {
+        const v = (5 * k) / 100 + (k % 7) * 1e-3 * (k < 100 ? 1 : 0);
+        expect(voltageMapAt(map, v).energy, `${v} V`).toBeCloseTo(at(v).minimum.energyPerAtom, 9);
+      }
+      map.pieces.forEach((p, i) => {
+        if (i) expect(p.energyFrom).toBeCloseTo(map.pieces[i - 1]!.energyTo, 9); // continuous
+        expect(sameReaction(at((p.from + p.to) / 2).minimum.kink.reaction, p.kink.reaction), `${p.from}–${p.to} V`).toBe(true);
+      });
+      // Below Li3PS4's reduction limit (1.72 V) the total convention's minimum is Li3PS4 reduced
+      // alone at x = 0; the interface alone is 0 at both ends (a minimum at an end is 0: no
+      // reaction beyond what each reactant does by itself).
+      for (const p of map.pieces) {
+        if (p.kink.x > 0 && p.kink.x < 1) continue;
+        expect(Math.abs(p.energyFrom) + Math.abs(p.energyTo), `${p.from}–${p.to} V`).toBeLessThan(1e-9);
+      }
+      expect(voltageMapAt(map, 1).energy).toBeLessThan(-0.2); // −0.237: the two react with each other at 1 V
+      const total = voltageMap('LiCoO2', 'Li3PS4', pd, { includeNoMixingEnergy: true });
+      expect(voltageMapAt(total, 0.3).kink.x).toBe(0);
+      // pymatgen 2022.11, GrandPotentialInterfacialReactivity(LiCoO2, Li3PS4, Li at 4 V,
+      // include_no_mixing_energy=False) on Li-Co-O-P-S cut out of the MP table: (0.70833, −0.7310530913720354).
+      expect(voltageMapAt(map, 4).energy).toBeCloseTo(-0.7310530913720354, 9);
     });
 
     it('refuses what it cannot map', () => {
@@ -337,7 +369,7 @@ describe('open systems with reactants of the same non-open composition', () => {
     } as const;
     const pd = new PhaseDiagram(await loadEntries(`${DATA}alexandria-Li-Co-O.json.gz`));
     for (const norm of [true, false]) {
-      const r = interfaceReaction('Li2O', 'Li2O2', pd, { norm, open: { element: 'Li', voltage: 3 } });
+      const r = interfaceReaction('Li2O', 'Li2O2', pd, { norm, open: { element: 'Li', voltage: 3 }, includeNoMixingEnergy: true });
       const w = want[`${norm}`];
       expect(r.kinks.length).toBe(2);
       r.kinks.forEach((k, i) => {
@@ -430,7 +462,7 @@ const EXTRA: ExtraCase[] = [
     system: 'Li-Co-O-P-S',
     c1: 'LiCoO2',
     c2: 'Li3PS4',
-    options: { open: { element: 'Li', voltage: 4.0 }, norm: false, useHullEnergy: true },
+    options: { open: { element: 'Li', voltage: 4.0 }, norm: false, useHullEnergy: true, includeNoMixingEnergy: true },
     minimum: [0.02702702702702733, -4.976673853648658],
     kinks: [
       [0.0, -4.743036109218756, 'Li3PS4 -> 3 Li + 0.5 S + 0.5 P2S7', -457.63326190880434],
@@ -498,7 +530,7 @@ const EXTRA: ExtraCase[] = [
     system: 'Li-Co-O-P-S',
     c1: 'Li0.5CoO2',
     c2: 'Li3PS4',
-    options: { open: { element: 'Li', voltage: 2.0 }, useHullEnergy: false },
+    options: { open: { element: 'Li', voltage: 2.0 }, useHullEnergy: false, includeNoMixingEnergy: true },
     minimum: [0.6116504854368936, -0.7400941023417719],
     kinks: [
       [2.6225024665194402e-17, 0.0, 'Li3PS4 -> Li3PS4', 0.0],
@@ -622,7 +654,7 @@ const EXTRA: ExtraCase[] = [
     system: 'Li-P-S-Cl',
     c1: 'Li2S',
     c2: 'Li6PS5Cl',
-    options: { open: { element: 'Li', voltage: 0.0 }, useHullEnergy: true },
+    options: { open: { element: 'Li', voltage: 0.0 }, useHullEnergy: true, includeNoMixingEnergy: true },
     minimum: [3.1385150888441927e-16, -1.6276981510714288],
     kinks: [
       [3.1385150888441927e-16, -1.6276981510714288, 'Li6PS5Cl + 8 Li -> Li3P + LiCl + 5 Li2S', -1099.3426109090049],

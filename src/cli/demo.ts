@@ -35,16 +35,18 @@ export async function demo(io: CliIO): Promise<number> {
       f4(m.li?.chemical.energy),
       m.li ? m.li.chemical.products.join(' + ') : '',
       f4(m.lco?.chemical.energy),
-      f4(m.lco?.at_voltage_interface?.energy),
+      f4(m.lco?.at_voltage?.energy),
       m.lco ? m.lco.chemical.products.join(' + ') : '',
     ];
   });
+  for (const row of w.rows) for (const m of row.warnings) io.stderr(`interphase: warning: ${m}\n`);
   const secs = (performance.now() - t0) / 1000;
   io.stdout(
     `interphase demo — solid electrolytes on the embedded Materials Project data (${DEFAULT_DATA_INFO.rows.toLocaleString('en-US')} compositions, ${DEFAULT_DATA_INFO.elements.length} elements; CC BY 4.0, Jain et al. 2013)\n\n` +
       formatTable(['electrolyte', 'window (V vs Li)', 'E_hull', 'E | Li', 'products with Li', 'E | LiCoO2', '@3.9 V', 'products with LiCoO2'], rows, { align: 'lrrrlrrl' }) +
       `\nwindow: thermodynamic electrochemical stability window (pymatgen element profile, exact); E_hull in eV/atom ("not in data": the window of its phase equilibrium)\n` +
-      `E | Li, E | LiCoO2: minimum chemical reaction energy (eV/atom of mixture) and its products; @3.9 V: open to Li at 3.9 V, the interface alone (eV per non-Li atom)\n` +
+      `E | Li, E | LiCoO2: minimum chemical reaction energy (eV/atom of mixture) and its products; @3.9 V: open to Li at 3.9 V, the interface alone\n` +
+      `(eV per non-Li atom of mixture, include_no_mixing_energy=false); reactants at their hull energies (use_hull_energy=true)\n` +
       `${w.rows.length} windows and ${r.rows.length} interfaces in ${secs.toFixed(1)} s. More: interphase screen windows|interfaces|coatings|anode --help\n`,
   );
   return 0;

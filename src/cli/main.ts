@@ -9,6 +9,8 @@ import { screenStabilityCommand, SCREEN_USAGE } from './screen-stability.js';
 import { screenCommand, SCREEN_WORKFLOWS_USAGE } from './screen-workflows.js';
 import { demo } from './demo.js';
 import { windowCommand, WINDOW_USAGE } from './window.js';
+import { redoxCommand, REDOX_USAGE } from './redox.js';
+import { chempotCommand, CHEMPOT_USAGE } from './chempot.js';
 
 export type { CliIO } from './args.js';
 
@@ -20,7 +22,9 @@ Usage:
   interphase hull FILE [--json]      stable phases, E_hull, decompositions of every entry in FILE
   ${WINDOW_USAGE.trim()}
 ${REACT_USAGE.trimEnd()}
-  interphase screen stability|windows|interfaces|coatings|anode ...   screening workflows (below)
+${REDOX_USAGE.trimEnd()}
+${CHEMPOT_USAGE.trimEnd()}
+  interphase screen stability|windows|interfaces|coatings|anode|air ...   screening workflows (below)
 
 FILE: pymatgen entry JSON (.json/.json.gz), records with composition + e_form_per_atom,
 CSV formula,e_form_per_atom[,id] or formula,energy[,id] (.csv/.csv.gz), or Materials Project
@@ -84,6 +88,10 @@ export async function main(argv: readonly string[], io: CliIO = processIO()): Pr
         return await windowCommand(rest, io);
       case 'react':
         return await reactCommand(rest, io);
+      case 'redox':
+        return await redoxCommand(rest, io);
+      case 'chempot':
+        return await chempotCommand(rest, io);
       case 'screen': {
         const [workflow, ...more] = rest;
         if (workflow === 'stability') return await screenStabilityCommand(more, io);

@@ -1,26 +1,31 @@
 // `interphase react A B --data FILE`: the interface reaction between two materials.
 import { checkFlags, parseArgs, UsageError, type CliIO, fileErrorReason, numberFlag } from './args.js';
 import type { Entry } from '../core/index.js';
-import { interfaceReaction, parseReactant, type InterfaceReaction, type InterfaceReactionOptions } from '../interface/index.js';
+import { conventionLines, interfaceReaction, parseReactant, reactionConvention, type InterfaceReaction, type InterfaceReactionOptions } from '../interface/index.js';
 import { streamEntries } from '../io/node.js';
 import { DEFAULT_DATA_INFO, defaultEntries } from '../io/index.js';
 import { PhaseDiagram } from '../thermo/index.js';
 import { formatTable } from './table.js';
 import { voltageMap, type VoltageMap } from '../interface/index.js';
 
-export const REACT_USAGE = `  interphase react A B [--data FILE] [--open EL (--voltage V | --mu MU)] [--use-hull-energy] [--json]
-  interphase react A B [--data FILE] --map [--open EL] [--from V] [--to V] [--json]
+export const REACT_USAGE = `  interphase react A B [--data FILE] [--open EL (--voltage V | --mu MU)] [--use-hull-energy]
+        [--include-no-mixing-energy] [--json]
+  interphase react A B [--data FILE] --map [--open EL] [--from V] [--to V] [--include-no-mixing-energy] [--json]
       interface reaction of x·A + (1−x)·B: every kink (x, reaction energy per atom of mixture,
       balanced reaction, products) and the minimum; with --open the system is open to EL at a
-      voltage vs EL metal (or at μ relative to its reference, eV/atom); --map gives the minimum
-      over a voltage range (default Li, 0 to 5 V) with its breakpoints. The phase diagram is the
+      voltage vs EL metal (or at μ relative to its reference, eV/atom), energies per non-EL atom;
+      --map gives the minimum over a voltage range (default Li, 0 to 5 V) with its breakpoints.
+      Open: by default the interface alone (pymatgen include_no_mixing_energy=false, as the
+      screens and the demo); --include-no-mixing-energy counts each reactant's own reaction with
+      the reservoir too (the total). --use-hull-energy: reactants at their hull energies (default:
+      their lowest entries). Every report names its conventions. The phase diagram is the
       chemical system of A + B (+ EL) cut out of FILE (e.g. the MP formation-energy table);
       without --data, of the embedded Materials Project data (said on stderr).
       A and B may have fractional amounts (Li0.5CoO2, LiNi1/3Mn1/3Co1/3O2).
 `;
 
 const VALUED = ['data', 'open', 'voltage', 'mu', 'from', 'to', 'valence'] as const;
-const BOOLEAN = ['json', 'use-hull-energy', 'map'] as const;
+const BOOLEAN = ['json', 'use-hull-energy', 'include-no-mixing-energy', 'map'] as const;
 
 /** Runs `react`; returns the exit code (throws UsageError for a bad command line, Error for bad input). */
 export async function reactCommand(args: readonly string[], io: CliIO): Promise<number> {
@@ -51,6 +56,8 @@ export async function reactCommand(args: readonly string[], io: CliIO): Promise<
     if (voltage !== undefined && mu !== undefined) throw new UsageError('give --voltage or --mu, not both');
   }
   if (valence !== undefined && open === undefined) throw new UsageError('--valence needs --open EL');
+  const includeNoMixingEnergy = p.flags.has('include-no-mixing-energy');
+  if (includeNoMixingEnergy && open === undefined) throw new UsageError('--include-no-mixing-energy needs --open EL (it decides how an open system counts each reactant)');
 
   const c1 = parseReactant(a, 'reactant A');
   const c2 = parseReactant(b, 'reactant B');
@@ -73,14 +80,15 @@ export async function reactCommand(args: readonly string[], io: CliIO): Promise<
       element: open!,
       names: ['A', 'B'],
       useHullEnergy,
+      includeNoMixingEnergy,
       ...(from !== undefined ? { from } : {}),
       ...(to !== undefined ? { to } : {}),
       ...(valence !== undefined ? { valence } : {}),
     });
-    io.stdout(p.flags.has('json') ? `${JSON.stringify(mapJson(a, b, m, useHullEnergy))}\n` : mapText(a, b, m, pd, file));
+    io.stdout(p.flags.has('json') ? `${JSON.stringify(mapJson(a, b, m, useHullEnergy))}\n` : mapText(a, b, m, pd, file, useHullEnergy));
     return 0;
   }
-  const options: InterfaceReactionOptions = { useHullEnergy, names: ['A', 'B'] };
+  const options: InterfaceReactionOptions = { useHullEnergy, names: ['A', 'B'], includeNoMixingEnergy };
   if (open !== undefined) {
     options.open = voltage !== undefined ? { element: open, voltage } : { element: open, mu: mu! };
     if (valence !== undefined) options.open.valence = valence;
@@ -120,6 +128,8 @@ export function reactionJson(a: string, b: string, r: InterfaceReaction) {
     c2: b,
     open: r.open ? [r.open.element, r.open.voltage] : null,
     use_hull_energy: r.useHullEnergy,
+    include_no_mixing_energy: r.open ? r.includeNoMixingEnergy : null,
+    convention: reactionConvention({ open: r.open?.element, norm: r.norm, useHullEnergy: r.useHullEnergy, includeNoMixingEnergy: r.includeNoMixingEnergy }),
     kinks: r.kinks.map((k) => ({
       x: k.x,
       energy_per_atom: k.energyPerAtom,
@@ -137,6 +147,8 @@ function mapJson(a: string, b: string, m: VoltageMap, useHullEnergy: boolean) {
     c2: b,
     open: m.element,
     use_hull_energy: useHullEnergy,
+    include_no_mixing_energy: m.includeNoMixingEnergy,
+    convention: reactionConvention({ open: m.element, useHullEnergy, includeNoMixingEnergy: m.includeNoMixingEnergy }),
     from: m.from,
     to: m.to,
     breakpoints: m.breakpoints,
@@ -163,17 +175,21 @@ function reactionText(a: string, b: string, r: InterfaceReaction, pd: PhaseDiagr
   const scale = r.open ? `eV per non-${r.open.element} atom` : 'eV/atom';
   const where = r.open ? `open to ${r.open.element} at ${Number.isNaN(r.open.voltage) ? `μ = ${r.open.mu} eV/atom` : `${r.open.voltage} V`}` : 'closed';
   const m = r.minimum;
+  const conv = conventionLines({ open: r.open?.element, norm: r.norm, useHullEnergy: r.useHullEnergy, includeNoMixingEnergy: r.includeNoMixingEnergy });
   return (
-    `${header(a, b, pd, file)}, ${where}${r.useHullEnergy ? ', reactants at their hull energies' : ''}\n\n` +
+    `${header(a, b, pd, file)}, ${where}\n\n` +
     formatTable(['x', `E (${scale})`, 'reaction'], rows, { align: 'rrl' }) +
-    `\nminimum ${f4(m.energyPerAtom)} ${scale} at x = ${f4(m.x)}: ${m.kink.reaction}\n`
+    `\nminimum ${f4(m.energyPerAtom)} ${scale} at x = ${f4(m.x)}: ${m.kink.reaction}\n` +
+    conv.map((l) => `${l}\n`).join('')
   );
 }
 
-function mapText(a: string, b: string, m: VoltageMap, pd: PhaseDiagram, file: string): string {
+function mapText(a: string, b: string, m: VoltageMap, pd: PhaseDiagram, file: string, useHullEnergy: boolean): string {
   const rows = m.pieces.map((q) => [`${q.from.toFixed(3)}–${q.to.toFixed(3)}`, `${f4(q.energyFrom)} → ${f4(q.energyTo)}`, f4(q.kink.x), q.kink.reaction]);
+  const conv = conventionLines({ open: m.element, useHullEnergy, includeNoMixingEnergy: m.includeNoMixingEnergy });
   return (
     `${header(a, b, pd, file)}, open to ${m.element}: minimum reaction energy vs voltage (exact breakpoints)\n\n` +
-    formatTable(['V', `E_min (eV per non-${m.element} atom)`, 'x', 'reaction at the minimum'], rows, { align: 'rrrl' })
+    formatTable(['V', `E_min (eV per non-${m.element} atom)`, 'x', 'reaction at the minimum'], rows, { align: 'rrrl' }) +
+    conv.map((l) => `${l}\n`).join('')
   );
 }

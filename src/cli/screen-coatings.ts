@@ -4,10 +4,17 @@ import { rankingSvg, type RankingRow } from '../plot/index.js';
 import { screenCoatings, type CoatingOptions, type CoatingsResult } from '../screen/index.js';
 import { screenCoatingsOnEngine } from '../screen/index.js';
 import { formatTable } from './table.js';
-import { bar, clean, common, csv, emit, engineData, f3, f4, onEngineOrHere, workersFlag, writePlot } from './screen-common.js';
+import { bar, clean, common, csv, emit, engineData, f3, f4, hullEnergyFlag, hullEnergyNote, onEngineOrHere, workersFlag, writePlot } from './screen-common.js';
 
 export async function coatingsCommand(args: readonly string[], io: CliIO): Promise<number> {
-  const c = await common('coatings', args, io, ['cathode', 'electrolyte', 'range', 'max-ehull', 'max-reaction', 'min-gap', 'limit', 'criteria', 'workers'], ['use-hull-energy', 'closed-only']);
+  const c = await common(
+    'coatings',
+    args,
+    io,
+    ['cathode', 'electrolyte', 'range', 'max-ehull', 'max-reaction', 'min-gap', 'limit', 'criteria', 'workers'],
+    ['use-hull-energy', 'entry-energies', 'include-no-mixing-energy', 'closed-only'],
+  );
+  const useHullEnergy = hullEnergyFlag(c.p);
   const workers = workersFlag(c.p, undefined);
   const criteria = c.p.flags.get('criteria') as string | undefined;
   if (criteria !== undefined && criteria !== 'default' && criteria !== 'xiao2019') throw new UsageError(`--criteria is default or xiao2019, got ${JSON.stringify(criteria)}`);
@@ -43,7 +50,8 @@ export async function coatingsCommand(args: readonly string[], io: CliIO): Promi
       ...(maxEHull !== undefined ? { maxEHull } : {}),
       ...(maxReaction !== undefined ? { maxReaction } : {}),
       ...(minBandGap !== undefined ? { minBandGap } : {}),
-      useHullEnergy: c.p.flags.has('use-hull-energy'),
+      useHullEnergy,
+      ...(c.p.flags.has('include-no-mixing-energy') ? { includeNoMixingEnergy: true } : {}),
       onProgress: (d, t) => b.update(d, t),
     };
     r = await onEngineOrHere(
@@ -142,7 +150,8 @@ export async function coatingsCommand(args: readonly string[], io: CliIO): Promi
       ) +
       `\n${r.candidates} candidates${rows.length < r.rows.length ? `, best ${rows.length} shown (--limit N, --json for all)` : ''}; criteria (Xiao et al., Joule 3, 1252 (2019); thresholds are options):\n` +
       `  E_hull <= ${t.max_e_above_hull} eV/atom; window covers ${t.cathode_range_V[0]}–${t.cathode_range_V[1]} V vs Li/Li+; reaction energies with ${t.cathode_name} and ${t.electrolyte_name}\n` +
-      `  >= -${t.max_reaction_energy} eV/atom (${t.open_reactions ? `closed: per atom; at ${t.cathode_range_V[1]} V open to Li: per non-Li atom, interface alone` : 'closed only, per atom'}); ${gapNote}\n` +
+      `  >= -${t.max_reaction_energy} eV/atom (${t.open_reactions ? `closed: per atom of mixture; at ${t.cathode_range_V[1]} V open to Li: per non-Li atom, ${t.include_no_mixing_energy ? 'total (include_no_mixing_energy=true)' : 'interface alone (include_no_mixing_energy=false)'}` : 'closed only, per atom of mixture'}); ${gapNote}\n` +
+      `  ${hullEnergyNote(t.use_hull_energy, c.name)}\n` +
       (t.criteria === 'xiao2019' ? `  thresholds: ${t.source}\n` : '') +
       `  ranked by criteria passed, then the most negative reaction energy\n`,
   });

@@ -10,7 +10,7 @@ import { createEngine, type Engine } from '../engine/index.js';
 import type { Entry } from '../core/index.js';
 import { loadEntries } from '../io/node.js';
 import { progressBar, type ProgressBar } from './progress.js';
-import { screenData, type ScreenData } from '../screen/index.js';
+import { SCREEN_USE_HULL_ENERGY, screenData, type ScreenData } from '../screen/index.js';
 
 export type Format = 'table' | 'json' | 'csv';
 
@@ -56,6 +56,23 @@ export async function common(name: string, args: readonly string[], io: CliIO, v
   const dataName = file ?? DEFAULT_DATA_INFO.name;
   let data: Promise<ScreenData> | undefined;
   return { p, format, out, plot, name: dataName, entries, data: () => (data ??= entries ? screenData(entries, file) : screenData()) };
+}
+
+/**
+ * The screens' reactant energies from the command line: hull energies by default
+ * (SCREEN_USE_HULL_ENERGY); --entry-energies for the lowest entries; --use-hull-energy is accepted
+ * (the default, said explicitly).
+ */
+export function hullEnergyFlag(p: Parsed): boolean {
+  if (p.flags.has('entry-energies') && p.flags.has('use-hull-energy')) throw new UsageError('give one of --use-hull-energy and --entry-energies');
+  return p.flags.has('entry-energies') ? false : SCREEN_USE_HULL_ENERGY;
+}
+
+/** One sentence naming the reactant energies of a screen. */
+export function hullEnergyNote(useHullEnergy: boolean, data: string): string {
+  return useHullEnergy
+    ? 'reactants at their hull energies (use_hull_energy=true: a reactant above the hull counts as its equilibrium mixture; --entry-energies for their lowest entries)'
+    : `reactants at their lowest entries in ${data} (use_hull_energy=false: a metastable reactant's own decomposition counts), absent ones at their hull energy`;
 }
 
 /** --workers N (0: this thread); `dflt` undefined: the available cores. */

@@ -4,10 +4,12 @@ import { rankingSvg, type RankingRow } from '../plot/index.js';
 import { screenInterfaces, type InterfacesResult } from '../screen/index.js';
 import { screenInterfacesOnEngine } from '../screen/index.js';
 import { formatTable } from './table.js';
-import { bar, common, csv, emit, engineData, f4, listFlag, onEngineOrHere, workersFlag, writePlot } from './screen-common.js';
+import { bar, common, csv, emit, engineData, f4, hullEnergyFlag, hullEnergyNote, listFlag, onEngineOrHere, workersFlag, writePlot } from './screen-common.js';
+import { reactionConvention } from '../interface/index.js';
 
 export async function interfacesCommand(args: readonly string[], io: CliIO): Promise<number> {
-  const c = await common('interfaces', args, io, ['electrolytes', 'electrodes', 'voltage', 'workers'], ['use-hull-energy']);
+  const c = await common('interfaces', args, io, ['electrolytes', 'electrodes', 'voltage', 'workers'], ['use-hull-energy', 'entry-energies']);
+  const useHullEnergy = hullEnergyFlag(c.p);
   const workers = workersFlag(c.p, 0);
   if (c.p.positional.length) throw new UsageError(`screen interfaces takes no positional arguments (got ${c.p.positional.join(' ')}): use --electrolytes A,B and --electrodes X,Y`);
   const voltage = numberFlag(c.p, 'voltage', 0);
@@ -20,7 +22,7 @@ export async function interfacesCommand(args: readonly string[], io: CliIO): Pro
       ...(electrolytes ? { electrolytes } : {}),
       ...(electrodes ? { electrodes } : {}),
       ...(voltage !== undefined ? { voltage } : {}),
-      useHullEnergy: c.p.flags.has('use-hull-energy'),
+      useHullEnergy,
       onProgress: (d: number, t: number) => b.update(d, t),
     };
     r = await onEngineOrHere(
@@ -32,7 +34,19 @@ export async function interfacesCommand(args: readonly string[], io: CliIO): Pro
     b.clear();
   }
   await emit(io, c, {
-    json: () => ({ workflow: 'interfaces', data: c.name, electrodes: r.electrodes, electrolytes: r.electrolytes, rows: r.rows }),
+    json: () => ({
+      workflow: 'interfaces',
+      data: c.name,
+      use_hull_energy: r.use_hull_energy,
+      convention: {
+        chemical: reactionConvention({ useHullEnergy: r.use_hull_energy }),
+        at_voltage: reactionConvention({ open: 'Li', useHullEnergy: r.use_hull_energy, includeNoMixingEnergy: false }),
+        at_voltage_total: reactionConvention({ open: 'Li', useHullEnergy: r.use_hull_energy, includeNoMixingEnergy: true }),
+      },
+      electrodes: r.electrodes,
+      electrolytes: r.electrolytes,
+      rows: r.rows,
+    }),
     csv: () =>
       csv(
         [
@@ -43,8 +57,8 @@ export async function interfacesCommand(args: readonly string[], io: CliIO): Pro
           'chemical_products',
           'at_voltage_energy',
           'at_voltage_products',
-          'at_voltage_interface_energy',
-          'at_voltage_interface_products',
+          'at_voltage_total_energy',
+          'at_voltage_total_products',
           'min_energy',
         ],
         r.rows.map((x) => [
@@ -55,8 +69,8 @@ export async function interfacesCommand(args: readonly string[], io: CliIO): Pro
           x.chemical.products.join(' + '),
           x.at_voltage?.energy ?? null,
           x.at_voltage?.products.join(' + ') ?? null,
-          x.at_voltage_interface?.energy ?? null,
-          x.at_voltage_interface?.products.join(' + ') ?? null,
+          x.at_voltage_total?.energy ?? null,
+          x.at_voltage_total?.products.join(' + ') ?? null,
           x.min_energy,
         ]),
       ),
@@ -69,21 +83,21 @@ export async function interfacesCommand(args: readonly string[], io: CliIO): Pro
           x.voltage.toFixed(2),
           f4(x.chemical.energy),
           x.chemical.products.join(' + '),
-          f4(x.at_voltage_interface?.energy ?? null),
-          x.at_voltage_interface ? x.at_voltage_interface.products.join(' + ') : 'Li metal is the reservoir',
-          x.at_voltage ? `${f4(x.at_voltage.energy)}${x.open_minimum_alone ? ` (${x.open_minimum_alone} alone)` : ''}` : '–',
+          f4(x.at_voltage?.energy ?? null),
+          x.at_voltage ? x.at_voltage.products.join(' + ') : 'Li metal is the reservoir',
+          x.at_voltage_total ? `${f4(x.at_voltage_total.energy)}${x.open_minimum_alone ? ` (${x.open_minimum_alone} alone)` : ''}` : '–',
         ]),
         { align: 'llrrlrlr' },
       ) +
       `\nminimum reaction energies: chemical in eV/atom of mixture; at V (open to Li) in eV per non-Li atom —\n` +
-      `"@V (interface)" without each material's own decomposition at V, "@V total" with it (pymatgen include_no_mixing_energy);\n` +
-      `reactants absent from ${c.name} at their hull energy\n`,
+      `"@V (interface)" without each material's own decomposition at V (include_no_mixing_energy=false, the default everywhere),\n` +
+      `"@V total" with it (include_no_mixing_energy=true); ${hullEnergyNote(r.use_hull_energy, c.name)}\n`,
   });
   if (c.plot !== undefined) {
     const ranking: RankingRow[] = r.rows.map((x) => ({
       name: `${x.electrolyte} | ${x.electrode}`,
       score: x.min_energy,
-      values: { chem: Number(x.chemical.energy.toFixed(3)), '@V': x.at_voltage_interface ? Number(x.at_voltage_interface.energy.toFixed(3)) : '–' },
+      values: { chem: Number(x.chemical.energy.toFixed(3)), '@V': x.at_voltage ? Number(x.at_voltage.energy.toFixed(3)) : '–' },
     }));
     await writePlot(c, rankingSvg(ranking, { scoreLabel: 'minimum reaction energy (eV/atom)', sort: 'desc', title: 'Interface reactivity', maxRows: 80 }));
   }

@@ -15,7 +15,7 @@ export async function windowsCommand(args: readonly string[], io: CliIO): Promis
   } finally {
     b.clear();
   }
-  if (r.skipped.length) io.stderr(`interphase: left out (no entry in ${c.name}): ${r.skipped.join(', ')}\n`);
+  for (const w of r.rows) for (const m of w.warnings) io.stderr(`interphase: warning: ${m}\n`);
   const rows = r.rows.map((w) => ({ ...w, e_above_hull: clean(w.e_above_hull) }));
   await emit(io, c, {
     json: () => ({ workflow: 'windows', data: c.name, rows }),

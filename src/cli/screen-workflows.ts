@@ -7,6 +7,7 @@
  */
 import { DEFAULT_ELECTRODES } from '../screen/index.js';
 import { UsageError, type CliIO } from './args.js';
+import { airCommand } from './screen-air.js';
 import { anodeCommand } from './screen-anode.js';
 import { coatingsCommand } from './screen-coatings.js';
 import { interfacesCommand } from './screen-interfaces.js';
@@ -17,26 +18,36 @@ export const SCREEN_WORKFLOWS_USAGE = `Screening workflows (without --data: the 
       electrochemical windows (reduction, oxidation V), E_hull, phase equilibrium and products
       beyond each limit; default: 18 common electrolytes; each open to its working ion (Li if it
       contains Li, else Na, K, ...; --element forces one)
-  interphase screen interfaces [--electrolytes A,B,...] [--electrodes X,Y@V,...] [--voltage V] [--use-hull-energy]
+  interphase screen interfaces [--electrolytes A,B,...] [--electrodes X,Y@V,...] [--voltage V] [--entry-energies]
         [--workers N]
       minimum reaction energy and products of every electrolyte x electrode pair, chemical and
       open to Li at the electrode's operating voltage (default electrodes and voltages:
       ${DEFAULT_ELECTRODES.map((e) => `${e.name} ${e.voltage} V`).join(', ')});
+      open: the interface alone and the total (include_no_mixing_energy false / true), both shown;
       --workers N: on N worker threads (default: this thread)
   interphase screen coatings [FORMULA ...] [--cathode LiCoO2] [--electrolyte Li3PS4] [--range 2.5,4.3]
         [--max-ehull 0.05] [--max-reaction 0.1] [--min-gap 1] [--closed-only] [--criteria xiao2019]
-        [--limit N] [--use-hull-energy] [--workers N]
+        [--limit N] [--entry-energies] [--include-no-mixing-energy] [--workers N]
       cathode coatings by the criteria of Xiao et al. (Joule 2019): every Li compound of the data
       (or the FORMULAs) with E_hull, window, reaction energies with cathode and electrolyte
       (closed and, unless --closed-only, at the top of the range) and band gap (when the data have
       band gaps), ranked. --criteria xiao2019: the paper's gates as a digest reports them (NMC111,
       Li3PS4, 2.7-4.0 V, E_hull 0.005, |reaction| 0.1 closed, gap 0.5; options still override).
       Runs on worker threads (--workers N; default: the cores; 0: this thread)
-  interphase screen anode [FORMULA ...] [--min-gap 0.5] [--small-energy 0.05]
-      products of each electrolyte with its metal (Li, or Na for Na electrolytes) at 0 V, their
-      electronic character, and the interphase: stable, kinetically stable, passivating or
-      mixed-conducting
+  interphase screen anode [FORMULA ...] [--element Li|Na|Mg|Ca ...] [--min-gap 0.5] [--small-energy 0.05]
+        [--max-onset 0.2]
+      products of each electrolyte with its metal (Li, or Na for Na electrolytes; --element forces
+      one, e.g. Mg or Ca with --data holding them) at 0 V, their electronic character, the reduction
+      onset and the decomposition energy at 0 V, and the interphase: stable, kinetically stable
+      (onset <= --max-onset V or E_D > -small-energy eV/atom), passivating or mixed-conducting
+  interphase screen air [FORMULA ...] [--gases H2O,CO2,O2] [--small-energy 0.01]
+      air and moisture stability: the minimum reaction of each material with each gas (eV/atom of
+      mixture), its products and the harmful gases among them (H2S from sulfides and water);
+      a gas whose elements the data lack is left out and said (H2O needs --data with H)
   common options: --data FILE  --json | --csv  --out FILE  --plot FILE.svg
+  reactant energies: their hull energies (pymatgen use_hull_energy=true), so that a reactant's
+  own distance above the hull never counts as reactivity; --entry-energies for their lowest
+  entries. Open reactions: the interface alone (include_no_mixing_energy=false), as react.
 `;
 
 /** Runs `screen <workflow> ...`; returns the exit code (throws UsageError for a bad command line, Error for bad input). */
@@ -51,9 +62,11 @@ export async function screenCommand(args: readonly string[], io: CliIO): Promise
       return coatingsCommand(rest, io);
     case 'anode':
       return anodeCommand(rest, io);
+    case 'air':
+      return airCommand(rest, io);
     default:
       throw new UsageError(
-        workflow ? `unknown screening workflow '${workflow}' (windows, interfaces, coatings, anode, stability)` : 'screen needs a workflow: windows, interfaces, coatings, anode, stability',
+        workflow ? `unknown screening workflow '${workflow}' (windows, interfaces, coatings, anode, air, stability)` : 'screen needs a workflow: windows, interfaces, coatings, anode, air, stability',
       );
   }
 }

@@ -28,8 +28,13 @@ export const WINDOW_USAGE = `interphase window FORMULA [--data FILE] [--element 
   --valence Z    ion charge for voltages, V = -mu/Z (default 1 for Li/Na/K, 2 for Mg/Ca/Zn,
                  3 for Al; needed for other elements)
   --json         {"composition", "open_element", "window": {"reduction_V", "oxidation_V"},
-                  "e_above_hull", "steps": [{"mu", "voltage", "evolution", "products", "reaction"}]}
+                  "e_above_hull", "charge_balanced", "warnings",
+                  "steps": [{"mu", "voltage", "evolution", "products", "reaction"}]}
                  mu in eV/atom relative to the element's reference; an infinite limit is null
+
+  FORMULA may have fractional amounts (Li0.5CoO2, LiNi1/3Mn1/3Co1/3O2). A composition that is not
+  charge balanced in common oxidation states (e.g. the rounded Li0.33La0.56TiO3) is warned
+  about on stderr: its window is often an artefact of the rounding.
 `;
 
 /** The JSON report of `window --json`. */
@@ -38,6 +43,9 @@ export interface WindowReport {
   open_element: string;
   window: { reduction_V: number; oxidation_V: number | null };
   e_above_hull: number | null;
+  /** Charge balanced in common oxidation states (null: not judged); warnings about the question. */
+  charge_balanced: boolean | null;
+  warnings: string[];
   steps: Array<{ mu: number; voltage: number | null; evolution: number; products: string[]; reaction: string }>;
 }
 
@@ -48,6 +56,8 @@ export function windowReport(formula: string, w: StabilityWindow): WindowReport 
     open_element: w.element,
     window: { reduction_V: w.reduction.voltage, oxidation_V: num(w.oxidation.voltage) },
     e_above_hull: w.eAboveHull,
+    charge_balanced: w.chargeBalanced,
+    warnings: [...w.warnings],
     steps: w.profile.steps.map((s) => ({
       mu: s.mu,
       voltage: num(s.voltage),
@@ -108,6 +118,7 @@ export async function windowCommand(args: readonly string[], io: CliIO): Promise
   const pd = new PhaseDiagram(cut, { elements: [...system] });
   const opts = valence !== undefined ? { element, valence } : { element };
   const w = stabilityWindow(pd, comp, opts);
+  for (const m of w.warnings) io.stderr(`interphase: warning: ${m}\n`);
   if (p.flags.has('json')) {
     io.stdout(`${JSON.stringify(windowReport(formula, w))}\n`);
     return 0;

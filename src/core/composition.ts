@@ -42,7 +42,8 @@ export class Composition {
 
   /**
    * Parses `Li6PS5Cl`, `Li10Ge(PS6)2`, `LiNi0.8Co0.15Al0.05O2`, `Ca3(Al(SiO4))2`, `[..]`,
-   * `Li3 P S4`, `Li1e-05`; repeated elements are merged. Throws FormulaError naming the culprit.
+   * `Li3 P S4`, `Li1e-05`, and fractions `LiNi1/3Mn1/3Co1/3O2` (an amount `a/b` is a / b; not in
+   * pymatgen); repeated elements are merged. Throws FormulaError naming the culprit.
    */
   static parse(formula: string): Composition {
     if (typeof formula !== 'string') {

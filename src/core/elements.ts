@@ -1,5 +1,6 @@
-// Periodic table: symbols by atomic number, and Pauling electronegativity as pymatgen 2022.11
-// uses it (`Element(sym).X`, from its periodic_table.json). pymatgen has no value for the noble
+// Periodic table: symbols by atomic number, Pauling electronegativity as pymatgen 2022.11
+// uses it (`Element(sym).X`, from its periodic_table.json), and atomic masses (`atomic_mass`, for
+// capacities in mAh/g). pymatgen has no value for the noble
 // gases He/Ne/Ar or for Z >= 104 and returns NaN there; so do we, since formula ordering
 // depends on exactly that (see composition.ts).
 
@@ -45,4 +46,27 @@ export function atomicNumber(sym: string): number {
 /** Pauling electronegativity as pymatgen's `Element(sym).X`: NaN for He, Ne, Ar and Z >= 104. */
 export function electronegativity(sym: string): number {
   return X[z(sym) - 1];
+}
+
+// Atomic mass (g/mol) by atomic number (index Z - 1), pymatgen's `Element(sym).atomic_mass`, Z <= 103.
+// biome-ignore format: a table by atomic number, 10 to a line
+const MASS: readonly number[] = [
+  1.00794, 4.002602, 6.941, 9.012182, 10.811, 12.0107, 14.0067, 15.9994, 18.9984032, 20.1797,
+  22.98976928, 24.305, 26.9815386, 28.0855, 30.973762, 32.065, 35.453, 39.948, 39.0983, 40.078,
+  44.955912, 47.867, 50.9415, 51.9961, 54.938045, 55.845, 58.933195, 58.6934, 63.546, 65.409,
+  69.723, 72.64, 74.9216, 78.96, 79.904, 83.798, 85.4678, 87.62, 88.90585, 91.224,
+  92.90638, 95.94, 98.0, 101.07, 102.9055, 106.42, 107.8682, 112.411, 114.818, 118.71,
+  121.76, 127.6, 126.90447, 131.293, 132.9054519, 137.327, 138.90547, 140.116, 140.90765, 144.242,
+  145.0, 150.36, 151.964, 157.25, 158.92535, 162.5, 164.93032, 167.259, 168.93421, 173.04,
+  174.967, 178.49, 180.94788, 183.84, 186.207, 190.23, 192.217, 195.084, 196.966569, 200.59,
+  204.3833, 207.2, 208.9804, 210.0, 210.0, 220.0, 223.0, 226.0, 227.0, 232.03806,
+  231.03588, 238.02891, 237.0, 244.0, 243.0, 247.0, 247.0, 251.0, 252.0, 257.0,
+  258.0, 259.0, 262.0,
+];
+
+/** Atomic mass (g/mol) as pymatgen's `Element(sym).atomic_mass`; throws RangeError past Lr (Z = 103). */
+export function atomicMass(sym: string): number {
+  const m = MASS[z(sym) - 1];
+  if (m === undefined) throw new RangeError(`no atomic mass for ${sym}`);
+  return m;
 }

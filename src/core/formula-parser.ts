@@ -1,6 +1,13 @@
-// The formula grammar: elements with amounts (integers, decimals, exponents), nested groups in
-// () and [] with factors, whitespace between terms. Kept apart from Composition so the grammar
-// can be read (and fuzzed) on its own; amounts are merged as pymatgen merges them.
+// The formula grammar: elements with amounts (integers, decimals, exponents, and fractions `a/b`
+// such as `LiNi1/3Mn1/3Co1/3O2`, which pymatgen lacks), nested groups in () and [] with factors,
+// whitespace between terms. Kept apart from Composition so the grammar can be read (and fuzzed)
+// on its own; amounts are merged as pymatgen merges them.
+//
+//   formula := term*        term := (element | '(' formula ')' | '[' formula ']') amount?
+//   amount  := number ('/' number)?   (whitespace allowed before the amount and around '/')
+//   number  := digits ['.' digits] | '.' digits, optionally followed by e[+-]digits
+// A fraction's value is number / number in double precision (1/3 → 0.333…, exactly as 1 / 3 in
+// JavaScript); a zero denominator and a '/' without a denominator are errors naming the amount.
 import { isElementSymbol } from './elements.js';
 import { FormulaError } from './formula-error.js';
 
@@ -84,6 +91,30 @@ export class Parser {
     if (!Number.isFinite(v)) this.fail(`amount '${m[0]}' for ${what} at index ${at} is not finite`);
     if (v === 0) this.fail(`zero amount '${m[0]}' for ${what} at index ${at}`);
     this.i = at + m[0].length;
+    return this.fraction(v, m[0], at, what);
+  }
+
+  /** `/ number` after an amount: the amount divided by it (none: the amount itself). */
+  private fraction(numerator: number, text: string, at: number, what: string): number {
+    const s = this.src;
+    const back = this.i;
+    this.ws();
+    if (s[this.i] !== '/') {
+      this.i = back;
+      return numerator;
+    }
+    this.i++;
+    this.ws();
+    NUMBER.lastIndex = this.i;
+    const m = NUMBER.exec(s);
+    if (!m) this.fail(`fraction '${s.slice(at, this.i).trim()}' for ${what} at index ${at} lacks a denominator`);
+    const shown = `${text}/${m[0]}`;
+    const den = Number(m[0]);
+    if (den === 0) this.fail(`division by zero in the amount '${shown}' for ${what} at index ${at}`);
+    const v = numerator / den;
+    if (!Number.isFinite(v)) this.fail(`amount '${shown}' for ${what} at index ${at} is not finite`);
+    if (v === 0) this.fail(`zero amount '${shown}' for ${what} at index ${at}`);
+    this.i += m[0].length;
     return v;
   }
 }

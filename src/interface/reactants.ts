@@ -42,9 +42,12 @@ export interface InterfaceReactionOptions {
   /** Open the system to an element at a voltage / chemical potential (grand potential). */
   open?: OpenElement;
   /**
-   * Open systems only, pymatgen `include_no_mixing_energy` (default true): reactant energies are
-   * their grand potentials Φ = E − μ·N_open, so reactions with the reservoir alone count (the
-   * ends x = 0 and x = 1 are then not zero). false: the grand hull energies of the reactants.
+   * Open systems only, pymatgen `include_no_mixing_energy` (default false, as pymatgen's
+   * GrandPotentialInterfacialReactivity): the reactants' energies are their grand hull energies,
+   * so the reaction energy is that of the interface alone — 0 at both ends, each reactant's own
+   * reaction with the reservoir not counted. true: their grand potentials Φ = E − μ·N_open, so
+   * a reactant's own decomposition at that voltage counts too (the ends x = 0 and x = 1 are then
+   * not zero, and the minimum may be a reactant alone, e.g. Li3PS4 reduced at x = 0 below 1.7 V).
    */
   includeNoMixingEnergy?: boolean;
   /** Names of c1 and c2 in error messages (default `c1`, `c2`). */
@@ -60,16 +63,21 @@ export interface InterfaceReactionOptions {
 // Reactant input
 
 /**
- * Parses a reactant formula: everything `Composition.parse` accepts (`Li0.5CoO2`,
- * `LiNi0.8Co0.15Al0.05O2`), plus amounts written as fractions `a/b` (`LiNi1/3Mn1/3Co1/3O2`).
- * Errors name the reactant.
+ * Parses a reactant formula with `Composition.parse` (fractional amounts included: `Li0.5CoO2`,
+ * `LiNi0.8Co0.15Al0.05O2`, `LiNi1/3Mn1/3Co1/3O2`). Errors name the reactant.
  */
 export function parseReactant(formula: string | Composition, what = 'reactant'): Composition {
   if (formula instanceof Composition) return formula;
   if (typeof formula !== 'string') throw new InterfaceReactionError(`${what} must be a formula string or a Composition, got ${typeof formula}`);
   const known = parsed.get(formula);
   if (known) return known;
-  const c = parseUncached(formula, what);
+  let c: Composition;
+  try {
+    c = Composition.parse(formula);
+  } catch (e) {
+    if (e instanceof FormulaError) throw new InterfaceReactionError(`${what} ${JSON.stringify(formula)}: ${e.message}`, { cause: e });
+    throw e;
+  }
   if (parsed.size >= 1024) parsed.clear();
   parsed.set(formula, c);
   return c;
@@ -77,20 +85,6 @@ export function parseReactant(formula: string | Composition, what = 'reactant'):
 
 // Compositions are immutable: the same formula gives the same object (and its cached keys).
 const parsed = new Map<string, Composition>();
-
-function parseUncached(formula: string, what: string): Composition {
-  const text = formula.replace(/(\d+(?:\.\d*)?|\.\d+)\s*\/\s*(\d+(?:\.\d*)?|\.\d+)/g, (m, a: string, b: string) => {
-    const den = Number(b);
-    if (den === 0) throw new InterfaceReactionError(`${what} ${JSON.stringify(formula)}: division by zero in the amount '${m}'`);
-    return String(Number(a) / den);
-  });
-  try {
-    return Composition.parse(text);
-  } catch (e) {
-    if (e instanceof FormulaError) throw new InterfaceReactionError(`${what} ${JSON.stringify(formula)}: ${e.message}`, { cause: e });
-    throw e;
-  }
-}
 
 // ---------------------------------------------------------------------------------------------
 // The reactants and options, checked (what does not depend on the open element's μ)
@@ -161,7 +155,7 @@ export function reactantsOf(c1in: string | Composition, c2in: string | Compositi
     c2,
     norm: options.norm ?? true,
     useHullEnergy,
-    includeNoMixingEnergy: options.includeNoMixingEnergy ?? true,
+    includeNoMixingEnergy: options.includeNoMixingEnergy ?? false,
     volumes: options.volumes ?? {},
     written,
     nonGrandEnergy(c) {

@@ -8,3 +8,5 @@ export { rankingSvg, type RankingRow, type RankingOptions } from './ranking.js';
 export { PlotError, type PlotOptions, type Theme } from './options.js';
 export { escapeXml } from './markup.js';
 export { niceTicks, formatNumber, type NiceTicks } from './scales.js';
+export { redoxSvg, type RedoxPlotData, type RedoxPlotOptions } from './redox.js';
+export { chempotMapSvg, type ChempotMapPlotData } from './chempot-map.js';

@@ -1,17 +1,24 @@
 /**
  * `screen anode`: what each electrolyte becomes against its metal anode (Li, or Na for a Na
- * electrolyte: the working ion of `openElementFor`) at 0 V, the electronic character of each
- * product, and the type of interphase (review section 5.1: Xiao et al., Nat. Rev. Mater. 5, 105
- * (2020); Wenzel et al.):
+ * electrolyte: the working ion of `openElementFor`; `element` forces one, e.g. Mg or Ca) at 0 V,
+ * the electronic character of each product, and the type of interphase (review section 5.1:
+ * Xiao et al., Nat. Rev. Mater. 5, 105 (2020); Wenzel et al.):
  *   - `stable`: no reaction with the metal (the reduction limit is 0 V);
+ *   - `kinetically-stable`: it reacts, but with a small driving force: its reduction onset is at
+ *     most maxOnset (default 0.2 V — the driving force per ion taken up is then at most z·e·0.2 V;
+ *     the review calls LiAlO2, onset 0.17 V, kinetically stable) or its decomposition energy at
+ *     0 V is above −smallEnergy (default 0.05 eV per atom of electrolyte; Li7La3Zr2O12: onset
+ *     0.05 V, −0.02 eV/atom). The products are listed and `conducting` says what a reaction
+ *     would form. (Until issue 15 this looked at the reaction energy per atom of mixture alone,
+ *     and called LiAlO2, −0.06 eV/atom of mixture with conducting Li9Al4, mixed-conducting.)
  *   - `passivating`: it reacts, every product is an electronic insulator — the interphase stops
  *     growing (an SEI, e.g. Li3PS4 → Li2S + Li3P);
  *   - `mixed-conducting`: some product conducts electrons (a metal, an alloy of the working ion,
  *     an electronically conducting pnictide), a mixed ionic–electronic interphase that keeps
  *     growing (e.g. Li10GeP2S12 → Li–Ge alloy; Na3PS4 → Na3P).
- *   - `kinetically-stable`: it reacts, but with a small driving force — the reaction energy with
- *     the metal is above −smallEnergy (default 0.05 eV/atom; e.g. Li7La3Zr2O12, −16 meV/atom):
- *     the products are listed and `conducting` says what a reaction would form.
+ * Energies: `decomposition_energy_0V` per atom of electrolyte against its lowest entry (the
+ * review's convention: Li3PS4 −1.42 eV/atom), `reaction_energy` the closed pseudo-binary minimum
+ * with the metal per atom of mixture (reactants at their hull energies).
  *
  * Electronic character: from the band gap of the product's lowest entry when the data carry one
  * (≥ minBandGap, default 0.5 eV, insulating); otherwise inferred (`inferred: true`): elemental
@@ -24,7 +31,8 @@
  */
 import { Composition } from '../core/index.js';
 import { interfaceReactionMinimum } from '../interface/index.js';
-import { openElementFor, resolveMaterial, ScreenWorkflowError, type Material, type ScreenData, bandGapOf } from './common.js';
+import { decompositionEnergyAt, electrolyteRedox } from '../thermo/index.js';
+import { bandGapOf, openElementFor, resolveMaterial, SCREEN_USE_HULL_ENERGY, ScreenWorkflowError, type Material, type ScreenData } from './common.js';
 import { defaultElectrolyteMaterials } from './interfaces.js';
 import { windowOf } from './windows.js';
 
@@ -51,8 +59,12 @@ export interface AnodeRow {
   /** Phases in equilibrium with the metal (0 V), alphabetical. */
   products: AnodeProduct[];
   reaction: string;
-  /** Minimum closed reaction energy with the metal (eV/atom of mixture). */
+  /** Minimum closed reaction energy with the metal (eV/atom of mixture; reactants at their hull energies). */
   reaction_energy: number;
+  /** Decomposition energy at 0 V (eV per atom of electrolyte, against its lowest entry: its E_hull counts). */
+  decomposition_energy_0V: number;
+  /** Capacity of the metal taken up at 0 V (mAh/g of electrolyte). */
+  capacity_0V: number;
   interphase: InterphaseType;
   small_driving_force: boolean;
   /** Conducting products (the culprits of a mixed-conducting interphase). */
@@ -63,8 +75,12 @@ export interface AnodeOptions {
   electrolytes?: ReadonlyArray<string | Material>;
   /** Band gap (eV) from which a product counts as insulating, when the data carry band gaps (default 0.5). */
   minBandGap?: number;
-  /** |reaction energy| below this (eV/atom) is a small driving force (default 0.05). */
+  /** A decomposition energy at 0 V above −smallEnergy (eV per atom of electrolyte) is a small driving force (default 0.05). */
   smallEnergy?: number;
+  /** A reduction onset at or below this (V vs the metal) is a small driving force (default 0.2). */
+  maxOnset?: number;
+  /** The metal (open element) for every electrolyte, e.g. Mg or Ca (default: each one's working ion, `openElementFor`). */
+  element?: string;
   onProgress?: (done: number, total: number) => void;
 }
 
@@ -139,26 +155,32 @@ function meanMetalOxidation(c: Composition): { value: number; metals: string[] }
 export function screenAnode(data: ScreenData, options: AnodeOptions = {}): AnodeRow[] {
   const electrolytes = options.electrolytes ? options.electrolytes.map((m) => resolveMaterial(m, data, 'electrolyte')) : defaultElectrolyteMaterials(data);
   if (!electrolytes.length) throw new ScreenWorkflowError('no electrolytes to screen');
-  const minGap = options.minBandGap ?? 0.5;
-  const small = options.smallEnergy ?? 0.05;
   const rows: AnodeRow[] = [];
   electrolytes.forEach((m, k) => {
-    rows.push(anodeRow(m, data, minGap, small));
+    rows.push(anodeRow(m, data, options));
     options.onProgress?.(k + 1, electrolytes.length);
   });
   return rows;
 }
 
-export function anodeRow(m: Material, data: ScreenData, minBandGap = 0.5, smallEnergy = 0.05): AnodeRow {
-  const metal = openElementFor(m.composition);
+/** The thresholds of the classification (defaults in the module comment). */
+export type AnodeThresholds = Pick<AnodeOptions, 'minBandGap' | 'smallEnergy' | 'maxOnset' | 'element'>;
+
+export function anodeRow(m: Material, data: ScreenData, options: AnodeThresholds = {}): AnodeRow {
+  const minBandGap = options.minBandGap ?? 0.5;
+  const smallEnergy = options.smallEnergy ?? 0.05;
+  const maxOnset = options.maxOnset ?? 0.2;
+  const metal = options.element ?? openElementFor(m.composition);
   const w = windowOf(m, data, metal);
   const zero = w.atZeroVolts;
   const reacts = zero.evolution > 1e-8 * m.composition.numAtoms;
   const products = reacts ? zero.products.map((p) => electronicCharacter(p, data, minBandGap)) : [electronicCharacter(m.composition.reducedFormula, data, minBandGap)];
-  const isMetal = m.composition.elements.length === 1 && m.composition.elements[0] === metal;
-  const energy = isMetal || !reacts ? 0 : interfaceReactionMinimum(m.composition, metal, data.index, { names: ['electrolyte', 'metal'] }).energyPerAtom;
+  const redox = electrolyteRedox(data.index, m.composition, { element: metal });
+  const ed0 = decompositionEnergyAt(redox, 0);
+  const energy = !reacts ? 0 : interfaceReactionMinimum(m.composition, metal, data.index, { names: ['electrolyte', 'metal'], useHullEnergy: SCREEN_USE_HULL_ENERGY }).energyPerAtom;
   const conducting = products.filter((p) => p.electronic === 'conducting').map((p) => p.formula);
-  const interphase: InterphaseType = !reacts ? 'stable' : energy > -smallEnergy ? 'kinetically-stable' : conducting.length ? 'mixed-conducting' : 'passivating';
+  const small = reacts && (w.reduction.voltage <= maxOnset + 1e-12 || ed0 > -smallEnergy);
+  const interphase: InterphaseType = !reacts ? 'stable' : small ? 'kinetically-stable' : conducting.length ? 'mixed-conducting' : 'passivating';
   return {
     electrolyte: m.name,
     formula: m.composition.reducedFormula,
@@ -167,8 +189,10 @@ export function anodeRow(m: Material, data: ScreenData, minBandGap = 0.5, smallE
     products,
     reaction: zero.reaction.toString(),
     reaction_energy: energy,
+    decomposition_energy_0V: ed0,
+    capacity_0V: redox.steps[0]!.capacity,
     interphase,
-    small_driving_force: reacts && energy > -smallEnergy,
+    small_driving_force: small,
     conducting,
   };
 }

@@ -14,7 +14,11 @@
  *   - reaction energy with the cathode (default LiCoO2) closed and open to Li at the cathode's top
  *     voltage (cathodeRange[1]); with the electrolyte (default Li3PS4) the same; each ≥ −maxReaction
  *     (default 0.1 eV/atom; open reactions: eV per non-Li atom, the interface alone — each
- *     material's own decomposition at that voltage is not counted, include_no_mixing_energy=false);
+ *     material's own decomposition at that voltage is not counted, include_no_mixing_energy=false
+ *     unless `includeNoMixingEnergy`). Reactants at their hull energies (use_hull_energy=true,
+ *     unless `useHullEnergy: false`): NMC111 lies 43 meV/atom above the MP hull, and with its own
+ *     entry energy every inert candidate would "react" with it by −0.043 eV/atom at x = 0 — NMC
+ *     decomposing without the coating;
  *   - band gap ≥ minBandGap (default 1 eV) when the data carry band gaps; otherwise reported as
  *     "not available" (null) and not counted — never passed silently.
  * The thresholds are options. The defaults are this package's choices in the spirit of Xiao 2019
@@ -30,7 +34,7 @@
 import type { Composition } from '../core/index.js';
 import { stabilityWindow } from '../thermo/index.js';
 import { interfaceReactionMinimum } from '../interface/index.js';
-import { entryOf, resolveMaterial, ScreenWorkflowError, type Material, type ScreenData } from './common.js';
+import { entryOf, resolveMaterial, SCREEN_USE_HULL_ENERGY, ScreenWorkflowError, type Material, type ScreenData } from './common.js';
 import { minimumOf, type ReactionMinimum } from './interfaces.js';
 
 export interface CoatingOptions {
@@ -52,8 +56,10 @@ export interface CoatingOptions {
   maxReaction?: number;
   /** Minimum band gap, eV (default 1), used when the data carry band gaps. */
   minBandGap?: number;
-  /** pymatgen use_hull_energy for the reactants (default false). */
+  /** pymatgen use_hull_energy for the reactants (default true: see the module comment). */
   useHullEnergy?: boolean;
+  /** Open reactions: pymatgen include_no_mixing_energy (default false: the interface alone). */
+  includeNoMixingEnergy?: boolean;
   /** Keep at most this many rows (after ranking). */
   limit?: number;
   onProgress?: (done: number, total: number) => void;
@@ -75,6 +81,10 @@ export interface CoatingThresholds {
   /** `default` or `xiao2019`. */
   criteria: string;
   source: string;
+  /** Reactant energies: hull energies (pymatgen use_hull_energy) or the lowest entries. */
+  use_hull_energy: boolean;
+  /** Open reactions: each material's own reaction with the Li reservoir counted (pymatgen include_no_mixing_energy). */
+  include_no_mixing_energy: boolean;
 }
 
 export interface CoatingCriterion {
@@ -154,6 +164,7 @@ export interface CoatingPlan {
   minGap: number;
   openReactions: boolean;
   useHullEnergy: boolean;
+  includeNoMixingEnergy: boolean;
   /** True when the candidates were given (then a failing one is an error, not a `failed` row). */
   given: boolean;
   candidates: CoatingCandidate[];
@@ -188,6 +199,8 @@ export function planCoatings(data: ScreenData, options: CoatingOptions = {}): Co
     open_reactions: openReactions,
     criteria: xiao ? 'xiao2019' : 'default',
     source: xiao ? XIAO_2019.source : 'criteria of Xiao et al., Joule 3, 1252 (2019); default thresholds chosen by interphase',
+    use_hull_energy: options.useHullEnergy ?? SCREEN_USE_HULL_ENERGY,
+    include_no_mixing_energy: options.includeNoMixingEnergy ?? false,
   };
   let candidates: CoatingCandidate[];
   if (options.candidates) {
@@ -209,7 +222,20 @@ export function planCoatings(data: ScreenData, options: CoatingOptions = {}): Co
       candidates.push({ composition: e.composition, id: e.id, eHull: h });
     }
   }
-  return { thresholds, cathode, electrolyte, range, maxEHull, maxReaction, minGap, openReactions, useHullEnergy: options.useHullEnergy ?? false, given: !!options.candidates, candidates };
+  return {
+    thresholds,
+    cathode,
+    electrolyte,
+    range,
+    maxEHull,
+    maxReaction,
+    minGap,
+    openReactions,
+    useHullEnergy: thresholds.use_hull_energy,
+    includeNoMixingEnergy: thresholds.include_no_mixing_energy,
+    given: !!options.candidates,
+    candidates,
+  };
 }
 
 /** One candidate judged by every criterion (throws when a window or reaction cannot be computed). */
@@ -221,7 +247,7 @@ export function coatingRow(cand: CoatingCandidate, plan: CoatingPlan, data: Scre
       interfaceReactionMinimum(c, other.composition, data.index, {
         useHullEnergy: plan.useHullEnergy,
         names: ['coating', other.name],
-        ...(open ? { open: { element: 'Li', voltage: range[1] }, includeNoMixingEnergy: false } : {}),
+        ...(open ? { open: { element: 'Li', voltage: range[1] }, includeNoMixingEnergy: plan.includeNoMixingEnergy } : {}),
       }),
     );
   };

@@ -14,6 +14,14 @@ import type { Entry } from '../core/index.js';
 import { InterfaceReactionError, parseReactant } from '../interface/index.js';
 import { SystemIndex } from '../thermo/index.js';
 
+/**
+ * The screens' reactant energies: their hull energies (pymatgen use_hull_energy=true), so that a
+ * reactant's own distance above the hull — NMC111 lies 43 meV/atom above the MP hull — is never
+ * counted as reactivity with its partner (a minimum at x = 0 or 1). Every screen takes
+ * `useHullEnergy: false` to use the lowest entries instead, and reports which it used.
+ */
+export const SCREEN_USE_HULL_ENERGY = true;
+
 /** Bad input to a screening workflow (unknown formula, element outside the data, unknown electrode…). */
 export class ScreenWorkflowError extends Error {
   override name = 'ScreenWorkflowError';
@@ -79,7 +87,7 @@ export const MATERIAL_ALIASES: Readonly<Record<string, string>> = Object.freeze(
   LLZO: 'Li7La3Zr2O12',
   LGPS: 'Li10GeP2S12',
   LATP: 'Li1.3Al0.3Ti1.7(PO4)3',
-  LLTO: 'Li0.33La0.56TiO3',
+  LLTO: 'Li1/3La5/9TiO3',
   LTO: 'Li4Ti5O12',
   LCO: 'LiCoO2',
   LFP: 'LiFePO4',

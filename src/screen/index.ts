@@ -1,6 +1,17 @@
 // screen/: what a screen computes — stability of candidates against a reference, windows,
 // interfaces, coatings and the anode — and the jobs those screens run on an engine (jobs.ts).
-export { type AnodeOptions, type AnodeProduct, anodeRow, type AnodeRow, type Electronic, electronicCharacter, type InterphaseType, KNOWN_ELECTRONIC, screenAnode } from './anode.js';
+export {
+  type AnodeOptions,
+  type AnodeProduct,
+  anodeRow,
+  type AnodeRow,
+  type AnodeThresholds,
+  type Electronic,
+  electronicCharacter,
+  type InterphaseType,
+  KNOWN_ELECTRONIC,
+  screenAnode,
+} from './anode.js';
 export {
   type CoatingCandidate,
   type CoatingOptions,
@@ -14,7 +25,7 @@ export {
   screenCoatings,
   XIAO_2019,
 } from './coatings.js';
-export { type Material, MATERIAL_ALIASES, openElementFor, prepareScreenData, resolveMaterial, screenData, type ScreenData, ScreenWorkflowError } from './common.js';
+export { type Material, MATERIAL_ALIASES, openElementFor, prepareScreenData, resolveMaterial, SCREEN_USE_HULL_ENERGY, screenData, type ScreenData, ScreenWorkflowError } from './common.js';
 export {
   DEFAULT_ELECTRODES,
   type Electrode,
@@ -31,3 +42,4 @@ export { SCREEN_JOBS } from './jobs.js';
 export { type EngineScreenOptions, screenCoatingsOnEngine, screenInterfacesOnEngine } from './on-engine.js';
 export { ScreenError, type ScreenOptions, type ScreenRow, screenStability, screenStabilitySync } from './stability.js';
 export { DEFAULT_ELECTROLYTES, screenWindows, windowOf, windowRow, type WindowRow, type WindowsOptions, type WindowsResult, windowStaircase } from './windows.js';
+export { AIR_GASES, type AirOptions, type AirResult, type AirRow, HARMFUL_GASES, screenAir } from './air.js';

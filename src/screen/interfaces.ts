@@ -10,16 +10,20 @@
  * 1.55 V; Si 0.4 V; In 0.6 V; LiIn 0.6 V (the Li–In alloy anode, ≈0.62 V vs Li).
  *
  * Energies: closed, eV per atom of mixture; open, eV per non-Li atom of mixture (grand potential,
- * pymatgen's normalisation). Open reactions count the reservoir (include_no_mixing_energy): a
- * minimum at x = 0 (electrolyte alone) or 1 (electrode alone) is that material decomposing at
- * that voltage by itself, flagged in `open_minimum_alone`. Li metal is the Li reservoir at 0 V
- * itself, so for it only the closed reaction (with Li metal) is given.
+ * pymatgen's normalisation). `at_voltage` is the interface alone (include_no_mixing_energy=false,
+ * the convention of every command and screen by default): each material's own decomposition at
+ * that voltage does not count, 0 at both ends. `at_voltage_total` counts it too
+ * (include_no_mixing_energy=true): a minimum at x = 0 (electrolyte alone) or 1 (electrode alone)
+ * is then that material decomposing by itself, flagged in `open_minimum_alone`. Li metal is the
+ * Li reservoir at 0 V itself, so for it only the closed reaction (with Li metal) is given.
  *
- * Reactant energies: the lowest entry of the composition in the data; compositions absent from
- * the data (Li0.5CoO2, NCA, NMC111, …) use their hull energy (`useHullEnergy` for all).
+ * Reactant energies: their hull energies by default (pymatgen use_hull_energy=true), so that a
+ * metastable electrode or electrolyte (NMC111 lies 43 meV/atom above the MP hull) does not count
+ * its own decomposition as reactivity with the other; `useHullEnergy: false` takes the lowest
+ * entry of each composition instead (its hull energy when the data have none).
  */
 import { interfaceReactionMinimum, type InterfaceReaction } from '../interface/index.js';
-import { resolveMaterial, ScreenWorkflowError, type Material, type ScreenData } from './common.js';
+import { resolveMaterial, SCREEN_USE_HULL_ENERGY, ScreenWorkflowError, type Material, type ScreenData } from './common.js';
 import { DEFAULT_ELECTROLYTES } from './windows.js';
 
 export interface Electrode {
@@ -90,15 +94,15 @@ export interface InterfaceRow {
   voltage: number;
   /** Chemical reaction (closed system). */
   chemical: ReactionMinimum;
-  /** Open to Li at `voltage` (reservoir reactions included: pymatgen include_no_mixing_energy); null for Li metal (it is the reservoir). */
-  at_voltage: ReactionMinimum | null;
   /**
-   * Open to Li at `voltage`, the interface alone: reactant energies are their grand-potential
-   * hull energies (include_no_mixing_energy = false), so each material's own decomposition at
-   * that voltage does not count; 0 at both ends. Null for Li metal.
+   * Open to Li at `voltage`, the interface alone (include_no_mixing_energy=false): reactant
+   * energies are their grand-potential hull energies, so each material's own decomposition at
+   * that voltage does not count; 0 at both ends. Null for Li metal (it is the reservoir).
    */
-  at_voltage_interface: ReactionMinimum | null;
-  /** 'electrolyte' / 'electrode' when the open minimum is that material alone reacting with the reservoir. */
+  at_voltage: ReactionMinimum | null;
+  /** Open to Li at `voltage`, the total (include_no_mixing_energy=true: each material's own reaction with the reservoir counts); null for Li metal. */
+  at_voltage_total: ReactionMinimum | null;
+  /** 'electrolyte' / 'electrode' when the total's open minimum is that material alone reacting with the reservoir. */
   open_minimum_alone: 'electrolyte' | 'electrode' | null;
   /** The more negative of the chemical and the interface-only open minimum (the ranking score). */
   min_energy: number;
@@ -111,26 +115,22 @@ export interface InterfacesOptions {
   electrodes?: ReadonlyArray<string | Electrode>;
   /** One voltage for every electrode's open reaction instead of its operating voltage. */
   voltage?: number;
-  /** pymatgen use_hull_energy for every reactant (default false: own entry, hull energy when absent). */
+  /** pymatgen use_hull_energy for every reactant (default true; false: own entry, hull energy when absent). */
   useHullEnergy?: boolean;
   onProgress?: (done: number, total: number) => void;
 }
 
 export interface InterfacesResult {
+  /** Whether the reactants were at their hull energies (pymatgen use_hull_energy). */
+  use_hull_energy: boolean;
   rows: InterfaceRow[];
   electrolytes: string[];
   electrodes: Electrode[];
 }
 
-/** Default electrolytes for interface screens: the window list, optional ones only when in the data. */
+/** Default electrolytes for interface screens: the window list (absent compositions at their hull energy). */
 export function defaultElectrolyteMaterials(data: ScreenData): Material[] {
-  const out: Material[] = [];
-  for (const d of DEFAULT_ELECTROLYTES) {
-    const m = resolveMaterial(d.formula, data, 'electrolyte');
-    if (d.optional && data.index.groups.byKey.get(m.composition.key) === undefined) continue;
-    out.push({ name: d.name, composition: m.composition });
-  }
-  return out;
+  return DEFAULT_ELECTROLYTES.map((d) => ({ name: d.name, composition: resolveMaterial(d.formula, data, 'electrolyte').composition }));
 }
 
 /** The materials of an interface screen, resolved against the data (see `screenInterfaces`). */
@@ -159,17 +159,18 @@ export function screenInterfaces(data: ScreenData, options: InterfacesOptions = 
   const { electrolytes, electrodes } = planInterfaces(data, options);
   const rows: InterfaceRow[] = [];
   const total = electrolytes.length * electrodes.length;
+  const useHullEnergy = options.useHullEnergy ?? SCREEN_USE_HULL_ENERGY;
   for (const el of electrolytes) {
     for (const ed of electrodes) {
-      rows.push(interfaceRow(el, ed.material, ed.voltage, data, options.useHullEnergy ?? false));
+      rows.push(interfaceRow(el, ed.material, ed.voltage, data, useHullEnergy));
       options.onProgress?.(rows.length, total);
     }
   }
-  return { rows, electrolytes: electrolytes.map((m) => m.name), electrodes: electrodes.map(({ name, formula, voltage }) => ({ name, formula, voltage })) };
+  return { use_hull_energy: useHullEnergy, rows, electrolytes: electrolytes.map((m) => m.name), electrodes: electrodes.map(({ name, formula, voltage }) => ({ name, formula, voltage })) };
 }
 
 /** The closed and open minima of one electrolyte | electrode pair. */
-export function interfaceRow(electrolyte: Material, electrode: Material, voltage: number, data: ScreenData, useHullEnergy = false): InterfaceRow {
+export function interfaceRow(electrolyte: Material, electrode: Material, voltage: number, data: ScreenData, useHullEnergy = SCREEN_USE_HULL_ENERGY): InterfaceRow {
   const names: [string, string] = [`electrode ${electrode.name}`, `electrolyte ${electrolyte.name}`];
   const same = electrode.composition.key === electrolyte.composition.key;
   const zero = (): ReactionMinimum => ({
@@ -182,16 +183,14 @@ export function interfaceRow(electrolyte: Material, electrode: Material, voltage
   const isLiMetal = electrode.composition.elements.length === 1 && electrode.composition.elements[0] === 'Li';
   const isLiOnly = electrolyte.composition.elements.length === 1 && electrolyte.composition.elements[0] === 'Li';
   let atVoltage: ReactionMinimum | null = null;
-  let atVoltageInterface: ReactionMinimum | null = null;
+  let atVoltageTotal: ReactionMinimum | null = null;
   let alone: InterfaceRow['open_minimum_alone'] = null;
   if (!isLiMetal && !isLiOnly && !same) {
-    const r = interfaceReactionMinimum(electrode.composition, electrolyte.composition, data.index, { useHullEnergy, names, open: { element: 'Li', voltage } });
-    atVoltage = minimumOf(r);
-    if (atVoltage.x <= 1e-9) alone = 'electrolyte';
-    else if (atVoltage.x >= 1 - 1e-9) alone = 'electrode';
-    atVoltageInterface = minimumOf(
-      interfaceReactionMinimum(electrode.composition, electrolyte.composition, data.index, { useHullEnergy, names, open: { element: 'Li', voltage }, includeNoMixingEnergy: false }),
-    );
+    const open = { element: 'Li', voltage };
+    atVoltageTotal = minimumOf(interfaceReactionMinimum(electrode.composition, electrolyte.composition, data.index, { useHullEnergy, names, open, includeNoMixingEnergy: true }));
+    if (atVoltageTotal.x <= 1e-9) alone = 'electrolyte';
+    else if (atVoltageTotal.x >= 1 - 1e-9) alone = 'electrode';
+    atVoltage = minimumOf(interfaceReactionMinimum(electrode.composition, electrolyte.composition, data.index, { useHullEnergy, names, open, includeNoMixingEnergy: false }));
   }
   return {
     electrolyte: electrolyte.name,
@@ -201,9 +200,9 @@ export function interfaceRow(electrolyte: Material, electrode: Material, voltage
     voltage,
     chemical,
     at_voltage: atVoltage,
-    at_voltage_interface: atVoltageInterface,
+    at_voltage_total: atVoltageTotal,
     open_minimum_alone: alone,
-    min_energy: Math.min(chemical.energy, atVoltageInterface?.energy ?? 0),
+    min_energy: Math.min(chemical.energy, atVoltage?.energy ?? 0),
   };
 }
 

@@ -17,7 +17,7 @@ import { entryFromData, entryToData, type EntryData } from '../core/index.js';
 import { defineDataKind, defineJob, jobTable, type SerializedError } from '../engine/index.js';
 import { DEFAULT_DATA_INFO, defaultEntries } from '../io/index.js';
 import { packReference, ReferenceHull, type BatchResult, type CandidateBatch, type PackedReference, type StabilityFlags } from '../thermo/index.js';
-import { anodeRow, type AnodeRow } from './anode.js';
+import { anodeRow, type AnodeRow, type AnodeThresholds } from './anode.js';
 import { coatingRow, planCoatings, type CoatingOptions, type CoatingRow, type CoatingThresholds } from './coatings.js';
 import { prepareScreenData, resolveMaterial, ScreenWorkflowError, type Material, type ScreenData } from './common.js';
 import { screenCsvChunk, type CsvChunkResult } from './csv-candidates.js';
@@ -187,11 +187,11 @@ export const WINDOWS_ROWS = defineJob<{ materials: Array<string | WireMaterial>;
 });
 
 /** Anode interphases of a slice of electrolytes. */
-export const ANODE_ROWS = defineJob<{ materials: Array<string | WireMaterial>; minBandGap?: number; smallEnergy?: number }, AnodeRow[], ScreenData>({
+export const ANODE_ROWS = defineJob<{ materials: Array<string | WireMaterial> } & AnodeThresholds, AnodeRow[], ScreenData>({
   name: 'anode.rows',
   data: DATASET,
   ...workflow,
-  run: (data, { materials, minBandGap, smallEnergy }) => materials.map((m) => anodeRow(resolveMaterial(materialArg(m), data, 'electrolyte'), data, minBandGap, smallEnergy)),
+  run: (data, { materials, ...thresholds }) => materials.map((m) => anodeRow(resolveMaterial(materialArg(m), data, 'electrolyte'), data, thresholds)),
 });
 
 /** Every job the worker scripts serve. */

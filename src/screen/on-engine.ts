@@ -7,7 +7,7 @@
 import type { Entry } from '../core/index.js';
 import type { DataHandle, Engine } from '../engine/index.js';
 import { rankCoatings, type CoatingOptions, type CoatingRow, type CoatingsResult } from './coatings.js';
-import type { Material } from './common.js';
+import { type Material, SCREEN_USE_HULL_ENERGY } from './common.js';
 import type { InterfaceRow, InterfacesOptions, InterfacesResult } from './interfaces.js';
 import { COATINGS_PLAN, COATINGS_ROWS, DATASET, INTERFACES_PLAN, INTERFACES_ROWS, PREPARE, toWire, type DatasetWire, type WireCoatingOptions, type WireInterfacesOptions } from './jobs.js';
 
@@ -58,7 +58,7 @@ export async function screenInterfacesOnEngine(engine: Engine, options: Interfac
     plan.electrolytes.map(async (electrolyte) => {
       const r = await engine.run(
         INTERFACES_ROWS,
-        { electrolyte, electrodes: plan.electrodes.map((e) => ({ material: e.material, voltage: e.voltage })), useHullEnergy: options.useHullEnergy ?? false },
+        { electrolyte, electrodes: plan.electrodes.map((e) => ({ material: e.material, voltage: e.voltage })), useHullEnergy: options.useHullEnergy ?? SCREEN_USE_HULL_ENERGY },
         run,
       );
       done += r.length;
@@ -67,6 +67,7 @@ export async function screenInterfacesOnEngine(engine: Engine, options: Interfac
     }),
   );
   return {
+    use_hull_energy: options.useHullEnergy ?? SCREEN_USE_HULL_ENERGY,
     rows: rows.flat(),
     electrolytes: plan.electrolytes.map((m) => m.name),
     electrodes: plan.electrodes.map(({ name, formula, voltage }) => ({ name, formula, voltage })),

@@ -8,14 +8,17 @@
  * element profile, exactly (see element-profile.ts).
  */
 import { stabilityWindow, windowPlotData, type StabilityWindow, type WindowPlotData } from '../thermo/index.js';
-import { entryOf, finiteOrNull, openElementFor, resolveMaterial, ScreenWorkflowError, type Material, type ScreenData } from './common.js';
+import { finiteOrNull, openElementFor, resolveMaterial, ScreenWorkflowError, type Material, type ScreenData } from './common.js';
 
 /**
  * The default electrolytes: sulfides, argyrodites, LGPS, oxides (garnet, NASICON, perovskite,
- * LiPON), halides, nitride and the binary/ternary decomposition products. Li3YCl6 is included
- * only when the data hold an entry of it (`optional`).
+ * LiPON), halides, nitride and the binary/ternary decomposition products. Every one is kept
+ * whether the data hold an entry of its composition or not (then its window is that of its phase
+ * equilibrium: LATP, LLTO and, in the MP table, Li3YCl6 as LiCl + YCl3). LLTO is written
+ * charge balanced (Li1/3La5/9TiO3: the rounded Li0.33La0.56TiO3 carries +6.01 against −6 and its
+ * window collapses to a point).
  */
-export const DEFAULT_ELECTROLYTES: ReadonlyArray<{ name: string; formula: string; optional?: boolean }> = Object.freeze([
+export const DEFAULT_ELECTROLYTES: ReadonlyArray<{ name: string; formula: string }> = Object.freeze([
   { name: 'Li3PS4', formula: 'Li3PS4' },
   { name: 'Li7P3S11', formula: 'Li7P3S11' },
   { name: 'Li6PS5Cl', formula: 'Li6PS5Cl' },
@@ -24,10 +27,10 @@ export const DEFAULT_ELECTROLYTES: ReadonlyArray<{ name: string; formula: string
   { name: 'Li7La3Zr2O12', formula: 'Li7La3Zr2O12' },
   { name: 'LiTi2(PO4)3', formula: 'LiTi2(PO4)3' },
   { name: 'Li1.3Al0.3Ti1.7(PO4)3', formula: 'Li1.3Al0.3Ti1.7(PO4)3' },
-  { name: 'Li0.33La0.56TiO3', formula: 'Li0.33La0.56TiO3' },
+  { name: 'Li1/3La5/9TiO3', formula: 'Li1/3La5/9TiO3' },
   { name: 'LiPON', formula: 'Li2PO2N' },
   { name: 'Li3InCl6', formula: 'Li3InCl6' },
-  { name: 'Li3YCl6', formula: 'Li3YCl6', optional: true },
+  { name: 'Li3YCl6', formula: 'Li3YCl6' },
   { name: 'Li3N', formula: 'Li3N' },
   { name: 'LiF', formula: 'LiF' },
   { name: 'LiCl', formula: 'LiCl' },
@@ -61,6 +64,10 @@ export interface WindowRow {
   /** Products against the metal (0 V) and the reaction. */
   products_at_0V: string[];
   reaction_at_0V: string;
+  /** Whether the composition is charge balanced in common oxidation states (null: not judged, e.g. an intermetallic). */
+  charge_balanced: boolean | null;
+  /** Warnings about the question (a composition not charge balanced: a rounded formula?). */
+  warnings: string[];
 }
 
 export interface WindowsOptions {
@@ -74,25 +81,14 @@ export interface WindowsResult {
   rows: WindowRow[];
   /** Per row, the full window (profile, plot data) for staircases. */
   windows: StabilityWindow[];
-  /** Optional defaults left out because the data have no entry of them (e.g. Li3YCl6). */
-  skipped: string[];
 }
 
 /** Windows of `materials` (default: DEFAULT_ELECTROLYTES) over `data`. */
 export function screenWindows(data: ScreenData, materials?: ReadonlyArray<string | Material>, options: WindowsOptions = {}): WindowsResult {
-  const skipped: string[] = [];
-  let list: Material[];
-  if (materials === undefined) {
-    list = [];
-    for (const d of DEFAULT_ELECTROLYTES) {
-      const m = resolveMaterial(d.formula, data, 'electrolyte');
-      if (d.optional && !entryOf(m.composition, data)) {
-        skipped.push(d.name);
-        continue;
-      }
-      list.push({ name: d.name, composition: m.composition });
-    }
-  } else list = materials.map((m) => resolveMaterial(m, data, 'electrolyte'));
+  const list: Material[] =
+    materials === undefined
+      ? DEFAULT_ELECTROLYTES.map((d) => ({ name: d.name, composition: resolveMaterial(d.formula, data, 'electrolyte').composition }))
+      : materials.map((m) => resolveMaterial(m, data, 'electrolyte'));
   if (list.length === 0) throw new ScreenWorkflowError('no materials to screen');
   const rows: WindowRow[] = [];
   const windows: StabilityWindow[] = [];
@@ -102,7 +98,7 @@ export function screenWindows(data: ScreenData, materials?: ReadonlyArray<string
     rows.push(windowRow(m.name, w));
     options.onProgress?.(k + 1, list.length);
   });
-  return { rows, windows, skipped };
+  return { rows, windows };
 }
 
 /** The window of one material, open to its working ion (or `element`). */
@@ -134,6 +130,8 @@ export function windowRow(name: string, w: StabilityWindow): WindowRow {
     oxidation_reaction: w.oxidation.beyond ? w.oxidation.beyond.reaction.toString() : null,
     products_at_0V: [...w.atZeroVolts.products],
     reaction_at_0V: w.atZeroVolts.reaction.toString(),
+    charge_balanced: w.chargeBalanced,
+    warnings: [...w.warnings],
   };
 }
 

@@ -17,7 +17,7 @@
  * Voltages: μ_rel = μ − μ_ref(E) = −z·e·V for an ion E^{z+} (V vs the E/E^{z+} couple; z = 1 for
  * Li, Na, K, …; 2 for Mg, Ca, Zn; 3 for Al). Give `valence` for any other open element (e.g. O).
  */
-import { Composition } from '../core/index.js';
+import { chargeBalance, chargeBalanceWarning, Composition } from '../core/index.js';
 import type { Entry } from '../core/index.js';
 import { PhaseDiagram } from './phase-diagram.js';
 import { Reaction } from '../core/index.js';
@@ -217,6 +217,13 @@ export interface StabilityWindow {
   readonly phaseEquilibrium: readonly PhaseAmount[];
   /** The full element profile the window is read from. */
   readonly profile: ElementProfile;
+  /**
+   * Whether the composition is charge balanced in common oxidation states (`chargeBalance`);
+   * null when that cannot be judged (no element can be an anion, e.g. an intermetallic).
+   */
+  readonly chargeBalanced: boolean | null;
+  /** Warnings about the question: a composition not charge balanced (a rounded formula?). */
+  readonly warnings: readonly string[];
 }
 
 /** Relative tolerance (per atom of the composition) under which an evolution counts as zero. */
@@ -279,6 +286,8 @@ export function stabilityWindow(source: ThermoSource, composition: Composition |
     eAboveHull,
     phaseEquilibrium: stable && group !== undefined ? [{ entry: index.entries[index.groups.lowest[group]!]! as Entry, fraction: 1 }] : byFormula(hull.decomposition),
     profile,
+    chargeBalanced: chargeBalance(comp).balanced,
+    warnings: [chargeBalanceWarning(comp)].filter((m): m is string => m !== undefined),
   };
 }
 

@@ -41,3 +41,20 @@ export { type BatchResult, type CandidateBatch, ReferenceHull, type StabilityFla
 export { MissingReferenceError } from './references.js';
 export { type SystemHullOptions, SystemIndex, systemStabilities, type SystemStability } from './system-hull.js';
 export { initWasm, kernel } from './wasm.js';
+export {
+  decompositionEnergyAt,
+  type ElectrolyteRedox,
+  electrolyteRedox,
+  FARADAY_MAH_PER_MOL,
+  type RedoxOptions,
+  redoxCapacityAt,
+  type RedoxStep,
+} from './electrolyte-redox.js';
+export {
+  type ChemicalPotentialMap,
+  ChemicalPotentialMapError,
+  chemicalPotentialMap,
+  type ChempotMapOptions,
+  type ChempotRegion,
+  chempotRegionAt,
+} from './chempot-map.js';

@@ -59,7 +59,8 @@ function renderWindow(w: WindowResult): void {
     `<p><strong>${esc(w.formula)}</strong>: <span id="window-range" data-reduction="${w.reductionV}" data-oxidation="${w.oxidationV ?? 'Infinity'}">${f3(w.reductionV)} – ${f3(w.oxidationV)} V</span> vs ${esc(couple)}; ${esc(eh)}.</p>` +
     `<ul><li>Below ${f3(w.reductionV)} V: ${esc(w.reductionReaction ?? `stable against ${w.element} metal`)}</li>` +
     `<li>Above ${f3(w.oxidationV)} V: ${esc(w.oxidationReaction ?? 'no oxidation')}</li>` +
-    `<li>Against ${esc(w.element)} metal (0 V): ${esc(w.atZeroVolts)}</li></ul>`;
+    `<li>Against ${esc(w.element)} metal (0 V): ${esc(w.atZeroVolts)}</li></ul>` +
+    w.warnings.map((m) => `<p class="warning" role="note">Warning: ${esc(m)}</p>`).join('');
   $('window-plot').innerHTML = w.svg;
   $('window-table').innerHTML = table(
     ['from V', 'to V', `${w.element}/f.u.`, 'phases', 'reaction'],

@@ -67,6 +67,8 @@ export interface WindowResult {
   oxidationReaction: string | null;
   atZeroVolts: string;
   steps: Array<{ fromV: number; toV: number | null; mu: number; evolution: number; products: string[]; reaction: string }>;
+  /** Warnings about the question (a composition not charge balanced in common oxidation states). */
+  warnings: string[];
   svg: string;
   ms: number;
 }
@@ -264,6 +266,7 @@ export class WebService {
         products: [...s.products],
         reaction: s.reaction.toString(),
       })),
+      warnings: [...w.warnings],
       svg,
       ms: performance.now() - t0,
     };
