@@ -243,6 +243,19 @@ describe('errors name the candidate', () => {
     const total = new Entry({ id: 'x-total', composition: 'Li2O', energy: -14.3 });
     expect(() => screenStabilitySync([total], reference)).toThrow(/"x-total" \(Li2O1\) has a total energy, but the reference dataset has formation energies/);
   });
+
+  it('an element below 1e-8 of the atoms is refused, naming the candidate; above, tiny shares stay in the decomposition (issue 14)', () => {
+    const tiny = new Entry({ id: 'x-tiny', composition: { Li: 8, S: 1e-8 }, eFormPerAtom: -0.1 });
+    expect(() => screenStabilitySync([tiny], reference)).toThrow(/candidate "x-tiny" \(Li8S1e-08\): S is 1\.25e-9 of its atoms, below 1e-8/);
+    // S at 2.5e-7: its S-bearing phase has a share below 1e-8, kept — the decomposition adds up, as in the PhaseDiagram.
+    const small = new Entry({ id: 'x-small', composition: { Li: 8, S: 2e-6 }, eFormPerAtom: 0.01 });
+    const [row] = screenStabilitySync([small], reference);
+    const sOf = (id: string) => (id.startsWith('ref-') ? (id === 'ref-S' ? 1 : 0) : reference.find((e) => e.id === id)!.composition.atomicFraction('S'));
+    const s = Object.entries(row!.decomposition).reduce((acc, [id, f]) => acc + f * sOf(id), 0);
+    expect(s / small.composition.atomicFraction('S')).toBeCloseTo(1, 9);
+    const ref = new Entry({ id: 'x-ref', composition: { Li: 8, S: 1e-8 }, eFormPerAtom: -0.1 });
+    expect(() => screenStabilitySync([ok], [...reference, ref])).toThrow(/reference entry "x-ref" \(Li8S1e-08\): S is 1\.25e-9 of its atoms/);
+  });
 });
 
 describe('progress bar', () => {

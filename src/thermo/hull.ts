@@ -125,15 +125,15 @@ export function hullBatch(set: PointSet, alive: Uint8Array, queries: Float64Arra
 const NUMERICAL_TOL = 1e-8;
 
 /**
- * The share below which a phase is dropped from the decomposition of query q (atomic fractions
- * at `queries[q*d ..]`): pymatgen's numerical_tol (1e-8), lowered to 1e-3 of the smallest
+ * The share below which a phase is dropped from the decomposition of a composition (its d atomic
+ * fractions at `fractions[at ..]`): pymatgen's numerical_tol (1e-8), lowered to 1e-3 of the smallest
  * fraction for compositions with an element below 1e-5 (S in Ti800000000S1), whose phases
  * carrying that element have shares below 1e-8 and would otherwise vanish from the decomposition.
  */
-export function shareTolerance(queries: Float64Array, d: number, q: number): number {
+export function shareTolerance(fractions: ArrayLike<number>, at: number, d: number): number {
   let min = 1;
   for (let k = 0; k < d; k++) {
-    const v = queries[q * d + k]!;
+    const v = fractions[at + k]!;
     if (v > 0 && v < min) min = v;
   }
   return Math.min(NUMERICAL_TOL, 1e-3 * min);

@@ -295,7 +295,7 @@ export class SystemIndex {
 
   /** The decomposition of query q (fractions in `queries`) as entries, tiny shares dropped. */
   private phases(r: HullBatchResult, d: number, q: number, cols: readonly number[], queries: Float64Array): PhaseAmount[] {
-    return decompositionOf(r, d, q, shareTolerance(queries, d, q)).map(([j, f]) => ({ entry: this.entries[cols[j]!]!, fraction: f }));
+    return decompositionOf(r, d, q, shareTolerance(queries, q * d, d)).map(([j, f]) => ({ entry: this.entries[cols[j]!]!, fraction: f }));
   }
 }
 
