@@ -73,7 +73,7 @@ async function* blobText(file: Blob, name: string, signal?: AbortSignal, onBytes
 export async function entriesFromFile(file: Blob, options: FileLoadOptions = {}): Promise<Entry[]> {
   const name = nameOf(file, options);
   let bytesRead = 0;
-  const stream = new EntryStream(name, options);
+  const stream = new EntryStream(name, { ...options, uniqueIds: true });
   const out: Entry[] = [];
   let reported = 0;
   for await (const piece of blobText(file, name, options.signal, (n) => (bytesRead += n))) {

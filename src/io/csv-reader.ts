@@ -5,6 +5,7 @@ import { Composition, Entry } from '../core/index.js';
 import { LineSplitter } from './lines.js';
 import { errorMessage, fail, LoadError } from './load-error.js';
 import type { ParseOptions } from './records.js';
+import { UniqueIds } from './unique-ids.js';
 
 const CSV_FORMULA = new Set(['formula', 'composition', 'formula_pretty']);
 const CSV_EFORM = new Set(['e_form_per_atom', 'formation_energy_per_atom', 'e_form']);
@@ -73,9 +74,11 @@ export class CsvEntryReader {
   private iId = -1;
   private kind: 'formation' | 'total' = 'formation';
   private count = 0;
+  private readonly ids: UniqueIds | undefined;
 
-  constructor(options: Pick<ParseOptions, 'source'> = {}) {
+  constructor(options: Pick<ParseOptions, 'source' | 'ids'> = {}) {
     this.source = options.source ?? 'CSV';
+    this.ids = options.ids;
   }
 
   /** Number of entries built so far. */
@@ -134,6 +137,7 @@ export class CsvEntryReader {
     } catch (e) {
       fail(loc, id, errorMessage(e), e);
     }
+    this.ids?.check(entry, { line: lineNo });
     this.count++;
     return entry;
   }
@@ -174,7 +178,8 @@ export class CsvEntryReader {
 
 /** Entries from CSV text (see `CsvEntryReader` for the accepted headers). */
 export function entriesFromCsv(text: string, options: Pick<ParseOptions, 'source' | 'onProgress'> = {}): Entry[] {
-  const reader = new CsvEntryReader(options);
+  const source = options.source ?? 'CSV';
+  const reader = new CsvEntryReader({ source, ids: new UniqueIds(source) });
   const lines = new LineSplitter();
   lines.push(text);
   lines.end();

@@ -71,7 +71,7 @@ async function* textChunks(path: string): AsyncGenerator<string, void, undefined
 }
 
 /** Entries in batches (one batch per text piece that completes any), the core of both public loaders. */
-async function* entryBatches(path: string, options: LoadOptions): AsyncGenerator<Entry[], void, undefined> {
+async function* entryBatches(path: string, options: LoadOptions & { uniqueIds?: boolean }): AsyncGenerator<Entry[], void, undefined> {
   const stream = new EntryStream(path, options);
   let reported = 0;
   const progress = (): void => {
@@ -107,10 +107,10 @@ export async function* streamEntries(path: string, options: LoadOptions = {}): A
   for await (const batch of entryBatches(path, options)) yield* batch;
 }
 
-/** Loads all entries of a file (see `streamEntries` and `LoadOptions`). */
+/** Loads all entries of a file (see `streamEntries` and `LoadOptions`); an id given to two compositions is refused, naming both lines. */
 export async function loadEntries(path: string, options: LoadOptions = {}): Promise<Entry[]> {
   const out: Entry[] = [];
-  for await (const batch of entryBatches(path, options)) for (const e of batch) out.push(e);
+  for await (const batch of entryBatches(path, { ...options, uniqueIds: true })) for (const e of batch) out.push(e);
   return out;
 }
 
