@@ -52,10 +52,20 @@ export function splitCsvLine(line: string): string[] | string {
   }
 }
 
-/** A line before the header as a header: without a BOM on line 1; `undefined` when blank (not the header). */
-export function headerText(line: string, lineNo: number): string | undefined {
+/**
+ * A line before the header as a header: without a BOM on line 1; `undefined` when blank (not the
+ * header). A CR inside it means lines that end in CR only (classic Mac OS), which read as one
+ * line: refused here, the one place every CSV path finds its header, so `hull` and `screen` say
+ * the same.
+ */
+export function headerText(line: string, lineNo: number, source: string): string | undefined {
   const text = lineNo === 1 && line.charCodeAt(0) === 0xfeff ? line.slice(1) : line;
-  return text.trim() === '' ? undefined : text;
+  if (text.trim() === '') return undefined;
+  const cr = text.indexOf('\r');
+  if (cr >= 0 && cr < text.length - 1) {
+    fail({ source, line: lineNo }, undefined, 'lines end in a lone CR (classic Mac OS line ends), so the file reads as one line: convert it to LF or CRLF line ends');
+  }
+  return text;
 }
 
 /**
@@ -104,7 +114,7 @@ export class CsvEntryReader {
   line(text: string, lineNo: number): Entry | undefined {
     if (text.length > 0 && text.charCodeAt(text.length - 1) === 13) text = text.slice(0, -1);
     if (this.header === undefined) {
-      const header = headerText(text, lineNo);
+      const header = headerText(text, lineNo, this.source);
       if (header !== undefined) this.readHeader(header, lineNo);
       return undefined;
     }
