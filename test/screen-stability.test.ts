@@ -9,7 +9,7 @@ import { screenStabilityCommand } from '../src/cli/screen-stability.js';
 import { UsageError } from '../src/cli/args.js';
 import { defaultEntries } from '../src/io/default-data.js';
 import { Entry } from '../src/core/entry.js';
-import { loadEntries, streamEntries } from '../src/io/node-loaders.js';
+import { csvCandidates, loadEntries, streamEntries } from '../src/io/node-loaders.js';
 import { progressBar } from '../src/cli/progress.js';
 import { screenStability, screenStabilitySync, ScreenError, type ScreenRow } from '../src/screen/stability.js';
 import { systemStabilities, type SystemStability } from '../src/thermo/system-hull.js';
@@ -205,6 +205,27 @@ describe('streaming', () => {
     }
     expect(yielded).toBe(candidates.length);
     expect(maxAhead).toBeLessThanOrEqual(2 * window);
+  });
+
+  it('after abort() not one more row: entries and CSV chunks (issue 14: up to ~8k rows of the window in hand)', async () => {
+    const candidates = shifted(reference, SHIFT).slice(0, 6000);
+    const csvFile = join(tmp, 'abort.csv');
+    writeFileSync(csvFile, `id,formula,e_form_per_atom\n${candidates.map((e) => `${e.id},${e.composition.formula},${e.energyPerAtom}`).join('\n')}\n`);
+    for (const [what, source] of [
+      ['entries', () => candidates],
+      ['csv', () => csvCandidates(csvFile)],
+    ] as const) {
+      const ac = new AbortController();
+      let after = 0;
+      const err = await (async () => {
+        for await (const _ of screenStability(source(), reference, { signal: ac.signal, window: 4096 })) {
+          if (ac.signal.aborted) after++;
+          ac.abort();
+        }
+      })().catch((e: unknown) => e);
+      expect(err, what).toMatchObject({ name: 'AbortError' });
+      expect(after, what).toBe(0);
+    }
   });
 
   it('streams a gzipped CSV file of candidates (streamEntries)', async () => {
