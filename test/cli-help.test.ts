@@ -113,3 +113,33 @@ describe('flags out of range: exit 2 naming the flag, never a data entry', () =>
     expect((err as Error).message).toMatch(/workers 1000: at most \d+ \(4 per core/);
   });
 });
+
+describe('outputs of any length', () => {
+  it('a table of 300,000 rows (Math.max(...widths) overflowed the stack past ~170k)', async () => {
+    const { formatTable, tableLine } = await import('../src/cli/table.js');
+    const rows = Array.from({ length: 300_000 }, (_, i) => [`id${i}`, 'Li2O', (-2).toFixed(4)]);
+    const t = formatTable(['id', 'formula', 'E'], rows, { align: 'llr' });
+    expect(t.split('\n').length).toBe(300_003);
+    expect(tableLine(['a', 'b'], [3, 3], 'rl')).toBe('  a  b\n');
+  });
+
+  it('hull --json --out FILE writes what stdout gets, the report of the library', async () => {
+    const { mkdtempSync, readFileSync, rmSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { tmpdir } = await import('node:os');
+    const { hullReport } = await import('../src/thermo/hull-report.js');
+    const { loadEntries } = await import('../src/io/node-loaders.js');
+    const dir = mkdtempSync(join(tmpdir(), 'interphase-hull-'));
+    try {
+      const file = `${DATA}alexandria-Li-P-S.json.gz`;
+      const stdout = await run(['hull', file, '--json']);
+      const toFile = await run(['hull', file, '--json', '--out', join(dir, 'h.json')]);
+      expect(stdout.code).toBe(0);
+      expect(toFile.out).toBe('');
+      expect(readFileSync(join(dir, 'h.json'), 'utf8')).toBe(stdout.out);
+      expect(stdout.out).toBe(`${JSON.stringify(hullReport(await loadEntries(file)))}\n`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

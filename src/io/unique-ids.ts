@@ -18,20 +18,31 @@ function describe(p: EntryPlace): string {
 }
 
 export class UniqueIds {
-  private readonly seen = new Map<string, { key: string; formula: string; place: EntryPlace }>();
+  /** Id → position in `first` (numbers, not objects: a million ids cost one Map). */
+  private readonly seen = new Map<string, number>();
+  private readonly first: Entry[] = [];
+  private readonly lines: number[] = [];
+  private readonly records: number[] = [];
 
   constructor(readonly source: string) {}
 
   /** Registers `e` read at `place`; throws a LoadError naming both places when its id names another composition. */
   check(e: Entry, place: EntryPlace): void {
-    const first = this.seen.get(e.id);
-    if (first === undefined) {
-      this.seen.set(e.id, { key: e.composition.key, formula: e.composition.formula, place });
+    const k = this.seen.get(e.id);
+    if (k === undefined) {
+      this.seen.set(e.id, this.first.length);
+      this.first.push(e);
+      this.lines.push(place.line ?? -1);
+      this.records.push(place.index ?? -1);
       return;
     }
-    if (first.key === e.composition.key) return;
+    const f = this.first[k]!;
+    if (f.composition.key === e.composition.key) return;
+    const firstPlace: EntryPlace = {};
+    if (this.lines[k]! >= 0) firstPlace.line = this.lines[k]!;
+    if (this.records[k]! >= 0) firstPlace.index = this.records[k]!;
     throw new LoadError(
-      `${this.source} ${describe(place)} (id ${JSON.stringify(e.id)}): the id of ${describe(first.place)} too, a different composition (${first.formula}, here ${e.composition.formula}); ids must be unique in a dataset — decompositions name phases by id`,
+      `${this.source} ${describe(place)} (id ${JSON.stringify(e.id)}): the id of ${describe(firstPlace)} too, a different composition (${f.composition.formula}, here ${e.composition.formula}); ids must be unique in a dataset — decompositions name phases by id`,
       { source: this.source, ...(place.line !== undefined ? { line: place.line } : {}), ...(place.index !== undefined ? { record: place.index } : {}), id: e.id },
     );
   }
