@@ -3,7 +3,8 @@
 // of N rows in the temp directory (hull: the MP table's rows again and again, each repeat 1 meV/atom
 // higher; candidates: the embedded data's rows the same way), runs `node dist/cli.js`
 // with stdout to /dev/null in a fresh process per measurement and reports its peak RSS
-// (/usr/bin/time -f %M) and wall time.
+// (/usr/bin/time -f %M) and wall time. For hull, the same load and hull without any output is
+// measured too: what a phase diagram must hold (every entry), against which the output adds nothing.
 //   node bench/outputs.mjs [--rows 1000000,4000000] [--only hull|screen] [--cli PATH (another build)]
 // Needs `npm run build`. Temp files are removed at the end.
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -49,9 +50,10 @@ async function writeRows(file, rows, n) {
   await new Promise((r) => out.end(r));
 }
 
-function measure(label, cliArgs) {
+function measure(label, cliArgs, script) {
   const t0 = performance.now();
-  const r = spawnSync('/usr/bin/time', ['-f', '%M', process.execPath, CLI, ...cliArgs], { stdio: ['ignore', openSync('/dev/null', 'w'), 'pipe'], maxBuffer: 1 << 26 });
+  const cmd = script ? ['--input-type=module', '-e', script, ...cliArgs] : [CLI, ...cliArgs];
+  const r = spawnSync('/usr/bin/time', ['-f', '%M', process.execPath, ...cmd], { stdio: ['ignore', openSync('/dev/null', 'w'), 'pipe'], maxBuffer: 1 << 26 });
   const secs = (performance.now() - t0) / 1000;
   const err = r.stderr.toString().trim().split('\n');
   const kb = Number(err[err.length - 1]);
@@ -64,12 +66,17 @@ function measure(label, cliArgs) {
 
 try {
   const mp = rowsOf(gunzipSync(readFileSync(here('../../shared/data/mp-legacy-formation-energies.csv.gz'))).toString());
-  const embedded = rowsOf(execFileSync(process.execPath, ['-e', "import('./dist/index.js').then(async (m) => process.stdout.write(await m.defaultDataCsv()))"], { cwd: here('..'), maxBuffer: 1 << 26 }).toString());
+  const embedded = rowsOf(
+    execFileSync(process.execPath, ['-e', "import('./dist/index.js').then(async (m) => process.stdout.write(await m.defaultDataCsv()))"], { cwd: here('..'), maxBuffer: 1 << 26 }).toString(),
+  );
   console.log(`node ${process.version}; rows from ${mp.length} MP and ${embedded.length} embedded compositions`);
   for (const n of ROWS) {
     if (ONLY !== 'screen') {
       const file = join(dir, `hull-${n}.csv`);
       await writeRows(file, mp, n);
+      // What any hull must hold: the entries and the index, no output at all.
+      const noOutput = `const m = await import(${JSON.stringify(new URL('../dist/index.js', new URL(`file://${CLI}`)).href)}); const r = m.hullRows(await m.loadEntries(process.argv[1])); console.log(r.count);`;
+      measure(`hull ${n.toLocaleString('en-US')} rows, load + hull, no output`, [file], noOutput);
       measure(`hull ${n.toLocaleString('en-US')} rows --json`, ['hull', file, '--json']);
       measure(`hull ${n.toLocaleString('en-US')} rows (table)`, ['hull', file]);
       rmSync(file);
@@ -77,7 +84,8 @@ try {
     if (ONLY !== 'hull') {
       const file = join(dir, `cand-${n}.csv`);
       await writeRows(file, embedded, n);
-      for (const fmt of ['--json', '--csv', '']) measure(`screen stability ${n.toLocaleString('en-US')} rows ${fmt || '(table)'}`, ['screen', 'stability', file, '--workers', '1', ...(fmt ? [fmt] : [])]);
+      for (const fmt of ['--json', '--csv', ''])
+        measure(`screen stability ${n.toLocaleString('en-US')} rows ${fmt || '(table)'}`, ['screen', 'stability', file, '--workers', '1', ...(fmt ? [fmt] : [])]);
       rmSync(file);
     }
   }
