@@ -115,7 +115,8 @@ function simplex(nc: i32, m: i32): f64 {
       let r = f64At(wC, j);
       const row = wA + (<usize>(j * m) << 3);
       for (let k = 0; k < m; k++) r -= f64At(wPi, k) * load<f64>(row + (<usize>k << 3));
-      if (r < bestR) {
+      // A basic column prices at zero; round-off must not let it "enter" its own place (a stall).
+      if (r < bestR && !inBasis(j, m)) {
         bestR = r; enter = j;
         if (bland) break;
       }

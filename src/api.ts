@@ -4,7 +4,7 @@ export { Composition, FormulaError } from './core/index.js';
 export { Entry, EntryError, toEntries, entryToData, entryFromData, type EntryInit, type EnergyKind, type EntryData } from './core/index.js';
 export { PhaseDiagram, PhaseDiagramError, type EntryStability, type PhaseAmount, type PhaseDiagramOptions, type PhaseSeparation } from './thermo/index.js';
 export { systemStabilities, SystemIndex, type SystemStability, type SystemHullOptions } from './thermo/index.js';
-export { hullReport, type HullReport, type HullReportEntry } from './thermo/index.js';
+export { hullReport, type HullReport, type HullReportEntry, hullRows, type HullRows } from './thermo/index.js';
 export { MissingReferenceError } from './thermo/index.js';
 export { HullError } from './thermo/index.js';
 export { entriesFromRecords, entriesFromCsv, detectRecordFormat, LoadError, type EntryFormat, type ParseOptions } from './io/index.js';

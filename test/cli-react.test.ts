@@ -156,7 +156,7 @@ describe('interphase react', () => {
       [['LiCoO2', 'Li2O', '--data'], /--data needs a value/],
       [['LiCoO2', 'Li2O', '--data', LCO, '--voltage', '3'], /--voltage needs --open EL/],
       [['LiCoO2', 'Li2O', '--data', LCO, '--open', 'Li'], /--open Li needs --voltage V or --mu MU/],
-      [['LiCoO2', 'Li2O', '--data', LCO, '--open', 'Li', '--voltage', 'three'], /--voltage needs a number, got "three"/],
+      [['LiCoO2', 'Li2O', '--data', LCO, '--open', 'Li', '--voltage', 'three'], /--voltage needs a number from -100 to 100 \(volts vs the metal\), got "three"/],
       [['LiCoO2', 'Li2O', '--data', LCO, '--open', 'Li', '--voltage', '3', '--mu', '-3'], /--voltage or --mu, not both/],
       [['LiCoO2', 'Li2O', '--data', LCO, '--frobnicate'], /unknown option --frobnicate for 'react'/],
       [['LiCoO2', 'Li2O', '--data', LCO, '-j'], /unknown option -j for 'react'/],

@@ -151,7 +151,7 @@ describe('usage and input errors', () => {
     for (const h of ['help', '--help', '-h']) {
       const r = await run([h]);
       expect(r.code, h).toBe(0);
-      expect(r.out).toMatch(/Usage:\n[\s\S]*\n\s+interphase hull FILE/);
+      expect(r.out).toMatch(/Usage: interphase COMMAND[\s\S]*\n\s+hull FILE/);
     }
     const none = await run([]);
     expect(none.code).toBe(2);

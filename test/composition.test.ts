@@ -277,8 +277,10 @@ describe('Composition.key', () => {
     }
   });
 
-  it('writes fractions that are no small rational as 8 decimals, never as 0', () => {
-    expect(Composition.parse('Li1e16O').key).toBe('Li:1/1 O:0.00000000');
+  it('writes fractions that are no small rational to 8 significant digits, never as 0', () => {
+    // Relative, so tiny fractions stay apart (issue 14: 1.25e-9 and 2.5e-9 both keyed as 0.00000000).
+    expect(Composition.parse('Li1e16O').key).toBe('Li:1/1 O:1.0000000e-16');
+    expect(Composition.parse('Li1e16O2').key).not.toBe(Composition.parse('Li1e16O').key);
     expect(Composition.parse('Li1.41421356O').key).toBe('Li:0.58578644 O:0.41421356');
     // 0.123456789 is 1.2e-9 from 10/81: within tolerance of Li10O81, so the same point.
     expect(Composition.parse('Li0.123456789O').key).toBe(Composition.parse('Li10O81').key);

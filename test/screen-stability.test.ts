@@ -9,7 +9,7 @@ import { screenStabilityCommand } from '../src/cli/screen-stability.js';
 import { UsageError } from '../src/cli/args.js';
 import { defaultEntries } from '../src/io/default-data.js';
 import { Entry } from '../src/core/entry.js';
-import { loadEntries, streamEntries } from '../src/io/node-loaders.js';
+import { csvCandidates, loadEntries, streamEntries } from '../src/io/node-loaders.js';
 import { progressBar } from '../src/cli/progress.js';
 import { screenStability, screenStabilitySync, ScreenError, type ScreenRow } from '../src/screen/stability.js';
 import { systemStabilities, type SystemStability } from '../src/thermo/system-hull.js';
@@ -207,6 +207,27 @@ describe('streaming', () => {
     expect(maxAhead).toBeLessThanOrEqual(2 * window);
   });
 
+  it('after abort() not one more row: entries and CSV chunks (issue 14: up to ~8k rows of the window in hand)', async () => {
+    const candidates = shifted(reference, SHIFT).slice(0, 6000);
+    const csvFile = join(tmp, 'abort.csv');
+    writeFileSync(csvFile, `id,formula,e_form_per_atom\n${candidates.map((e) => `${e.id},${e.composition.formula},${e.energyPerAtom}`).join('\n')}\n`);
+    for (const [what, source] of [
+      ['entries', () => candidates],
+      ['csv', () => csvCandidates(csvFile)],
+    ] as const) {
+      const ac = new AbortController();
+      let after = 0;
+      const err = await (async () => {
+        for await (const _ of screenStability(source(), reference, { signal: ac.signal, window: 4096 })) {
+          if (ac.signal.aborted) after++;
+          ac.abort();
+        }
+      })().catch((e: unknown) => e);
+      expect(err, what).toMatchObject({ name: 'AbortError' });
+      expect(after, what).toBe(0);
+    }
+  });
+
   it('streams a gzipped CSV file of candidates (streamEntries)', async () => {
     const file = join(tmp, 'candidates.csv.gz');
     const some = reference.slice(0, 2000);
@@ -242,6 +263,19 @@ describe('errors name the candidate', () => {
   it('energies of another kind than the reference', () => {
     const total = new Entry({ id: 'x-total', composition: 'Li2O', energy: -14.3 });
     expect(() => screenStabilitySync([total], reference)).toThrow(/"x-total" \(Li2O1\) has a total energy, but the reference dataset has formation energies/);
+  });
+
+  it('an element below 1e-8 of the atoms is refused, naming the candidate; above, tiny shares stay in the decomposition (issue 14)', () => {
+    const tiny = new Entry({ id: 'x-tiny', composition: { Li: 8, S: 1e-8 }, eFormPerAtom: -0.1 });
+    expect(() => screenStabilitySync([tiny], reference)).toThrow(/candidate "x-tiny" \(Li8S1e-08\): S is 1\.25e-9 of its atoms, below 1e-8/);
+    // S at 2.5e-7: its S-bearing phase has a share below 1e-8, kept — the decomposition adds up, as in the PhaseDiagram.
+    const small = new Entry({ id: 'x-small', composition: { Li: 8, S: 2e-6 }, eFormPerAtom: 0.01 });
+    const [row] = screenStabilitySync([small], reference);
+    const sOf = (id: string) => (id.startsWith('ref-') ? (id === 'ref-S' ? 1 : 0) : reference.find((e) => e.id === id)!.composition.atomicFraction('S'));
+    const s = Object.entries(row!.decomposition).reduce((acc, [id, f]) => acc + f * sOf(id), 0);
+    expect(s / small.composition.atomicFraction('S')).toBeCloseTo(1, 9);
+    const ref = new Entry({ id: 'x-ref', composition: { Li: 8, S: 1e-8 }, eFormPerAtom: -0.1 });
+    expect(() => screenStabilitySync([ok], [...reference, ref])).toThrow(/reference entry "x-ref" \(Li8S1e-08\): S is 1\.25e-9 of its atoms/);
   });
 });
 

@@ -1,10 +1,14 @@
-// Command-line plumbing shared by every subcommand.
+// Command-line plumbing shared by every subcommand: flags and positionals (`--` ends the options),
+// help requests, numbers within their ranges, --workers.
+import { WORKERS_PER_CORE } from '../engine/index.js';
 
 /** Where the CLI writes; tests pass buffers, the bin passes the process streams. */
 export interface CliIO {
   stdout: (s: string) => void;
   stderr: (s: string) => void;
   isTTY?: boolean;
+  /** Resolves when stdout can take more (the process stream's backpressure); absent: at once. */
+  drain?: () => Promise<void>;
 }
 
 /** A problem with the command line itself (exit code 2). */
@@ -13,14 +17,29 @@ export class UsageError extends Error {}
 export interface Parsed {
   positional: string[];
   flags: Map<string, string | true>;
+  /** How many positionals came before `--` (those after it are never options). */
+  beforeDashDash: number;
 }
 
+/** Whether the command line asks for help (`--help` or `-h` before any `--`). */
+export function wantsHelp(argv: readonly string[]): boolean {
+  for (const a of argv) {
+    if (a === '--') return false;
+    if (a === '--help' || a === '-h') return true;
+  }
+  return false;
+}
+
+/** Flags (`--name`, `--name=value`, `--name value` for `valued`) and positionals; `--` ends the options. */
 export function parseArgs(argv: readonly string[], valued: readonly string[]): Parsed {
   const positional: string[] = [];
   const flags = new Map<string, string | true>();
+  let beforeDashDash = -1;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
-    if (a.startsWith('--')) {
+    if (beforeDashDash >= 0) positional.push(a);
+    else if (a === '--') beforeDashDash = positional.length;
+    else if (a.startsWith('--')) {
       const [name, inline] = a.slice(2).split('=', 2) as [string, string | undefined];
       if (valued.includes(name)) {
         const v = inline ?? argv[++i];
@@ -32,7 +51,20 @@ export function parseArgs(argv: readonly string[], valued: readonly string[]): P
       }
     } else positional.push(a);
   }
-  return { positional, flags };
+  return { positional, flags, beforeDashDash: beforeDashDash >= 0 ? beforeDashDash : positional.length };
+}
+
+/**
+ * A positional before `--` that looks like an option (`-x`, `--`-less flags the command does not
+ * know) is a usage error naming it; `allowNumbers` lets `-1.5` through.
+ */
+export function rejectDashed(p: Parsed, command: string, allowNumbers = false): void {
+  for (let i = 0; i < p.beforeDashDash; i++) {
+    const a = p.positional[i]!;
+    if (a.length > 1 && a.startsWith('-') && !(allowNumbers && /^-\d/.test(a))) {
+      throw new UsageError(`unknown option ${a} for '${command}' (after -- it would be read as an argument)`);
+    }
+  }
 }
 
 export function checkFlags(p: Parsed, allowed: readonly string[], command: string): void {
@@ -56,11 +88,49 @@ export function fileErrorReason(err: unknown): string | undefined {
   }
 }
 
-/** The number given to --name (undefined when absent); a usage error when it is not one, or below min. */
-export function numberFlag(p: Parsed, name: string, min = -Infinity): number | undefined {
+/**
+ * The number given to --name (undefined when absent); a usage error naming the flag when it is not
+ * a number or lies outside [min, max] (`unit` is said in the message).
+ */
+export function numberFlag(p: Parsed, name: string, min = -Infinity, max = Infinity, unit = ''): number | undefined {
   const v = p.flags.get(name);
   if (v === undefined) return undefined;
   const n = typeof v === 'string' && v.trim() !== '' ? Number(v) : NaN;
-  if (!Number.isFinite(n) || n < min) throw new UsageError(`--${name} needs a number${min > -Infinity ? ` >= ${min}` : ''}, got ${JSON.stringify(v)}`);
+  if (!Number.isFinite(n) || n < min || n > max) {
+    const range = min > -Infinity && max < Infinity ? ` from ${min} to ${max}` : min > -Infinity ? ` >= ${min}` : max < Infinity ? ` <= ${max}` : '';
+    throw new UsageError(`--${name} needs a number${range}${unit ? ` (${unit})` : ''}, got ${JSON.stringify(v)}`);
+  }
+  return n;
+}
+
+/**
+ * Voltages (vs the metal) and chemical potentials (eV/atom, relative to the element's reference)
+ * accepted on the command line: ±100 covers every electrochemical question by far, and keeps the
+ * grand potentials (Φ = E − μN) finite and meaningful (1e308 overflowed and blamed a data entry).
+ */
+export const VOLTAGE_LIMIT = 100;
+export const MU_LIMIT = 100;
+
+/** A voltage flag, within ±VOLTAGE_LIMIT. */
+export function voltageFlag(p: Parsed, name: string): number | undefined {
+  return numberFlag(p, name, -VOLTAGE_LIMIT, VOLTAGE_LIMIT, 'volts vs the metal');
+}
+
+/** A chemical-potential flag, within ±MU_LIMIT. */
+export function muFlag(p: Parsed, name: string): number | undefined {
+  return numberFlag(p, name, -MU_LIMIT, MU_LIMIT, 'eV/atom relative to the element');
+}
+
+/**
+ * --workers N: a whole number from 0 (this thread) to WORKERS_PER_CORE × `cores`; `dflt` when
+ * absent (undefined: the engine's default, the cores).
+ */
+export function workersFlag(p: Parsed, dflt: number | undefined, cores: number): number | undefined {
+  const v = p.flags.get('workers');
+  if (v === undefined) return dflt;
+  const max = WORKERS_PER_CORE * cores;
+  const n = typeof v === 'string' && /^\s*\d+\s*$/.test(v) ? Number(v) : NaN;
+  if (!Number.isSafeInteger(n)) throw new UsageError(`--workers needs a whole number >= 0, got ${JSON.stringify(v)}`);
+  if (n > max) throw new UsageError(`--workers ${n}: at most ${max} (${WORKERS_PER_CORE} per core, ${cores} cores here); each worker holds its own copy of the data, so more only cost memory`);
   return n;
 }

@@ -1,5 +1,5 @@
 // `interphase react A B --data FILE`: the interface reaction between two materials.
-import { checkFlags, parseArgs, UsageError, type CliIO, fileErrorReason, numberFlag } from './args.js';
+import { checkFlags, fileErrorReason, muFlag, numberFlag, parseArgs, rejectDashed, UsageError, voltageFlag, type CliIO } from './args.js';
 import type { Entry } from '../core/index.js';
 import { conventionLines, interfaceReaction, parseReactant, reactionConvention, type InterfaceReaction, type InterfaceReactionOptions } from '../interface/index.js';
 import { streamEntries } from '../io/node.js';
@@ -22,6 +22,8 @@ export const REACT_USAGE = `  interphase react A B [--data FILE] [--open EL (--v
       chemical system of A + B (+ EL) cut out of FILE (e.g. the MP formation-energy table);
       without --data, of the embedded Materials Project data (said on stderr).
       A and B may have fractional amounts (Li0.5CoO2, LiNi1/3Mn1/3Co1/3O2).
+      Accepted: --voltage, --from, --to from -100 to 100 (V vs the metal); --mu from -100 to
+      100 (eV/atom relative to the element); --valence from 0.1 to 10.
 `;
 
 const VALUED = ['data', 'open', 'voltage', 'mu', 'from', 'to', 'valence'] as const;
@@ -31,19 +33,18 @@ const BOOLEAN = ['json', 'use-hull-energy', 'include-no-mixing-energy', 'map'] a
 export async function reactCommand(args: readonly string[], io: CliIO): Promise<number> {
   const p = parseArgs(args, VALUED);
   checkFlags(p, [...VALUED, ...BOOLEAN], 'react');
-  const dashed = p.positional.find((a) => a.length > 1 && a.startsWith('-') && !/^-\d/.test(a));
-  if (dashed !== undefined) throw new UsageError(`unknown option ${dashed} for 'react'`);
+  rejectDashed(p, 'react', true);
   if (p.positional.length !== 2) throw new UsageError(`react takes two reactants A B, got ${p.positional.length}${p.positional.length ? ` (${p.positional.join(' ')})` : ''}`);
   const [a, b] = p.positional as [string, string];
   const dataFlag = p.flags.get('data');
   if (dataFlag === true) throw new UsageError('--data needs a FILE');
   const file = dataFlag ?? DEFAULT_DATA_INFO.name;
   const map = p.flags.has('map');
-  const voltage = numberFlag(p, 'voltage');
-  const mu = numberFlag(p, 'mu');
-  const valence = numberFlag(p, 'valence');
-  const from = numberFlag(p, 'from');
-  const to = numberFlag(p, 'to');
+  const voltage = voltageFlag(p, 'voltage');
+  const mu = muFlag(p, 'mu');
+  const valence = numberFlag(p, 'valence', 0.1, 10, 'the ion charge z');
+  const from = voltageFlag(p, 'from');
+  const to = voltageFlag(p, 'to');
   let open = p.flags.get('open') as string | undefined;
   if (map) {
     if (voltage !== undefined || mu !== undefined) throw new UsageError('--map covers a voltage range: give --from/--to, not --voltage/--mu');

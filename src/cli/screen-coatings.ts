@@ -1,5 +1,5 @@
 // `interphase screen coatings`: cathode-coating candidates judged by the criteria of Xiao et al. 2019 or this package's (screen/coatings.ts).
-import { numberFlag, UsageError, type CliIO } from './args.js';
+import { numberFlag, UsageError, VOLTAGE_LIMIT, type CliIO } from './args.js';
 import { rankingSvg, type RankingRow } from '../plot/index.js';
 import { screenCoatings, type CoatingOptions, type CoatingsResult } from '../screen/index.js';
 import { screenCoatingsOnEngine } from '../screen/index.js';
@@ -24,8 +24,8 @@ export async function coatingsCommand(args: readonly string[], io: CliIO): Promi
     const parts = String(rv)
       .split(/[,:]|(?<=\d)-(?=\d)/)
       .map((s) => Number(s.trim()));
-    if (parts.length !== 2 || !parts.every((v) => Number.isFinite(v) && v >= 0) || parts[0]! > parts[1]!)
-      throw new UsageError(`--range needs LOW,HIGH voltages (e.g. 2.5,4.3), got ${JSON.stringify(rv)}`);
+    if (parts.length !== 2 || !parts.every((v) => Number.isFinite(v) && v >= 0 && v <= VOLTAGE_LIMIT) || parts[0]! > parts[1]!)
+      throw new UsageError(`--range needs LOW,HIGH voltages from 0 to ${VOLTAGE_LIMIT} (e.g. 2.5,4.3), got ${JSON.stringify(rv)}`);
     range = [parts[0]!, parts[1]!];
   }
   const limitV = numberFlag(c.p, 'limit', 1);

@@ -4,7 +4,8 @@
  * progress bars, and writing tables, JSON, CSV and plots.
  */
 import { writeFile } from 'node:fs/promises';
-import { checkFlags, fileErrorReason, numberFlag, parseArgs, UsageError, type CliIO, type Parsed } from './args.js';
+import { availableParallelism } from 'node:os';
+import { checkFlags, fileErrorReason, parseArgs, rejectDashed, UsageError, workersFlag as workersArg, type CliIO, type Parsed } from './args.js';
 import { DEFAULT_DATA_INFO } from '../io/index.js';
 import { createEngine, type Engine } from '../engine/index.js';
 import type { Entry } from '../core/index.js';
@@ -33,8 +34,7 @@ export interface Common {
 export async function common(name: string, args: readonly string[], io: CliIO, valued: string[], boolean: string[]): Promise<Common> {
   const p = parseArgs(args, [...COMMON_VALUED, ...valued]);
   checkFlags(p, [...COMMON_VALUED, ...COMMON_BOOLEAN, ...valued, ...boolean], `screen ${name}`);
-  const dashed = p.positional.find((a) => a.length > 1 && a.startsWith('-'));
-  if (dashed !== undefined) throw new UsageError(`unknown option ${dashed} for 'screen ${name}'`);
+  rejectDashed(p, `screen ${name}`);
   if (p.flags.has('json') && p.flags.has('csv')) throw new UsageError('give one of --json and --csv');
   const format: Format = p.flags.has('json') ? 'json' : p.flags.has('csv') ? 'csv' : 'table';
   const out = p.flags.get('out') as string | undefined;
@@ -75,11 +75,9 @@ export function hullEnergyNote(useHullEnergy: boolean, data: string): string {
     : `reactants at their lowest entries in ${data} (use_hull_energy=false: a metastable reactant's own decomposition counts), absent ones at their hull energy`;
 }
 
-/** --workers N (0: this thread); `dflt` undefined: the available cores. */
+/** --workers N (0: this thread; at most WORKERS_PER_CORE per core); `dflt` undefined: the available cores. */
 export function workersFlag(p: Parsed, dflt: number | undefined): number | undefined {
-  const w = numberFlag(p, 'workers', 0);
-  if (w !== undefined && !Number.isInteger(w)) throw new UsageError(`--workers needs a whole number, got ${w}`);
-  return w ?? dflt;
+  return workersArg(p, dflt, availableParallelism());
 }
 
 /** Runs `viaEngine` on an engine of `workers` (undefined: the cores) closed afterwards, or `here` for 0. */

@@ -1,5 +1,5 @@
 // `interphase screen interfaces`: every electrolyte × electrode pair, closed and open to Li at the electrode's voltage (screen/interfaces.ts).
-import { numberFlag, UsageError, type CliIO } from './args.js';
+import { numberFlag, UsageError, VOLTAGE_LIMIT, type CliIO } from './args.js';
 import { rankingSvg, type RankingRow } from '../plot/index.js';
 import { screenInterfaces, type InterfacesResult } from '../screen/index.js';
 import { screenInterfacesOnEngine } from '../screen/index.js';
@@ -12,7 +12,7 @@ export async function interfacesCommand(args: readonly string[], io: CliIO): Pro
   const useHullEnergy = hullEnergyFlag(c.p);
   const workers = workersFlag(c.p, 0);
   if (c.p.positional.length) throw new UsageError(`screen interfaces takes no positional arguments (got ${c.p.positional.join(' ')}): use --electrolytes A,B and --electrodes X,Y`);
-  const voltage = numberFlag(c.p, 'voltage', 0);
+  const voltage = numberFlag(c.p, 'voltage', 0, VOLTAGE_LIMIT, 'volts vs Li');
   const electrolytes = listFlag(c.p, 'electrolytes');
   const electrodes = listFlag(c.p, 'electrodes');
   const b = bar(io, 'pairs', 'interfaces');

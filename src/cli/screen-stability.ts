@@ -6,19 +6,20 @@
  * pool of workers and written as they come, in input order.
  */
 import { constants, createReadStream } from 'node:fs';
-import { access, open, type FileHandle } from 'node:fs/promises';
+import { access } from 'node:fs/promises';
 import { createGunzip } from 'node:zlib';
 import type { Readable } from 'node:stream';
-import { checkFlags, parseArgs, UsageError, type CliIO } from './args.js';
+import { availableParallelism } from 'node:os';
+import { checkFlags, parseArgs, rejectDashed, UsageError, workersFlag, type CliIO } from './args.js';
 import { DEFAULT_DATA_INFO, defaultEntries } from '../io/index.js';
 import type { Entry } from '../core/index.js';
 import { createEngine, type Engine } from '../engine/index.js';
 import { candidatesOf, loadEntries } from '../io/node.js';
+import { openOutput, type Output } from './output.js';
 import { progressBar } from './progress.js';
 import { screenStability, type ScreenOptions, type ScreenRow } from '../screen/index.js';
 
-export const SCREEN_USAGE = `Usage:
-  interphase screen stability CANDIDATES [--data FILE] [--workers N] [--json|--csv] [--out FILE] [--skip-errors]
+export const SCREEN_USAGE = `Usage: interphase screen stability CANDIDATES [--data FILE] [--workers N] [--json|--csv] [--out FILE] [--skip-errors]
 
 E_hull and decomposition of every candidate composition in CANDIDATES (any entry format, e.g. CSV
 formula,e_form_per_atom[,id]) against a reference dataset, each within its chemical system and
@@ -28,7 +29,7 @@ reference phases it competes with.
 
   --data FILE     reference dataset (default: the embedded Materials Project data, ${DEFAULT_DATA_INFO.rows.toLocaleString('en-US')}
                   compositions of ${DEFAULT_DATA_INFO.elements.length} elements, formation energies; CC BY 4.0)
-  --workers N     worker threads (default: available cores; 0 = this thread)
+  --workers N     worker threads (default: available cores; 0 = this thread; at most 4 per core)
   --json | --csv  output format (default: a text table)
   --out FILE      write the rows to FILE instead of stdout
   --skip-errors   report candidates that cannot be screened on stderr and go on (default: stop)
@@ -38,18 +39,12 @@ reference phases it competes with.
 export async function screenStabilityCommand(args: readonly string[], io: CliIO, options: { signal?: AbortSignal } = {}): Promise<number> {
   const p = parseArgs(args, ['data', 'workers', 'out']);
   checkFlags(p, ['data', 'workers', 'out', 'json', 'csv', 'skip-errors'], 'screen stability');
-  const dashed = p.positional.find((a) => a.length > 1 && a.startsWith('-'));
-  if (dashed !== undefined) throw new UsageError(`unknown option ${dashed} for 'screen stability'`);
+  rejectDashed(p, 'screen stability');
   if (p.positional.length !== 1) throw new UsageError('screen stability takes exactly one CANDIDATES file');
   if (p.flags.has('json') && p.flags.has('csv')) throw new UsageError('give one of --json and --csv');
   const file = p.positional[0]!;
   const format: Format = p.flags.has('json') ? 'json' : p.flags.has('csv') ? 'csv' : 'table';
-  let workers: number | undefined;
-  const w = p.flags.get('workers');
-  if (w !== undefined) {
-    workers = Number(w);
-    if (w === true || !/^\d+$/.test(w) || !Number.isSafeInteger(workers)) throw new UsageError(`--workers needs a whole number >= 0, got ${String(w)}`);
-  }
+  const workers = workersFlag(p, undefined, availableParallelism());
   const dataFile = p.flags.get('data');
   if (dataFile === true) throw new UsageError('--data needs a FILE');
   const outFile = p.flags.get('out');
@@ -133,39 +128,6 @@ export async function screenStabilityCommand(args: readonly string[], io: CliIO,
 }
 
 type Format = 'table' | 'csv' | 'json';
-
-interface Output {
-  write(s: string): Promise<void>;
-  close(): Promise<void>;
-}
-
-/** stdout through the CLI's io, or a file; writes are gathered into ~64 KB chunks. */
-async function openOutput(io: CliIO, file: string | undefined): Promise<Output> {
-  let fh: FileHandle | undefined;
-  if (file !== undefined) fh = await open(file, 'w').catch(fileError(file, 'write'));
-  let buf: string[] = [];
-  let size = 0;
-  const flush = async (): Promise<void> => {
-    if (!size) return;
-    const s = buf.join('');
-    buf = [];
-    size = 0;
-    if (fh) await fh.write(s);
-    else io.stdout(s);
-  };
-  return {
-    async write(s) {
-      buf.push(s);
-      size += s.length;
-      if (size >= 1 << 16) await flush();
-    },
-    async close() {
-      await flush();
-      await fh?.close();
-      fh = undefined;
-    },
-  };
-}
 
 interface RowWriter {
   row(r: ScreenRow): Promise<void>;

@@ -10,7 +10,7 @@ import { loadEntries } from '../io/node.js';
 import { DEFAULT_DATA_INFO, defaultEntries } from '../io/index.js';
 import { PhaseDiagram } from '../thermo/index.js';
 import { formatTable } from './table.js';
-import { checkFlags, parseArgs, UsageError, type CliIO, fileErrorReason } from './args.js';
+import { checkFlags, fileErrorReason, parseArgs, rejectDashed, UsageError, type CliIO } from './args.js';
 
 export const WINDOW_USAGE = `interphase window FORMULA [--data FILE] [--element Li] [--valence Z] [--json]
 
@@ -71,8 +71,7 @@ export function windowReport(formula: string, w: StabilityWindow): WindowReport 
 export async function windowCommand(args: readonly string[], io: CliIO): Promise<number> {
   const p = parseArgs(args, ['data', 'element', 'valence']);
   checkFlags(p, ['data', 'element', 'valence', 'json'], 'window');
-  const dashed = p.positional.find((a) => a.length > 1 && a.startsWith('-'));
-  if (dashed !== undefined) throw new UsageError(`unknown option ${dashed} for 'window'`);
+  rejectDashed(p, 'window');
   if (p.positional.length !== 1) throw new UsageError(`window takes exactly one FORMULA${p.positional.length ? `, got ${p.positional.length}: ${p.positional.join(' ')}` : ''}`);
   const formula = p.positional[0]!.trim();
   const dataFlag = p.flags.get('data');

@@ -34,6 +34,8 @@ export class Composition {
       checkAmount(el, v);
       n += v; // same summation order as pymatgen's _natoms
     }
+    // Finite amounts can still add up past the largest double (O1.8e308I1e308): no atom count, no fractions.
+    if (!Number.isFinite(n)) throw new FormulaError(`total number of atoms is not finite: the amounts (${[...amounts].map(([el, v]) => `${el} ${v}`).join(', ')}) add up past ${Number.MAX_VALUE}`);
     this.#amounts = amounts;
     this.elements = Object.freeze([...amounts.keys()]);
     this.numAtoms = n;
@@ -56,10 +58,13 @@ export class Composition {
     }
     const p = new Parser(formula);
     const amounts = merge(p.terms(null, -1), 1);
+    let total = 0;
     for (const [el, v] of amounts) {
       if (!Number.isFinite(v)) p.fail(`amount of '${el}' is not finite (${v})`);
       if (v < AMOUNT_TOL) p.fail(`amount of '${el}' (${v}) is below the tolerance ${AMOUNT_TOL}`);
+      total += v;
     }
+    if (!Number.isFinite(total)) p.fail(`total number of atoms is not finite (the amounts add up past ${Number.MAX_VALUE})`);
     return new Composition(amounts);
   }
 

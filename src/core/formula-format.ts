@@ -116,7 +116,11 @@ function pyRepr(v: number): string {
 export const MAX_DEN = 5000;
 const SNAP_TOL = 1e-8;
 
-/** `p/q` if f is within 1e-8 of a rational with q <= 5000 (found among continued-fraction convergents), else 8 decimals. */
+/**
+ * `p/q` if f is within 1e-8 of a rational with q <= 5000 (found among continued-fraction
+ * convergents), else f to 8 significant digits: relative, so that tiny fractions (Ti800000000S1,
+ * S at 1.25e-9) stay apart instead of all rounding to 0 (which made them one composition).
+ */
 export function fractionKey(f: number): string {
   let h0 = 0;
   let h1 = 1;
@@ -137,5 +141,5 @@ export function fractionKey(f: number): string {
     k0 = k1;
     k1 = k;
   }
-  return f.toFixed(8);
+  return f.toPrecision(8);
 }

@@ -20,8 +20,12 @@ export function merge(terms: Array<[string, number]>, factor: number): Map<strin
 
 const NUMBER = /(?:\d+(?:\.\d*)?|\.\d+)(?:e[+-]?\d+)?/y;
 
+/** Deeper nesting is refused (a recursion per level: the stack would overflow first). */
+const MAX_DEPTH = 100;
+
 export class Parser {
   i = 0;
+  private depth = 0;
   constructor(readonly src: string) {}
 
   fail(msg: string): never {
@@ -52,8 +56,10 @@ export class Parser {
         this.i = j;
         out.push([sym, this.amount(`'${sym}'`)]);
       } else if (c === '(' || c === '[') {
+        if (++this.depth > MAX_DEPTH) this.fail(`groups nested deeper than ${MAX_DEPTH} at index ${at}`);
         this.i++;
         const inner = this.terms(c === '(' ? ')' : ']', at);
+        this.depth--;
         if (inner.length === 0) this.fail(`empty group '${s.slice(at, this.i)}' at index ${at}`);
         out.push(...merge(inner, this.amount(`group at index ${at}`)));
       } else if (c === ')' || c === ']') {

@@ -16,7 +16,19 @@ export {
   type ResultOf,
   type SerializedError,
 } from './job.js';
-export { BatchFailedError, EngineError, entriesStamp, sameStamp, type DataHandle, type Engine, type EngineOptions, type EngineStats, type EntriesStamp, type RunOptions } from './engine.js';
+export {
+  BatchFailedError,
+  EngineError,
+  entriesStamp,
+  WORKERS_PER_CORE,
+  sameStamp,
+  type DataHandle,
+  type Engine,
+  type EngineOptions,
+  type EngineStats,
+  type EntriesStamp,
+  type RunOptions,
+} from './engine.js';
 export { localEngine, createLocalEngine, type LocalEngine } from './local.js';
 export { createEngine, currentPlatform } from './create.js';
 export { EngineService, type WorkerRunResult } from './service.js';

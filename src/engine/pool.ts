@@ -10,7 +10,7 @@
  */
 import { proxy, wrap, type Remote } from 'comlink';
 import type { Entry } from '../core/index.js';
-import { BatchFailedError, EngineError, errorMessage, type DataHandle, type Engine, type EngineOptions, type EngineStats, type RunOptions } from './engine.js';
+import { BatchFailedError, EngineError, errorMessage, WORKERS_PER_CORE, type DataHandle, type Engine, type EngineOptions, type EngineStats, type RunOptions } from './engine.js';
 import { DataHandles } from './handles.js';
 import { rebuildError, type DataKind, type JobSpec } from './job.js';
 import type { EnginePlatform, WorkerHandle } from './platform.js';
@@ -53,6 +53,8 @@ const MAX_DATA = 4;
 export async function createPool(platform: EnginePlatform, options: EngineOptions): Promise<Engine> {
   const size = options.workers ?? platform.defaultWorkers();
   if (!Number.isInteger(size) || size < 1) throw new EngineError(`workers must be an integer >= 1, got ${String(options.workers)}`);
+  const max = WORKERS_PER_CORE * platform.defaultWorkers();
+  if (size > max) throw new EngineError(`workers ${size}: at most ${max} (${WORKERS_PER_CORE} per core, ${platform.defaultWorkers()} cores here); each worker holds its own copy of the data`);
   const url = options.workerUrl === undefined ? platform.defaultWorkerUrl() : new URL(options.workerUrl);
   const pool = new Pool(platform, url, size);
   await pool.start();

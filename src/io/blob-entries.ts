@@ -2,12 +2,13 @@
  * Entries from a dropped or picked file (a `File` or any `Blob`), in the browser or a worker: the
  * same formats as the Node loaders (pymatgen entry dicts, formation-energy records, Materials
  * Project API documents, CSV), gzip detected by its magic bytes, the text streamed through
- * `DecompressionStream` / `TextDecoderStream` into the reader both loaders share (`EntryStream`).
+ * `DecompressionStream` and a strict UTF-8 decoder (utf8.ts) into the reader both loaders share (`EntryStream`).
  */
 import type { Entry } from '../core/index.js';
 import { type CsvCandidates, csvChunks } from './csv-chunks.js';
 import { EntryStream } from './entry-stream.js';
 import { errorMessage, LoadError } from './load-error.js';
+import { Utf8Text } from './utf8.js';
 import type { EntryFormat, MpEnergyChoice } from './records.js';
 
 export interface FileLoadOptions {
@@ -45,12 +46,13 @@ async function* blobText(file: Blob, name: string, signal?: AbortSignal, onBytes
     );
   }
   if (gzipped) bytes = bytes.pipeThrough(new DecompressionStream('gzip') as unknown as TransformStream<Uint8Array, Uint8Array>);
-  const reader = bytes.pipeThrough(new TextDecoderStream() as unknown as TransformStream<Uint8Array, string>).getReader();
+  const reader = bytes.getReader();
+  const utf8 = new Utf8Text(name);
   let finished = false;
   try {
     for (;;) {
       signal?.throwIfAborted();
-      let r: ReadableStreamReadResult<string>;
+      let r: ReadableStreamReadResult<Uint8Array>;
       try {
         r = await reader.read();
       } catch (e) {
@@ -59,9 +61,12 @@ async function* blobText(file: Blob, name: string, signal?: AbortSignal, onBytes
       }
       if (r.done) {
         finished = true;
+        const last = utf8.end();
+        if (last) yield last;
         return;
       }
-      yield r.value;
+      const text = utf8.decode(r.value);
+      if (text) yield text;
     }
   } finally {
     // Stopped early (an error, a cancelled read): stop reading the file.
@@ -73,7 +78,7 @@ async function* blobText(file: Blob, name: string, signal?: AbortSignal, onBytes
 export async function entriesFromFile(file: Blob, options: FileLoadOptions = {}): Promise<Entry[]> {
   const name = nameOf(file, options);
   let bytesRead = 0;
-  const stream = new EntryStream(name, options);
+  const stream = new EntryStream(name, { ...options, uniqueIds: true });
   const out: Entry[] = [];
   let reported = 0;
   for await (const piece of blobText(file, name, options.signal, (n) => (bytesRead += n))) {

@@ -48,7 +48,7 @@ export async function* csvChunks(pieces: AsyncIterable<string> | Iterable<string
   let pending = ''; // text after the header, not cut yet
   const findHeader = (): void => {
     for (let line = lines.next(); line !== undefined; line = lines.next()) {
-      header = headerText(line, lines.lineNo);
+      header = headerText(line, lines.lineNo, source);
       if (header === undefined) continue;
       headerLine = lines.lineNo;
       lineNo = headerLine + 1;

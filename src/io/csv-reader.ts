@@ -5,6 +5,7 @@ import { Composition, Entry } from '../core/index.js';
 import { LineSplitter } from './lines.js';
 import { errorMessage, fail, LoadError } from './load-error.js';
 import type { ParseOptions } from './records.js';
+import { UniqueIds } from './unique-ids.js';
 
 const CSV_FORMULA = new Set(['formula', 'composition', 'formula_pretty']);
 const CSV_EFORM = new Set(['e_form_per_atom', 'formation_energy_per_atom', 'e_form']);
@@ -51,10 +52,20 @@ export function splitCsvLine(line: string): string[] | string {
   }
 }
 
-/** A line before the header as a header: without a BOM on line 1; `undefined` when blank (not the header). */
-export function headerText(line: string, lineNo: number): string | undefined {
+/**
+ * A line before the header as a header: without a BOM on line 1; `undefined` when blank (not the
+ * header). A CR inside it means lines that end in CR only (classic Mac OS), which read as one
+ * line: refused here, the one place every CSV path finds its header, so `hull` and `screen` say
+ * the same.
+ */
+export function headerText(line: string, lineNo: number, source: string): string | undefined {
   const text = lineNo === 1 && line.charCodeAt(0) === 0xfeff ? line.slice(1) : line;
-  return text.trim() === '' ? undefined : text;
+  if (text.trim() === '') return undefined;
+  const cr = text.indexOf('\r');
+  if (cr >= 0 && cr < text.length - 1) {
+    fail({ source, line: lineNo }, undefined, 'lines end in a lone CR (classic Mac OS line ends), so the file reads as one line: convert it to LF or CRLF line ends');
+  }
+  return text;
 }
 
 /**
@@ -73,9 +84,11 @@ export class CsvEntryReader {
   private iId = -1;
   private kind: 'formation' | 'total' = 'formation';
   private count = 0;
+  private readonly ids: UniqueIds | undefined;
 
-  constructor(options: Pick<ParseOptions, 'source'> = {}) {
+  constructor(options: Pick<ParseOptions, 'source' | 'ids'> = {}) {
     this.source = options.source ?? 'CSV';
+    this.ids = options.ids;
   }
 
   /** Number of entries built so far. */
@@ -101,7 +114,7 @@ export class CsvEntryReader {
   line(text: string, lineNo: number): Entry | undefined {
     if (text.length > 0 && text.charCodeAt(text.length - 1) === 13) text = text.slice(0, -1);
     if (this.header === undefined) {
-      const header = headerText(text, lineNo);
+      const header = headerText(text, lineNo, this.source);
       if (header !== undefined) this.readHeader(header, lineNo);
       return undefined;
     }
@@ -134,6 +147,7 @@ export class CsvEntryReader {
     } catch (e) {
       fail(loc, id, errorMessage(e), e);
     }
+    this.ids?.check(entry, { line: lineNo });
     this.count++;
     return entry;
   }
@@ -174,7 +188,8 @@ export class CsvEntryReader {
 
 /** Entries from CSV text (see `CsvEntryReader` for the accepted headers). */
 export function entriesFromCsv(text: string, options: Pick<ParseOptions, 'source' | 'onProgress'> = {}): Entry[] {
-  const reader = new CsvEntryReader(options);
+  const source = options.source ?? 'CSV';
+  const reader = new CsvEntryReader({ source, ids: new UniqueIds(source) });
   const lines = new LineSplitter();
   lines.push(text);
   lines.end();

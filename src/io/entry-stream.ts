@@ -9,6 +9,7 @@ import { JsonArrayReader } from './json-reader.js';
 import { LineSplitter } from './lines.js';
 import { LoadError } from './load-error.js';
 import { type EntryFormat, type MpEnergyChoice, RecordConverter } from './records.js';
+import { UniqueIds } from './unique-ids.js';
 
 export interface EntryStreamOptions {
   /** `auto` (default): by name (`.csv`, `.json`, `.gz` stripped), else by the first non-blank character. */
@@ -17,6 +18,11 @@ export interface EntryStreamOptions {
   mpEnergy?: MpEnergyChoice;
   /** JSON keys whose values are skipped unbuilt (default `DEFAULT_SKIP_KEYS`). */
   skipKeys?: Iterable<string>;
+  /**
+   * Refuse an id given to entries of two compositions, naming both lines (unique-ids.ts): for
+   * whole-dataset loads, which hold every entry anyway; not for streamed candidates.
+   */
+  uniqueIds?: boolean;
 }
 
 /** `csv` or `json` by a file name's extension (`.gz` stripped), `undefined` for other names. */
@@ -82,12 +88,13 @@ export class EntryStream {
   private start(kind: 'csv' | 'json' | undefined): void {
     this.kind = kind;
     const { source, options } = this;
+    const ids = options.uniqueIds ? new UniqueIds(source) : undefined;
     if (kind === 'csv') {
       this.lines = new LineSplitter();
-      this.csv = new CsvEntryReader({ source });
+      this.csv = new CsvEntryReader({ source, ...(ids ? { ids } : {}) });
     } else if (kind === 'json') {
       this.json = new JsonArrayReader({ source, skipKeys: options.skipKeys });
-      this.conv = new RecordConverter({ source, format: options.format, mpEnergy: options.mpEnergy });
+      this.conv = new RecordConverter({ source, format: options.format, mpEnergy: options.mpEnergy, ...(ids ? { ids } : {}) });
     }
   }
 

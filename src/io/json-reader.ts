@@ -3,7 +3,7 @@
 // any size needs the memory of one record. Loaders (entry-stream.ts) pass its elements to
 // RecordConverter; tokens are read by json-tokens.ts.
 import { LoadError } from './load-error.js';
-import { describeChar, type Fail, isWs, readScalar, readString, SkippedValue } from './json-tokens.js';
+import { CutToken, describeChar, type Fail, isWs, readScalar, readString, SkippedValue } from './json-tokens.js';
 
 /** One element of the streamed array, with its 0-based index and 1-based starting line. */
 export interface JsonElement {
@@ -78,6 +78,9 @@ export class JsonArrayReader {
   private out: JsonElement[] = [];
   private readonly skipped = new SkippedValue();
   private ended = false;
+  /** A string or scalar cut by the end of the text so far (json-tokens.ts): linear in its length. */
+  private readonly cut = new CutToken();
+  private copied = 0;
   /** Errors of the token readers, at a position of the buffer. */
   private readonly fail: Fail = (msg, p) => {
     this.pos = p;
@@ -94,18 +97,36 @@ export class JsonArrayReader {
     return this.index;
   }
 
+  /** Characters copied again into the buffer so far (work beyond reading each piece once; for tests). */
+  get recopied(): number {
+    return this.copied;
+  }
+
   push(chunk: string): JsonElement[] {
     if (this.ended) throw new Error('JsonArrayReader: push after end');
-    this.lineAt(this.pos);
-    this.buf = this.pos < this.buf.length ? this.buf.slice(this.pos) + chunk : chunk;
+    if (this.cut.active) {
+      if (!this.cut.add(chunk)) return [];
+      this.buf = this.cut.take();
+      this.copied += this.buf.length - chunk.length;
+    } else {
+      this.lineAt(this.pos);
+      if (this.pos < this.buf.length) this.copied += this.buf.length - this.pos;
+      this.buf = this.pos < this.buf.length ? this.buf.slice(this.pos) + chunk : chunk;
+    }
     this.pos = 0;
     this.lineScan = 0;
     this.run(false);
+    this.holdCutToken();
     return this.take();
   }
 
   end(): JsonElement[] {
     if (this.ended) return [];
+    if (this.cut.active) {
+      this.buf = this.cut.take();
+      this.pos = 0;
+      this.lineScan = 0;
+    }
     this.run(true);
     this.ended = true;
     if (this.state !== S.Done) {
@@ -116,6 +137,16 @@ export class JsonArrayReader {
       this.error('unexpected end of input (truncated JSON?)', this.buf.length);
     }
     return this.take();
+  }
+
+  /** After a piece: a string or scalar cut at its end is held apart (its lines counted first). */
+  private holdCutToken(): void {
+    if (this.state === S.Skip || this.state === S.Done || this.pos >= this.buf.length) return;
+    this.lineAt(this.pos);
+    this.cut.start(this.buf.slice(this.pos));
+    this.buf = '';
+    this.pos = 0;
+    this.lineScan = 0;
   }
 
   private take(): JsonElement[] {

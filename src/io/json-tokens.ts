@@ -1,5 +1,5 @@
 // The lexical layer of the streaming JSON reader (json-reader.ts): strings, scalars (with Python's
-// NaN / Infinity) and values skipped unbuilt. Each may find its token cut by the end of a pushed
+// NaN / Infinity), values skipped unbuilt, and tokens cut across pieces (CutToken). Each may find its token cut by the end of a pushed
 // piece and then asks for more input (`undefined`, or `done === false`); errors go to the reader's
 // `fail`, which knows the line and record to name.
 import { errorMessage } from './load-error.js';
@@ -162,5 +162,74 @@ export class SkippedValue {
     this.esc = esc;
     this.done = done;
     return p;
+  }
+}
+
+/** A character that ends a number or literal (readScalar's token is letters, digits, + - .). */
+const SCALAR_END = /[^A-Za-z0-9+\-.]/;
+
+/** Whether text without quotes, read after escape state `esc`, leaves the next character escaped. */
+function endsEscaped(text: string, esc: boolean): boolean {
+  let k = 0;
+  while (k < text.length && text.charCodeAt(text.length - 1 - k) === 92) k++;
+  return k === text.length ? (esc ? k - 1 : k) % 2 === 1 || (esc && k === 0) : k % 2 === 1;
+}
+
+/**
+ * A string or scalar cut by the end of the text so far: its pieces kept apart until one arrives
+ * that can end it, then joined once — so a value of any length costs linear time (rebuilding the
+ * buffer at every piece made an 8 MB string take 0.26 s and a 16 MB one 0.96 s).
+ */
+export class CutToken {
+  private pieces: string[] = [];
+  private string = false;
+  /** In a string: whether its text so far ends in an unpaired backslash. */
+  private escape = false;
+
+  get active(): boolean {
+    return this.pieces.length > 0;
+  }
+
+  /** Starts with the token's text so far (from its first character). */
+  start(text: string): void {
+    this.pieces = [text];
+    this.string = text.charCodeAt(0) === 34;
+    this.escape = this.string && endsEscaped(text.slice(1), false);
+  }
+
+  /** Adds a piece; true when it may end the token (then `take()` and read on), false when held. */
+  add(chunk: string): boolean {
+    if (!this.string) {
+      if (SCALAR_END.test(chunk)) return this.last(chunk);
+      this.pieces.push(chunk);
+      return false;
+    }
+    if (chunk.indexOf('"') < 0) {
+      this.escape = endsEscaped(chunk, this.escape);
+      this.pieces.push(chunk);
+      return false;
+    }
+    let esc = this.escape;
+    for (let i = 0; i < chunk.length; i++) {
+      const c = chunk.charCodeAt(i);
+      if (esc) esc = false;
+      else if (c === 92) esc = true;
+      else if (c === 34) return this.last(chunk);
+    }
+    this.escape = esc;
+    this.pieces.push(chunk);
+    return false;
+  }
+
+  /** The token's text (with the piece that may end it); the token is then no longer active. */
+  take(): string {
+    const s = this.pieces.join('');
+    this.pieces = [];
+    return s;
+  }
+
+  private last(chunk: string): true {
+    this.pieces.push(chunk);
+    return true;
   }
 }

@@ -15,6 +15,8 @@ export class LineSplitter {
   private start = 0;
   private no: number;
   private ended = false;
+  /** Pieces without a newline after the text (a line longer than a piece): joined once its end arrives. */
+  private parts: string[] = [];
 
   /** `firstLine`: number of the first line pushed (default 1). */
   constructor(firstLine = 1) {
@@ -26,16 +28,27 @@ export class LineSplitter {
     return this.no;
   }
 
-  /** Adds a piece of text: a line may span pieces. */
+  /** Adds a piece of text: a line may span pieces (a long one costs linear time: its pieces are joined once). */
   push(piece: string): void {
-    const text = this.text;
-    this.text = this.start < text.length ? text.slice(this.start) + piece : piece;
-    this.start = 0;
+    if (this.start < this.text.length && piece.indexOf('\n') < 0) {
+      this.parts.push(piece);
+      return;
+    }
+    this.join(piece);
   }
 
   /** No more pieces: the text after the last newline is a line too. */
   end(): void {
+    this.join('');
     this.ended = true;
+  }
+
+  private join(piece: string): void {
+    const text = this.text;
+    const head = this.start < text.length ? text.slice(this.start) : '';
+    this.text = this.parts.length ? head + this.parts.join('') + piece : head + piece;
+    this.parts = [];
+    this.start = 0;
   }
 
   /** The next whole line, or `undefined` until more text is pushed (or, after `end`, at the end). */
@@ -54,6 +67,7 @@ export class LineSplitter {
 
   /** Takes the text not returned as lines yet (it starts at line `lineNo + 1`); the splitter is then empty. */
   rest(): string {
+    this.join('');
     const r = this.start < this.text.length ? this.text.slice(this.start) : '';
     this.text = '';
     this.start = 0;

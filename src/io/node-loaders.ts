@@ -13,6 +13,7 @@ import type { Entry } from '../core/index.js';
 import { type CsvCandidates, csvChunks } from './csv-chunks.js';
 import { EntryStream, formatByName } from './entry-stream.js';
 import { LoadError } from './load-error.js';
+import { Utf8Text } from './utf8.js';
 import type { EntryFormat, MpEnergyChoice } from './records.js';
 
 export { entriesFromCsv } from './csv-reader.js';
@@ -36,7 +37,7 @@ export interface LoadOptions {
 
 const CHUNK = 1 << 16;
 
-/** Text chunks of a (possibly gzipped — detected by magic bytes) file. */
+/** Text chunks of a (possibly gzipped — detected by magic bytes) file; invalid UTF-8 is a LoadError naming the byte and line. */
 async function* textChunks(path: string): AsyncGenerator<string, void, undefined> {
   let gzipped = false;
   const fh = await open(path, 'r');
@@ -54,9 +55,11 @@ async function* textChunks(path: string): AsyncGenerator<string, void, undefined
     raw.on('error', (e) => gunzip.destroy(e));
     stream = raw.pipe(gunzip);
   }
-  stream.setEncoding('utf8');
+  const utf8 = new Utf8Text(path);
   try {
-    for await (const chunk of stream) yield chunk as string;
+    for await (const chunk of stream) yield utf8.decode(chunk as Buffer);
+    const last = utf8.end();
+    if (last) yield last;
   } catch (e) {
     if (e instanceof LoadError) throw e;
     const err = e as NodeJS.ErrnoException;
@@ -71,7 +74,7 @@ async function* textChunks(path: string): AsyncGenerator<string, void, undefined
 }
 
 /** Entries in batches (one batch per text piece that completes any), the core of both public loaders. */
-async function* entryBatches(path: string, options: LoadOptions): AsyncGenerator<Entry[], void, undefined> {
+async function* entryBatches(path: string, options: LoadOptions & { uniqueIds?: boolean }): AsyncGenerator<Entry[], void, undefined> {
   const stream = new EntryStream(path, options);
   let reported = 0;
   const progress = (): void => {
@@ -107,10 +110,10 @@ export async function* streamEntries(path: string, options: LoadOptions = {}): A
   for await (const batch of entryBatches(path, options)) yield* batch;
 }
 
-/** Loads all entries of a file (see `streamEntries` and `LoadOptions`). */
+/** Loads all entries of a file (see `streamEntries` and `LoadOptions`); an id given to two compositions is refused, naming both lines. */
 export async function loadEntries(path: string, options: LoadOptions = {}): Promise<Entry[]> {
   const out: Entry[] = [];
-  for await (const batch of entryBatches(path, options)) for (const e of batch) out.push(e);
+  for await (const batch of entryBatches(path, { ...options, uniqueIds: true })) for (const e of batch) out.push(e);
   return out;
 }
 

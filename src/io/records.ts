@@ -26,6 +26,7 @@ import { Entry, type EntryInit } from '../core/index.js';
 import { describeValue, errorMessage, fail, LoadError, type RecordLocation } from './load-error.js';
 import { mpApiInit, mpEnergyOf } from './mp-documents.js';
 import { compositionOf, isObject, num, optNum } from './record-fields.js';
+import { UniqueIds } from './unique-ids.js';
 
 /** Record (JSON) formats. */
 export type RecordFormat = 'pymatgen' | 'formation' | 'mp-api';
@@ -59,6 +60,8 @@ export interface ParseOptions {
   source?: string;
   /** Called with the number of entries built so far: every 1000 entries (loaders: per chunk, once ≥ 1000 more), and once at the end. */
   onProgress?: (n: number) => void;
+  /** Refuse an id given to two compositions (unique-ids.ts); whole-dataset parsers pass one. */
+  ids?: UniqueIds;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -105,9 +108,11 @@ export class RecordConverter {
   readonly source: string;
   private format: RecordFormat | undefined;
   private mpEnergy: MpEnergyChoice;
+  private readonly ids: UniqueIds | undefined;
 
   constructor(options: ParseOptions = {}) {
     this.source = options.source ?? 'records';
+    this.ids = options.ids;
     if (options.format === 'csv') throw new LoadError(`${this.source}: format "csv" given for JSON records`, { source: this.source });
     this.format = options.format === 'auto' ? undefined : options.format;
     this.mpEnergy = options.mpEnergy ?? 'auto';
@@ -145,11 +150,14 @@ export class RecordConverter {
         break;
       }
     }
+    let entry: Entry;
     try {
-      return new Entry(init);
+      entry = new Entry(init);
     } catch (e) {
       fail(loc, id, errorMessage(e), e);
     }
+    this.ids?.check(entry, line !== undefined ? { index, line } : { index });
+    return entry;
   }
 }
 
@@ -249,7 +257,7 @@ function unwrapRecords(records: unknown, source: string): unknown[] {
 export function entriesFromRecords(records: readonly unknown[] | { data: readonly unknown[] }, options: ParseOptions = {}): Entry[] {
   const source = options.source ?? 'records';
   const list = unwrapRecords(records, source);
-  const conv = new RecordConverter({ ...options, source });
+  const conv = new RecordConverter({ ...options, source, ids: options.ids ?? new UniqueIds(source) });
   const out: Entry[] = [];
   for (let i = 0; i < list.length; i++) {
     out.push(conv.convert(list[i], i));

@@ -5,7 +5,7 @@
  * system. Browser-safe; used in the main thread and in the engine's workers.
  */
 import type { Entry } from '../core/index.js';
-import { systemKey, type CandidateBatch, type PackedReference } from '../thermo/index.js';
+import { systemKey, type CandidateBatch, type PackedReference, unresolvedFraction } from '../thermo/index.js';
 
 /** A candidate that cannot be screened; the message names it (id and formula). */
 export class ScreenError extends Error {
@@ -77,6 +77,12 @@ export class CandidatePacker {
       if (e.kind !== ref.kind) {
         excluded++;
         fail(new ScreenError(`candidate ${describeEntry(e)} has a ${e.kind} energy, but the reference dataset has ${ref.kind} energies`, e, start + pos));
+        continue;
+      }
+      const why = unresolvedFraction(comp);
+      if (why) {
+        excluded++;
+        fail(new ScreenError(`candidate ${describeEntry(e)}: ${why}`, e, start + pos));
         continue;
       }
       idx.sort((a, b) => a - b);

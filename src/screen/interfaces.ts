@@ -61,7 +61,8 @@ export function parseElectrode(spec: string, data: ScreenData): Electrode & { ma
   let e: Electrode | undefined;
   if (at > 0) {
     const v = Number(s.slice(at + 1));
-    if (s.slice(at + 1).trim() === '' || !Number.isFinite(v) || v < 0) throw new ScreenWorkflowError(`electrode ${JSON.stringify(s)}: the voltage after @ must be a number >= 0 (V vs Li/Li+)`);
+    if (s.slice(at + 1).trim() === '' || !Number.isFinite(v) || v < 0 || v > 100)
+      throw new ScreenWorkflowError(`electrode ${JSON.stringify(s)}: the voltage after @ must be a number from 0 to 100 (V vs Li/Li+)`);
     const base = s.slice(0, at).trim();
     const known = knownElectrode(base);
     e = { name: known?.name ?? base, formula: known?.formula ?? base, voltage: v };

@@ -127,7 +127,11 @@ export async function* screenStability(
     async function* drain(keep: number): AsyncGenerator<ScreenRow, void, undefined> {
       while (inFlight.length > keep) {
         const rows = await inFlight.shift()!;
-        for (const r of rows) if (r) yield r;
+        // A window holds thousands of rows: none is yielded once the screen is aborted.
+        for (const r of rows) {
+          signal?.throwIfAborted();
+          if (r) yield r;
+        }
       }
     }
     for await (const entry of candidates as AsyncIterable<Entry>) {
@@ -163,6 +167,7 @@ async function* screenCsvCandidates(source: CsvCandidates, engine: Engine, ref: 
   const rowsOf = function* (r: CsvChunkResult): Generator<ScreenRow, void, undefined> {
     const failures = new Map(r.failures.map((f) => [f.position, f]));
     for (let pos = 0; pos < r.rows; pos++) {
+      signal?.throwIfAborted(); // a chunk holds thousands of rows: none once aborted
       const st = r.status[pos]!;
       if (st === 0) {
         const decomposition: Record<string, number> = Object.create(null);

@@ -1,4 +1,7 @@
+// The hull's points: entries grouped by composition (ids checked on the way), and pymatgen's
+// qhull_entries — the only entries that can be stable or enter a phase-separation energy.
 import type { Entry } from '../core/index.js';
+import { HullError } from './hull.js';
 import { FORMATION_ENERGY_TOL } from './references.js';
 
 /** Entries grouped by reduced composition (polymorphs and duplicates share a group). */
@@ -10,11 +13,27 @@ export interface CompositionGroups {
   readonly byKey: ReadonlyMap<string, number>;
 }
 
+/**
+ * Groups entries by composition. Decompositions and screen rows name phases by id, so two entries
+ * of different compositions may not share one (their shares would merge under one name): that is
+ * refused, naming both. Entries of one composition may (polymorphs of a CSV without an id column
+ * are named by their formula; MP documents of one material by its id): at most one of them is a
+ * hull phase.
+ */
 export function groupByComposition(entries: readonly Entry[], eForm: Float64Array): CompositionGroups {
   const group = new Int32Array(entries.length);
   const lowest: number[] = [];
   const byKey = new Map<string, number>();
+  const byId = new Map<string, number>();
   entries.forEach((e, i) => {
+    const first = byId.get(e.id);
+    if (first === undefined) byId.set(e.id, i);
+    else if (entries[first]!.composition.key !== e.composition.key) {
+      const f = entries[first]!;
+      throw new HullError(
+        `entries ${first} and ${i} (0-based) share the id ${JSON.stringify(e.id)} but are different compositions (${f.composition.formula} and ${e.composition.formula}): decompositions name phases by id, so give them different ids`,
+      );
+    }
     let g = byKey.get(e.composition.key);
     if (g === undefined) {
       g = lowest.length;

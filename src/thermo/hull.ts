@@ -1,3 +1,4 @@
+import type { Composition } from '../core/index.js';
 import { kernel, type Kernel } from './wasm.js';
 
 /**
@@ -29,6 +30,38 @@ export interface HullBatchResult {
 
 export class HullError extends Error {
   override name = 'HullError';
+}
+
+/**
+ * The smallest atomic fraction of an element in a composition that hulls are solved for. Below
+ * it (S in Ti800000000S1 is 1.25e-9, in {Ti: 8, S: 1e-8} too) the facets' chemical potentials
+ * reach ~1e8 eV per atom, and double-precision round-off in the simplex then exceeds the 1e-9
+ * eV/atom and the decompositions the results are checked to (test/hull.fuzz.test.ts, against an
+ * exact rational LP: exact down to 1e-8, wrong decompositions and E_hull off by ~1e-9 at 1e-9).
+ * Such compositions are refused with this reason rather than answered wrongly.
+ */
+export const MIN_ATOMIC_FRACTION = 1e-8;
+
+/** Why a composition is outside what hulls are solved for (an element below MIN_ATOMIC_FRACTION), or undefined. */
+export function unresolvedFraction(comp: Composition): string | undefined {
+  for (const el of comp.elements) {
+    const f = comp.atomicFraction(el);
+    if (f < MIN_ATOMIC_FRACTION) return tooSmall(el, f);
+  }
+  return undefined;
+}
+
+function tooSmall(el: string, f: number): string {
+  return `${el} is ${f.toPrecision(3)} of its atoms, below ${MIN_ATOMIC_FRACTION}, the smallest atomic fraction hulls are solved for (smaller ones put double-precision round-off above 1e-9 eV/atom): leave the element out or give its real amount`;
+}
+
+/** The same check on atomic fractions per element (zeros are absent elements). */
+export function unresolvedFractions(els: readonly string[], x: ArrayLike<number>): string | undefined {
+  for (let k = 0; k < els.length; k++) {
+    const f = x[k]!;
+    if (f > 0 && f < MIN_ATOMIC_FRACTION) return tooSmall(els[k]!, f);
+  }
+  return undefined;
 }
 
 /** Where the arrays of one `hullBatch` kernel call live in its memory (pPi 0: no duals). */
@@ -86,6 +119,24 @@ export function hullBatch(set: PointSet, alive: Uint8Array, queries: Float64Arra
     fraction: k.f64(pLam, nq * d).slice(),
     mu: k.f64(pPi, nq * d).slice(),
   };
+}
+
+// pymatgen's PhaseDiagram.numerical_tol: smaller shares are dropped from decompositions.
+const NUMERICAL_TOL = 1e-8;
+
+/**
+ * The share below which a phase is dropped from the decomposition of a composition (its d atomic
+ * fractions at `fractions[at ..]`): pymatgen's numerical_tol (1e-8), lowered to 1e-3 of the smallest
+ * fraction for compositions with an element below 1e-5 (S in Ti800000000S1), whose phases
+ * carrying that element have shares below 1e-8 and would otherwise vanish from the decomposition.
+ */
+export function shareTolerance(fractions: ArrayLike<number>, at: number, d: number): number {
+  let min = 1;
+  for (let k = 0; k < d; k++) {
+    const v = fractions[at + k]!;
+    if (v > 0 && v < min) min = v;
+  }
+  return Math.min(NUMERICAL_TOL, 1e-3 * min);
 }
 
 /** The (point, fraction) pairs of query q with fraction above `minFraction`, largest first. */

@@ -32,8 +32,8 @@ export {
   type WindowPlotData,
 } from './element-profile.js';
 export { absoluteChemicalPotential, GrandPotentialEntry, GrandPotentialError, GrandPotentialPhaseDiagram, type OpenPotential } from './grand-potential.js';
-export { hullReport, type HullReport, type HullReportEntry } from './hull-report.js';
-export { HullError } from './hull.js';
+export { hullReport, type HullReport, type HullReportEntry, hullRows, type HullRows } from './hull-report.js';
+export { HullError, MIN_ATOMIC_FRACTION, unresolvedFraction } from './hull.js';
 export { type EntryStability, type PhaseAmount, PhaseDiagram, PhaseDiagramError, type PhaseDiagramOptions, type PhaseSeparation } from './phase-diagram.js';
 export { type Facet, PhaseEquilibria, PhaseEquilibriaError, type PhaseEquilibriaOptions, type StabilityRegion, transitionChemicalPotentials } from './phase-equilibria.js';
 export { type PackedReference, packReference, systemKey } from './packed-reference.js';

@@ -5,7 +5,7 @@
  * and the key of a chemical system by element indices. Browser-safe.
  */
 import type { Entry, EnergyKind } from '../core/index.js';
-import { HullError } from './hull.js';
+import { HullError, unresolvedFraction } from './hull.js';
 import { groupByComposition, hullCandidates } from './hull-points.js';
 import { elementalReferences, formationEnergies, systemElements, withElementalReferences } from './references.js';
 
@@ -33,6 +33,10 @@ export interface PackedReference {
 /** Packs a reference dataset (any number of elements; formation or total energies, not mixed). */
 export function packReference(input: readonly Entry[]): PackedReference {
   if (input.length === 0) throw new HullError('no reference entries: a phase diagram needs at least one entry per element');
+  for (const e of input) {
+    const why = unresolvedFraction(e.composition);
+    if (why) throw new HullError(`reference entry ${JSON.stringify(e.id)} (${e.composition.formula}): ${why}`);
+  }
   const entries = withElementalReferences([...input]);
   const elements = systemElements(entries);
   const refs = elementalReferences(entries, elements);

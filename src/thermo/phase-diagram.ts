@@ -1,6 +1,7 @@
 import { Composition } from '../core/index.js';
 import { isElementSymbol } from '../core/index.js';
 import { Entry, type EntryInit } from '../core/index.js';
+import { unresolvedFraction } from './hull.js';
 import { systemElements } from './references.js';
 import { SystemIndex, type PhaseAmount, type SystemHullOptions } from './system-hull.js';
 
@@ -198,6 +199,8 @@ export class PhaseDiagram {
 
   private fractions(comp: Composition): Float64Array {
     this.checkInside(comp);
+    const why = unresolvedFraction(comp);
+    if (why) throw new PhaseDiagramError(`${comp.formula}: ${why}`);
     return Float64Array.from(comp.elements, (el) => comp.atomicFraction(el));
   }
 

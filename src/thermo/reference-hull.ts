@@ -9,7 +9,7 @@
  * candidate is measured against the hull of the stable points of its chemical system's
  * subsystems, with the same point order as `SystemIndex`, so the linear programs are identical.
  */
-import { allocHullBatch, HullError } from './hull.js';
+import { allocHullBatch, HullError, shareTolerance } from './hull.js';
 import type { PackedReference } from './packed-reference.js';
 import { kernel } from './wasm.js';
 
@@ -42,8 +42,7 @@ export interface StabilityFlags {
   readonly flags: Int8Array;
 }
 
-// pymatgen's PhaseDiagram.numerical_tol; SystemIndex's default stability tolerance.
-const NUMERICAL_TOL = 1e-8;
+// SystemIndex's default stability tolerance.
 const STABILITY_TOL = 1e-12;
 // A decomposition of one phase within this of 1 is that phase (same composition).
 const SINGLE_PHASE_TOL = 1e-9;
@@ -174,12 +173,13 @@ export class ReferenceHull {
               points = growI32(points, 2 * points.length + d);
               fractions = growF64(fractions, points.length);
             }
-            // Basis members above pymatgen's numerical tolerance, largest share first.
+            // Basis members above pymatgen's numerical tolerance (less for tiny fractions: shareTolerance), largest share first.
             const from = np;
+            const minShare = shareTolerance(batch.fracs, at + q * d, d);
             for (let i = 0; i < d; i++) {
               const j = sol.i32[sol.idx + q * d + i]!;
               const f = sol.f64[sol.lam + q * d + i]!;
-              if (j < 0 || !(f > NUMERICAL_TOL)) continue;
+              if (j < 0 || !(f > minShare)) continue;
               let k = np++;
               while (k > from && fractions[k - 1]! < f) {
                 points[k] = points[k - 1]!;

@@ -1,6 +1,6 @@
 import { groupByComposition, hullCandidates, type CompositionGroups } from './hull-points.js';
 import type { Entry } from '../core/index.js';
-import { decompositionOf, hullBatch, HullError, hullSegment, type HullBatchResult, type PointSet } from './hull.js';
+import { decompositionOf, hullBatch, HullError, hullSegment, shareTolerance, type HullBatchResult, type PointSet, unresolvedFraction, unresolvedFractions } from './hull.js';
 import { elementalReferences, formationEnergies, systemElements, withElementalReferences } from './references.js';
 
 /** A phase and its share of atoms in a decomposition. */
@@ -57,8 +57,6 @@ export interface LocalHull {
   readonly mu: Record<string, number>;
 }
 
-// pymatgen's PhaseDiagram.numerical_tol: smaller shares are dropped from decompositions.
-const NUMERICAL_TOL = 1e-8;
 const DEFAULT_STABILITY_TOL = 1e-12;
 // Systems whose points SystemIndex keeps (a few MB for the largest).
 const POINT_CACHE_SYSTEMS = 64;
@@ -91,6 +89,10 @@ export class SystemIndex {
 
   constructor(input: readonly Entry[], elements?: readonly string[]) {
     if (input.length === 0) throw new HullError('no entries: a phase diagram needs at least one entry per element');
+    for (const e of input) {
+      const why = unresolvedFraction(e.composition);
+      if (why) throw new HullError(`entry ${JSON.stringify(e.id)} (${e.composition.formula}): ${why}`);
+    }
     const entries = withElementalReferences([...input]);
     this.entries = entries;
     this.refs = elementalReferences(entries, elements ?? systemElements(entries));
@@ -168,7 +170,7 @@ export class SystemIndex {
           eFormPerAtom: eForm[i]!,
           signedHullDistance: refIndex.has(i) ? 0 : stable ? signed[q]! : Math.max(signed[q]!, 0),
           stable,
-          decomposition: stable ? [{ entry: e, fraction: 1 }] : r2 ? this.phases(r2, d, q, cols) : [],
+          decomposition: stable ? [{ entry: e, fraction: 1 }] : r2 ? this.phases(r2, d, q, cols, queries) : [],
         };
       }
       done += own.length;
@@ -191,12 +193,14 @@ export class SystemIndex {
       set = this.pointSet(cols, sorted);
     }
     const xs = Float64Array.from(sorted, (el) => x[els.indexOf(el)]!);
+    const why = unresolvedFractions(sorted, xs);
+    if (why) throw new HullError(`composition ${sorted.map((el, k) => `${el}${xs[k]}`).join(' ')} (atomic fractions): ${why}`);
     const r = hullBatch(set, new Uint8Array(cols.length).fill(1), xs, Int32Array.of(excludeGroup));
     const value = r.values[0]!;
     if (Number.isNaN(value)) throw new HullError(`no hull energy found at ${sorted.map((el, k) => `${el}${xs[k]}`).join(' ')}`);
     const mu: Record<string, number> = {};
     sorted.forEach((el, k) => (mu[el] = r.mu[k]!));
-    return { value, decomposition: this.phases(r, sorted.length, 0, cols), mu };
+    return { value, decomposition: this.phases(r, sorted.length, 0, cols, xs), mu };
   }
 
   /**
@@ -208,6 +212,8 @@ export class SystemIndex {
     const perm = sorted.map((el) => els.indexOf(el));
     const as = Float64Array.from(perm, (k) => a[k]!);
     const bs = Float64Array.from(perm, (k) => b[k]!);
+    const why = unresolvedFractions(sorted, as) ?? unresolvedFractions(sorted, bs);
+    if (why) throw new HullError(`segment between ${[as, bs].map((x) => sorted.map((el, k) => (x[k]! > 0 ? `${el}${x[k]}` : '')).join('')).join(' and ')} (atomic fractions): ${why}`);
     const { cols, set } = this.stablePoints(sorted);
     const alive = new Uint8Array(cols.length).fill(1);
     const seg = hullSegment(set, alive, as, bs);
@@ -220,7 +226,7 @@ export class SystemIndex {
       if (Number.isNaN(r.values[q]!)) throw new HullError(`no hull energy found at t=${t} between the two compositions`);
       // Kink energies from the facet lines (exact at the kink); the ends from their own LP.
       const f = q === 0 || q === ts.length - 1 ? undefined : seg.facets[q - 1]!;
-      return { t, value: f ? f.c + f.m * t : r.values[q]!, decomposition: this.phases(r, d, q, cols) };
+      return { t, value: f ? f.c + f.m * t : r.values[q]!, decomposition: this.phases(r, d, q, cols, queries) };
     });
     const facetMu = seg.facets.map((f) => Object.fromEntries(sorted.map((el, k) => [el, f.mu[k]!])));
     return { points, facetMu };
@@ -287,8 +293,9 @@ export class SystemIndex {
     return f;
   }
 
-  private phases(r: HullBatchResult, d: number, q: number, cols: readonly number[]): PhaseAmount[] {
-    return decompositionOf(r, d, q, NUMERICAL_TOL).map(([j, f]) => ({ entry: this.entries[cols[j]!]!, fraction: f }));
+  /** The decomposition of query q (fractions in `queries`) as entries, tiny shares dropped. */
+  private phases(r: HullBatchResult, d: number, q: number, cols: readonly number[], queries: Float64Array): PhaseAmount[] {
+    return decompositionOf(r, d, q, shareTolerance(queries, q * d, d)).map(([j, f]) => ({ entry: this.entries[cols[j]!]!, fraction: f }));
   }
 }
 

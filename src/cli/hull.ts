@@ -1,0 +1,89 @@
+// `interphase hull FILE [--json] [--out FILE]`: stable phases, E_hull, decompositions and
+// phase-separation energies of every entry of a file, each within its own chemical system.
+// Rows are made one at a time and written as they are made (output.ts): the text table takes its
+// column widths in a first pass over the rows, then writes them in a second.
+import { loadEntries } from '../io/node.js';
+import { hullRows, type HullReportEntry } from '../thermo/index.js';
+import { checkFlags, fileErrorReason, parseArgs, rejectDashed, UsageError, type CliIO } from './args.js';
+import { openOutput } from './output.js';
+import { tableLine } from './table.js';
+
+export const HULL_USAGE = `Usage: interphase hull FILE [--json] [--out FILE]
+
+  Stable phases, E_hull, decompositions (and the phase-separation energies of stable compounds)
+  of every entry in FILE, each within its own chemical system — one phase diagram for a ternary,
+  the whole periodic table for the MP table.
+
+  FILE         pymatgen entry JSON (.json/.json.gz), records with composition + e_form_per_atom,
+               CSV formula,e_form_per_atom[,id] or formula,energy[,id] (.csv/.csv.gz), or
+               Materials Project API documents
+  --json       {"elements", "entries": [{"id", "formula", "e_form_per_atom", "e_above_hull",
+               "stable", "decomposition", "phase_separation_energy"?}]} (pymatgen's keys)
+  --out FILE   write to FILE instead of stdout
+`;
+
+export async function hullCommand(args: readonly string[], io: CliIO): Promise<number> {
+  const p = parseArgs(args, ['out']);
+  checkFlags(p, ['json', 'out'], 'hull');
+  rejectDashed(p, 'hull');
+  if (p.positional.length !== 1) throw new UsageError(`hull takes exactly one FILE${p.positional.length ? `, got ${p.positional.length}: ${p.positional.join(' ')}` : ''}`);
+  const outFile = p.flags.get('out');
+  if (outFile === true || outFile === '') throw new UsageError('--out needs a FILE');
+  const file = p.positional[0]!;
+  const entries = await loadEntries(file).catch((err: unknown) => {
+    const reason = fileErrorReason(err);
+    throw reason === undefined ? err : new Error(`cannot read ${file}: ${reason}`, { cause: err });
+  });
+  const progress = io.isTTY ? (done: number, total: number) => io.stderr(`\r${done}/${total} entries`) : undefined;
+  const report = hullRows(entries, progress ? { onProgress: progress } : {});
+  if (progress) io.stderr('\n');
+  const out = await openOutput(io, outFile);
+  try {
+    if (p.flags.has('json')) {
+      await out.write(`{"elements":${JSON.stringify(report.elements)},"entries":[`);
+      let first = true;
+      for (const row of report.rows()) {
+        await out.write(first ? JSON.stringify(row) : `,${JSON.stringify(row)}`);
+        first = false;
+      }
+      await out.write(']}\n');
+    } else {
+      const width = HEADER.map((h) => h.length);
+      for (const row of report.rows()) cells(row).forEach((c, k) => (width[k] = Math.max(width[k]!, c.length)));
+      await out.write(tableLine(HEADER, width, ALIGN));
+      await out.write(
+        tableLine(
+          width.map((w) => '-'.repeat(w)),
+          width,
+          ALIGN,
+        ),
+      );
+      for (const row of report.rows()) await out.write(tableLine(cells(row), width, ALIGN));
+      await out.write(`\n${report.count} entries over ${report.elements.join('-')}, ${report.stableCount} stable (energies in eV/atom)\n`);
+    }
+  } finally {
+    await out.close();
+  }
+  return 0;
+}
+
+const HEADER = ['id', 'formula', 'E_form', 'E_hull', 'stable', 'decomposition'];
+const ALIGN = 'llrrll';
+const fmt = (v: number) => v.toFixed(4);
+
+function cells(e: HullReportEntry): string[] {
+  return [
+    e.id,
+    e.formula,
+    fmt(e.e_form_per_atom),
+    fmt(e.e_above_hull),
+    e.stable ? 'yes' : '',
+    e.stable
+      ? e.phase_separation_energy !== undefined
+        ? `(phase separation ${fmt(e.phase_separation_energy)})`
+        : ''
+      : Object.entries(e.decomposition)
+          .map(([id, f]) => `${f.toFixed(3)} ${id}`)
+          .join(' + '),
+  ];
+}
