@@ -89,7 +89,7 @@ export function hullBatch(set: PointSet, alive: Uint8Array, queries: Float64Arra
 }
 
 /** The (point, fraction) pairs of query q with fraction above `minFraction`, largest first. */
-export function decompositionOf(result: HullBatchResult, d: number, q: number, minFraction: number): Array<[number, number]> {
+export function decompositionOf(result: Pick<HullBatchResult, 'index' | 'fraction'>, d: number, q: number, minFraction: number): Array<[number, number]> {
   const out: Array<[number, number]> = [];
   for (let i = 0; i < d; i++) {
     const idx = result.index[q * d + i]!;

@@ -2,6 +2,7 @@ import { groupByComposition, hullCandidates, type CompositionGroups } from './hu
 import type { Entry } from '../core/index.js';
 import { decompositionOf, hullBatch, HullError, hullSegment, type HullBatchResult, type PointSet } from './hull.js';
 import { elementalReferences, formationEnergies, systemElements, withElementalReferences } from './references.js';
+import { scanSystem } from './system-scan.js';
 
 /** A phase and its share of atoms in a decomposition. */
 export interface PhaseAmount {
@@ -55,6 +56,12 @@ export interface LocalHull {
   readonly decomposition: PhaseAmount[];
   /** Chemical potentials (formation-energy scale) of the facet, per element of the composition. */
   readonly mu: Record<string, number>;
+}
+
+/** One chemical system solved: per own entry its signed distance, and its decomposition on demand. */
+interface SystemOutcome {
+  readonly signed: Float64Array;
+  readonly decomposition: (q: number) => PhaseAmount[];
 }
 
 // pymatgen's PhaseDiagram.numerical_tol: smaller shares are dropped from decompositions.
@@ -117,7 +124,7 @@ export class SystemIndex {
    * before supersets (a system's decompositions need the stable phases of all its subsystems).
    */
   *evaluate(options: SystemHullOptions = {}): Generator<SystemStability> {
-    const { entries, eForm, groups, refIndex, isCandidate, isStable } = this;
+    const { entries, eForm, refIndex, isStable } = this;
     const tol = options.stabilityTolerance ?? DEFAULT_STABILITY_TOL;
     if (!(Number.isFinite(tol) && tol >= 0)) throw new HullError(`stabilityTolerance must be a finite number >= 0 (got ${String(tol)})`);
     const withDecomp = options.decompositions ?? true;
@@ -127,53 +134,124 @@ export class SystemIndex {
     for (const sys of order) {
       const own = this.members.get(sys)!;
       const els = sys.split('-');
-      const d = els.length;
       const cols = this.subsystemCandidates(els);
       const set = this.pointSet(cols, els);
-      // Pass 1: each candidate against all other compositions (phase separation); the others
-      // against everything (E_hull).
-      const queries = new Float64Array(own.length * d);
-      const exclude = new Int32Array(own.length);
-      own.forEach((i, q) => {
-        fractionsInto(entries[i]!, els, queries, q * d);
-        exclude[q] = isCandidate[i] && !refIndex.has(i) ? groups.group[i]! : -1;
-      });
-      const r1 = hullBatch(set, new Uint8Array(cols.length).fill(1), queries, exclude);
-      const signed = own.map((i, q) => {
-        const v = r1.values[q]!;
-        if (Number.isNaN(v)) throw new HullError(`no hull energy found for ${entries[i]!.id} (${entries[i]!.composition.formula}) in ${sys}`);
-        return eForm[i]! - v;
-      });
-      own.forEach((i, q) => {
-        isStable[i] = refIndex.has(i) || (isCandidate[i] === 1 && signed[q]! < -tol) ? 1 : 0;
-      });
-      // Pass 2: unstable entries on the hull of the stable phases only (the vertices, as
-      // pymatgen's facets), for their decompositions.
-      let r2: HullBatchResult | undefined;
-      if (withDecomp && own.some((i) => !isStable[i])) {
-        r2 = hullBatch(
-          set,
-          Uint8Array.from(cols, (i) => isStable[i]!),
-          queries,
-        );
-      }
+      const outcome = this.scan(sys, own, els, cols, set, tol, withDecomp) ?? this.solveByLP(sys, own, els, cols, set, tol, withDecomp);
       for (let q = 0; q < own.length; q++) {
         const i = own[q]!;
         const e = entries[i]!;
         const stable = isStable[i] === 1;
+        const signed = outcome.signed[q]!;
         yield {
           entry: e,
           index: i,
           chemicalSystem: sys,
           eFormPerAtom: eForm[i]!,
-          signedHullDistance: refIndex.has(i) ? 0 : stable ? signed[q]! : Math.max(signed[q]!, 0),
+          signedHullDistance: refIndex.has(i) ? 0 : stable ? signed : Math.max(signed, 0),
           stable,
-          decomposition: stable ? [{ entry: e, fraction: 1 }] : r2 ? this.phases(r2, d, q, cols) : [],
+          decomposition: stable ? [{ entry: e, fraction: 1 }] : outcome.decomposition(q),
         };
       }
       done += own.length;
       options.onProgress?.(done, entries.length);
     }
+  }
+
+  /**
+   * One system in one kernel call (system-scan.ts): stabilities of its own candidates, then the
+   * hull of the stable phases at each of its compositions, once per composition group.
+   * Undefined when the kernel reports numerical trouble.
+   */
+  private scan(sys: string, own: readonly number[], els: readonly string[], cols: readonly number[], set: PointSet, tol: number, withDecomp: boolean): SystemOutcome | undefined {
+    const { entries, eForm, groups, refIndex, isCandidate, isStable } = this;
+    const d = els.length;
+    const n = cols.length;
+    // The system's own candidates come last in `cols` (subsystemCandidates ends with the full mask).
+    const nOwn = this.candidatesOf.get(sys)?.length ?? 0;
+    const state = new Uint8Array(n);
+    const elems = new Int32Array(d).fill(-1);
+    const undecided: number[] = [];
+    const colOf = new Map<number, number>();
+    for (let j = 0; j < n; j++) {
+      const i = cols[j]!;
+      if (refIndex.has(i)) {
+        state[j] = 1;
+        elems[els.indexOf(entries[i]!.composition.elements[0]!)] = j;
+      } else if (j < n - nOwn) state[j] = isStable[i]!;
+      else {
+        state[j] = 2;
+        undecided.push(j);
+        colOf.set(i, j);
+      }
+    }
+    if (elems.includes(-1)) return undefined;
+    undecided.sort((a, b) => eForm[cols[a]!]! - eForm[cols[b]!]! || a - b);
+    // One query per composition group of the system's entries.
+    const queryOf = new Int32Array(own.length);
+    const byGroup = new Map<number, number>();
+    const reps: number[] = [];
+    own.forEach((i, q) => {
+      const g = groups.group[i]!;
+      let t = byGroup.get(g);
+      if (t === undefined) {
+        t = reps.length;
+        byGroup.set(g, t);
+        reps.push(i);
+      }
+      queryOf[q] = t;
+    });
+    const queries = new Float64Array(reps.length * d);
+    reps.forEach((i, t) => fractionsInto(entries[i]!, els, queries, t * d));
+    const r = scanSystem(set, { state, elems, order: Int32Array.from(undecided), tol, queries });
+    if (!r) return undefined;
+    const signed = new Float64Array(own.length);
+    own.forEach((i, q) => {
+      const j = colOf.get(i);
+      const stable = refIndex.has(i) || (isCandidate[i] === 1 && j !== undefined && r.state[j] === 1);
+      isStable[i] = stable ? 1 : 0;
+      signed[q] = stable && j !== undefined ? r.signed[j]! : eForm[i]! - r.values[queryOf[q]!]!;
+    });
+    const cache: Array<PhaseAmount[] | undefined> = [];
+    const decomposition = (q: number): PhaseAmount[] => {
+      if (!withDecomp) return [];
+      const t = queryOf[q]!;
+      return (cache[t] ??= this.phases({ index: r.index, fraction: r.fraction }, d, t, cols));
+    };
+    return { signed, decomposition };
+  }
+
+  /** The same as `scan`, by two batches of independent LPs (index.ts): the fallback. */
+  private solveByLP(sys: string, own: readonly number[], els: readonly string[], cols: readonly number[], set: PointSet, tol: number, withDecomp: boolean): SystemOutcome {
+    const { entries, eForm, groups, refIndex, isCandidate, isStable } = this;
+    const d = els.length;
+    // Pass 1: each candidate against all other compositions (phase separation); the others
+    // against everything (E_hull).
+    const queries = new Float64Array(own.length * d);
+    const exclude = new Int32Array(own.length);
+    own.forEach((i, q) => {
+      fractionsInto(entries[i]!, els, queries, q * d);
+      exclude[q] = isCandidate[i] && !refIndex.has(i) ? groups.group[i]! : -1;
+    });
+    const r1 = hullBatch(set, new Uint8Array(cols.length).fill(1), queries, exclude);
+    const signed = Float64Array.from(own, (i, q) => {
+      const v = r1.values[q]!;
+      if (Number.isNaN(v)) throw new HullError(`no hull energy found for ${entries[i]!.id} (${entries[i]!.composition.formula}) in ${sys}`);
+      return eForm[i]! - v;
+    });
+    own.forEach((i, q) => {
+      isStable[i] = refIndex.has(i) || (isCandidate[i] === 1 && signed[q]! < -tol) ? 1 : 0;
+    });
+    // Pass 2: unstable entries on the hull of the stable phases only (the vertices, as
+    // pymatgen's facets), for their decompositions.
+    let r2: HullBatchResult | undefined;
+    if (withDecomp && own.some((i) => !isStable[i])) {
+      r2 = hullBatch(
+        set,
+        Uint8Array.from(cols, (i) => isStable[i]!),
+        queries,
+      );
+    }
+    return { signed, decomposition: (q) => (r2 ? this.phases(r2, d, q, cols) : []) };
   }
 
   /**
@@ -287,7 +365,7 @@ export class SystemIndex {
     return f;
   }
 
-  private phases(r: HullBatchResult, d: number, q: number, cols: readonly number[]): PhaseAmount[] {
+  private phases(r: Pick<HullBatchResult, 'index' | 'fraction'>, d: number, q: number, cols: readonly number[]): PhaseAmount[] {
     return decompositionOf(r, d, q, NUMERICAL_TOL).map(([j, f]) => ({ entry: this.entries[cols[j]!]!, fraction: f }));
   }
 }

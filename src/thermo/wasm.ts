@@ -39,6 +39,29 @@ interface KernelExports {
     work: number,
   ): number;
   segmentLines(): number;
+  scanWorkBytes(n: number, d: number): number;
+  scanSystem(
+    n: number,
+    d: number,
+    pts: number,
+    group: number,
+    state: number,
+    elems: number,
+    nu: number,
+    order: number,
+    tol: number,
+    nq: number,
+    queries: number,
+    qorder: number,
+    signed: number,
+    outVal: number,
+    outIdx: number,
+    outLam: number,
+    work: number,
+  ): number;
+  scanPivots(): number;
+  scanFullSolves(): number;
+  scanResetCounters(): void;
 }
 
 function decodeBase64(b64: string): Uint8Array {
