@@ -55,9 +55,9 @@ let sSince: i32 = 0;
 let sPivots: i32 = 0;
 let sFull: i32 = 0;
 
-/** Bytes of work area scanSystem needs for n points in d dimensions. */
-export function scanWorkBytes(n: i32, d: i32): i32 {
-  return 4 * n + 8 * d * d * 3 + 8 * d * 6 + 4 * d * 2 + 64;
+/** Bytes of work area scanSystem needs for n points in d dimensions and nq queries. */
+export function scanWorkBytes(n: i32, d: i32, nq: i32): i32 {
+  return 4 * n + 4 * nq + 8 * d * d * 3 + 8 * d * 6 + 4 * d * 2 + 64;
 }
 
 @inline function px(j: i32, k: i32): f64 {
@@ -260,6 +260,16 @@ function objective(): f64 {
   return v;
 }
 
+/** Query q's answer from the current basis. */
+function record(q: i32, outVal: usize, outIdx: usize, outLam: usize): void {
+  const d = sD;
+  st(outVal, q, objective());
+  for (let i = 0; i < d; i++) {
+    sti(outIdx, q * d + i, ldi(sBasis, i));
+    st(outLam, q * d + i, ld(sX, i));
+  }
+}
+
 function save(): void {
   const d = sD;
   memory.copy(sSaveBinv, sBinv, <usize>(8 * d * d));
@@ -283,7 +293,10 @@ function restore(since: i32): void {
  * (composition groups); state u8[n] in/out: 1 stable, 0 unstable, 2 undecided (the own
  * candidates, decided here); elems i32[d]: the point of each element (unit vectors, stable);
  * order i32[nu]: the undecided points in the order to decide them; tol: stability tolerance.
- * Queries f64[nq*d] (every q_k > 0), taken in the order qorder i32[nq].
+ * Queries f64[nq*d] (every q_k > 0), taken in the order qorder i32[nq]; qOfPoint i32[n]: the
+ * query of each undecided point's composition (-1: none). A query answered while its point was
+ * decided is not solved again when no stable point was found after it (phase B skips it): the
+ * candidates come deepest first, so the stable ones are usually found early.
  * Outputs: signed f64[n] (phase-separation energy e_p − hull of the others, for points found
  * stable), outVal f64[nq] (hull energy over the stable points), outIdx i32[nq*d] / outLam
  * f64[nq*d] (basis point and its atom fraction per slot). Returns 0, or -1 on numerical trouble.
@@ -291,7 +304,7 @@ function restore(since: i32): void {
 export function scanSystem(
   n: i32, d: i32, pts: usize, group: usize, state: usize, elems: usize,
   nu: i32, order: usize, tol: f64,
-  nq: i32, queries: usize, qorder: usize,
+  nq: i32, queries: usize, qorder: usize, qOfPoint: usize,
   signed: usize, outVal: usize, outIdx: usize, outLam: usize, work: usize,
 ): i32 {
   sD = d; sStride = d + 1; sN = n; sPts = pts; sGroup = group; sState = state;
@@ -307,6 +320,8 @@ export function scanSystem(
   sSaveMu = p; p += <usize>(8 * d);
   sBasis = p; p += <usize>(4 * d);
   sSaveBasis = p; p += <usize>(4 * d);
+  const stamp = p; p += <usize>(4 * nq); // per query: size of S when answered, -1 not yet
+  for (let q = 0; q < nq; q++) sti(stamp, q, -1);
   sS = p;
   sNS = 0;
   for (let j = 0; j < n; j++) if (load<u8>(state + <usize>j) == 1) sti(sS, sNS++, j);
@@ -322,8 +337,13 @@ export function scanSystem(
     loadQ(pts + (<usize>(j * sStride) << 3));
     if (!dual()) return -1;
     const e = cost(j);
+    const qj = ldi(qOfPoint, j);
     if (e - objective() >= -tol) {
       store<u8>(state + <usize>j, 0);
+      if (qj >= 0) {
+        record(qj, outVal, outIdx, outLam);
+        sti(stamp, qj, sNS);
+      }
       continue;
     }
     // Below the hull of S: its phase separation against every other point decides.
@@ -338,20 +358,31 @@ export function scanSystem(
       st(signed, j, sep);
       sti(sS, sNS++, j);
       if (!primal(-1, false)) return -1; // j enters: the basis is optimal over the new S again
+      if (qj >= 0) {
+        // A vertex is its own decomposition, whatever is found later.
+        st(outVal, qj, e);
+        for (let i = 0; i < d; i++) {
+          sti(outIdx, qj * d + i, i == 0 ? j : -1);
+          st(outLam, qj * d + i, i == 0 ? 1.0 : 0.0);
+        }
+        sti(stamp, qj, 0x7fffffff);
+      }
     } else {
       store<u8>(state + <usize>j, 0);
+      if (qj >= 0) {
+        record(qj, outVal, outIdx, outLam);
+        sti(stamp, qj, sNS);
+      }
     }
   }
   // Phase B: hull energies and decompositions over the stable points.
   for (let t = 0; t < nq; t++) {
     const q = ldi(qorder, t);
+    const sq = ldi(stamp, q);
+    if (sq == sNS || sq == 0x7fffffff) continue; // answered over the final S already
     loadQ(queries + (<usize>(q * d) << 3));
     if (!dual()) return -1;
-    st(outVal, q, objective());
-    for (let i = 0; i < d; i++) {
-      sti(outIdx, q * d + i, ldi(sBasis, i));
-      st(outLam, q * d + i, ld(sX, i));
-    }
+    record(q, outVal, outIdx, outLam);
   }
   return 0;
 }

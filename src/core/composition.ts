@@ -26,6 +26,8 @@ export class Composition {
   #formula?: string;
   #reduced?: { formula: string; factor: number };
   #key?: string;
+  #system?: string;
+  #fractionArray?: Float64Array;
 
   private constructor(amounts: Map<string, number>) {
     if (amounts.size === 0) throw new FormulaError('empty composition');
@@ -87,6 +89,19 @@ export class Composition {
     return this.amount(el) / this.numAtoms;
   }
 
+  /**
+   * Atomic fractions in the order of `elements` (the numbers `atomicFraction` gives), computed
+   * once and shared: hull code reads them for every entry on every build. Do not modify.
+   */
+  get fractionArray(): Float64Array {
+    if (this.#fractionArray === undefined) {
+      const a = new Float64Array(this.elements.length);
+      for (let k = 0; k < a.length; k++) a[k] = this.amount(this.elements[k]!) / this.numAtoms;
+      this.#fractionArray = a;
+    }
+    return this.#fractionArray;
+  }
+
   fractions(): Record<string, number> {
     const out: Record<string, number> = {};
     for (const [el, v] of this.#amounts) out[el] = v / this.numAtoms;
@@ -129,7 +144,8 @@ export class Composition {
 
   /** Elements sorted alphabetically, joined by '-': `Cl-Li-P-S`. */
   get chemicalSystem(): string {
-    return [...this.elements].sort().join('-');
+    this.#system ??= [...this.elements].sort().join('-');
+    return this.#system;
   }
 
   /**

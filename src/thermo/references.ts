@@ -10,8 +10,11 @@ export class MissingReferenceError extends Error {
 }
 
 export function systemElements(entries: readonly Entry[]): string[] {
+  // Through the (few, cached) chemical systems: a set of strings per entry, not of its elements.
+  const systems = new Set<string>();
+  for (const e of entries) systems.add(e.composition.chemicalSystem);
   const s = new Set<string>();
-  for (const e of entries) for (const el of e.composition.elements) s.add(el);
+  for (const sys of systems) for (const el of sys.split('-')) s.add(el);
   return [...s].sort();
 }
 
@@ -59,10 +62,13 @@ export function elementalReferences(entries: readonly Entry[], elements: readonl
 /** Formation energy per atom of each entry against the references. */
 export function formationEnergies(entries: readonly Entry[], refs: ReadonlyMap<string, Entry>): Float64Array {
   const out = new Float64Array(entries.length);
-  entries.forEach((e, i) => {
+  for (let i = 0; i < entries.length; i++) {
+    const e = entries[i]!;
+    const els = e.composition.elements;
+    const fr = e.composition.fractionArray;
     let ref = 0;
-    for (const el of e.composition.elements) ref += e.composition.atomicFraction(el) * refs.get(el)!.energyPerAtom;
+    for (let k = 0; k < els.length; k++) ref += fr[k]! * refs.get(els[k]!)!.energyPerAtom;
     out[i] = e.energyPerAtom - ref;
-  });
+  }
   return out;
 }

@@ -59,9 +59,17 @@ export interface LocalHull {
 }
 
 /** One chemical system solved: per own entry its signed distance, and its decomposition on demand. */
-interface SystemOutcome {
+export interface SystemOutcome {
   readonly signed: Float64Array;
   readonly decomposition: (q: number) => PhaseAmount[];
+}
+
+/** A chemical system as `SystemIndex.solveSystems` yields it. */
+export interface SolvedSystem {
+  readonly sys: string;
+  /** Indices of the system's own entries. */
+  readonly own: readonly number[];
+  readonly outcome: SystemOutcome;
 }
 
 // pymatgen's PhaseDiagram.numerical_tol: smaller shares are dropped from decompositions.
@@ -91,8 +99,11 @@ export class SystemIndex {
   private readonly members = new Map<string, number[]>();
   private readonly candidatesOf = new Map<string, number[]>();
   private readonly entryIndex = new Map<Entry, number>();
-  /** Per entry, its own elements and fractions (filled as points are first gathered). */
-  private readonly fractionCache: Array<{ els: readonly string[]; fr: Float64Array } | undefined> = [];
+  /** 1 for the elemental references (refIndex as flags). */
+  private readonly isRef: Uint8Array;
+  /** Scratch of `scan`: a candidate's position among its system's points; a group's query. */
+  private pointOfEntry: Int32Array | undefined;
+  private groupSlot: Int32Array | undefined;
   /** systemPoints' cache, least recently used first. */
   private readonly pointCache = new Map<string, { cols: number[]; set: PointSet }>();
 
@@ -105,6 +116,8 @@ export class SystemIndex {
     this.groups = groupByComposition(entries, this.eForm);
     entries.forEach((e, i) => this.entryIndex.set(e, i));
     this.refIndex = new Set([...this.refs.values()].map((e) => this.entryIndex.get(e)!));
+    this.isRef = new Uint8Array(entries.length);
+    for (const i of this.refIndex) this.isRef[i] = 1;
     this.isCandidate = new Uint8Array(entries.length);
     for (const i of hullCandidates(this.eForm, this.groups, this.refIndex)) this.isCandidate[i] = 1;
     this.isStable = new Uint8Array(entries.length);
@@ -125,18 +138,7 @@ export class SystemIndex {
    */
   *evaluate(options: SystemHullOptions = {}): Generator<SystemStability> {
     const { entries, eForm, refIndex, isStable } = this;
-    const tol = options.stabilityTolerance ?? DEFAULT_STABILITY_TOL;
-    if (!(Number.isFinite(tol) && tol >= 0)) throw new HullError(`stabilityTolerance must be a finite number >= 0 (got ${String(tol)})`);
-    const withDecomp = options.decompositions ?? true;
-    this.pointCache.clear(); // stabilities are about to be (re)found
-    const order = [...this.members.keys()].sort((a, b) => a.split('-').length - b.split('-').length);
-    let done = 0;
-    for (const sys of order) {
-      const own = this.members.get(sys)!;
-      const els = sys.split('-');
-      const cols = this.subsystemCandidates(els);
-      const set = this.pointSet(cols, els);
-      const outcome = this.scan(sys, own, els, cols, set, tol, withDecomp) ?? this.solveByLP(sys, own, els, cols, set, tol, withDecomp);
+    for (const { sys, own, outcome } of this.solveSystems(options)) {
       for (let q = 0; q < own.length; q++) {
         const i = own[q]!;
         const e = entries[i]!;
@@ -152,8 +154,30 @@ export class SystemIndex {
           decomposition: stable ? [{ entry: e, fraction: 1 }] : outcome.decomposition(q),
         };
       }
+    }
+  }
+
+  /**
+   * `evaluate` one chemical system at a time: its own entries (indices), and per entry the signed
+   * distance (raw: E_hull may be a round-off below 0) and the decomposition on demand; `isStable`
+   * is filled for them before the system is yielded. For callers that build their own rows.
+   */
+  *solveSystems(options: SystemHullOptions = {}): Generator<SolvedSystem> {
+    const tol = options.stabilityTolerance ?? DEFAULT_STABILITY_TOL;
+    if (!(Number.isFinite(tol) && tol >= 0)) throw new HullError(`stabilityTolerance must be a finite number >= 0 (got ${String(tol)})`);
+    const withDecomp = options.decompositions ?? true;
+    this.pointCache.clear(); // stabilities are about to be (re)found
+    const order = [...this.members.keys()].sort((a, b) => systemSize(a) - systemSize(b));
+    let done = 0;
+    for (const sys of order) {
+      const own = this.members.get(sys)!;
+      const els = sys.split('-');
+      const cols = this.subsystemCandidates(els);
+      const set = this.pointSet(cols, els);
+      const outcome = this.scan(sys, own, els, cols, set, tol, withDecomp) ?? this.solveByLP(sys, own, els, cols, set, tol, withDecomp);
+      yield { sys, own, outcome };
       done += own.length;
-      options.onProgress?.(done, entries.length);
+      options.onProgress?.(done, this.entries.length);
     }
   }
 
@@ -163,54 +187,63 @@ export class SystemIndex {
    * Undefined when the kernel reports numerical trouble.
    */
   private scan(sys: string, own: readonly number[], els: readonly string[], cols: readonly number[], set: PointSet, tol: number, withDecomp: boolean): SystemOutcome | undefined {
-    const { entries, eForm, groups, refIndex, isCandidate, isStable } = this;
+    const { entries, eForm, groups, isCandidate, isStable } = this;
+    const isRef = this.isRef;
     const d = els.length;
     const n = cols.length;
     // The system's own candidates come last in `cols` (subsystemCandidates ends with the full mask).
     const nOwn = this.candidatesOf.get(sys)?.length ?? 0;
     const state = new Uint8Array(n);
     const elems = new Int32Array(d).fill(-1);
-    const undecided: number[] = [];
-    const colOf = new Map<number, number>();
+    const pointOf = (this.pointOfEntry ??= new Int32Array(entries.length));
+    let undecided = new Int32Array(nOwn);
+    let nu = 0;
     for (let j = 0; j < n; j++) {
       const i = cols[j]!;
-      if (refIndex.has(i)) {
+      if (isRef[i]) {
         state[j] = 1;
         elems[els.indexOf(entries[i]!.composition.elements[0]!)] = j;
       } else if (j < n - nOwn) state[j] = isStable[i]!;
       else {
         state[j] = 2;
-        undecided.push(j);
-        colOf.set(i, j);
+        undecided[nu++] = j;
+        pointOf[i] = j;
       }
     }
     if (elems.includes(-1)) return undefined;
-    undecided.sort((a, b) => eForm[cols[a]!]! - eForm[cols[b]!]! || a - b);
+    undecided = undecided.subarray(0, nu).sort((a, b) => eForm[cols[a]!]! - eForm[cols[b]!]! || a - b);
     // One query per composition group of the system's entries.
+    const slot = (this.groupSlot ??= new Int32Array(groups.lowest.length).fill(-1));
     const queryOf = new Int32Array(own.length);
-    const byGroup = new Map<number, number>();
     const reps: number[] = [];
-    own.forEach((i, q) => {
+    for (let q = 0; q < own.length; q++) {
+      const i = own[q]!;
       const g = groups.group[i]!;
-      let t = byGroup.get(g);
-      if (t === undefined) {
-        t = reps.length;
-        byGroup.set(g, t);
+      let t = slot[g]!;
+      if (t < 0) {
+        t = slot[g] = reps.length;
         reps.push(i);
       }
       queryOf[q] = t;
-    });
+    }
     const queries = new Float64Array(reps.length * d);
-    reps.forEach((i, t) => fractionsInto(entries[i]!, els, queries, t * d));
-    const r = scanSystem(set, { state, elems, order: Int32Array.from(undecided), tol, queries });
+    for (let t = 0; t < reps.length; t++) fractionsInto(entries[reps[t]!]!, els, queries, t * d);
+    const queryOfPoint = new Int32Array(n).fill(-1);
+    for (let u = 0; u < nu; u++) {
+      const j = undecided[u]!;
+      queryOfPoint[j] = slot[groups.group[cols[j]!]!]!;
+    }
+    for (const i of reps) slot[groups.group[i]!] = -1;
+    const r = scanSystem(set, { state, elems, order: undecided, tol, queries, queryOfPoint });
     if (!r) return undefined;
     const signed = new Float64Array(own.length);
-    own.forEach((i, q) => {
-      const j = colOf.get(i);
-      const stable = refIndex.has(i) || (isCandidate[i] === 1 && j !== undefined && r.state[j] === 1);
+    for (let q = 0; q < own.length; q++) {
+      const i = own[q]!;
+      const j = isCandidate[i] === 1 && !isRef[i] ? pointOf[i]! : -1;
+      const stable = isRef[i] === 1 || (j >= 0 && r.state[j] === 1);
       isStable[i] = stable ? 1 : 0;
-      signed[q] = stable && j !== undefined ? r.signed[j]! : eForm[i]! - r.values[queryOf[q]!]!;
-    });
+      signed[q] = stable && j >= 0 ? r.signed[j]! : eForm[i]! - r.values[queryOf[q]!]!;
+    }
     const cache: Array<PhaseAmount[] | undefined> = [];
     const decomposition = (q: number): PhaseAmount[] => {
       if (!withDecomp) return [];
@@ -342,27 +375,18 @@ export class SystemIndex {
     const d = els.length;
     const pts = new Float64Array(cols.length * (d + 1));
     const group = new Int32Array(cols.length);
-    const pos = new Map(els.map((el, k) => [el, k]));
     for (let j = 0; j < cols.length; j++) {
       const i = cols[j]!;
       const row = j * (d + 1);
       // Only the point's own elements: the other fractions stay 0.
-      const own = this.ownFractions(i);
-      for (let k = 0; k < own.els.length; k++) pts[row + pos.get(own.els[k]!)!] = own.fr[k]!;
+      const c = this.entries[i]!.composition;
+      const own = c.elements;
+      const fr = c.fractionArray;
+      for (let k = 0; k < own.length; k++) pts[row + els.indexOf(own[k]!)] = fr[k]!;
       pts[row + d] = this.eForm[i]!;
       group[j] = this.groups.group[i]!;
     }
     return { n: cols.length, d, pts, group };
-  }
-
-  /** Entry i's elements and atomic fractions (the same numbers as `atomicFraction`), kept. */
-  private ownFractions(i: number): { els: readonly string[]; fr: Float64Array } {
-    let f = this.fractionCache[i];
-    if (!f) {
-      const c = this.entries[i]!.composition;
-      f = this.fractionCache[i] = { els: c.elements, fr: Float64Array.from(c.elements, (el) => c.atomicFraction(el)) };
-    }
-    return f;
   }
 
   private phases(r: Pick<HullBatchResult, 'index' | 'fraction'>, d: number, q: number, cols: readonly number[]): PhaseAmount[] {
@@ -378,6 +402,13 @@ export function systemStabilities(input: readonly Entry[], options: SystemHullOp
   return new SystemIndex(input).evaluate(options);
 }
 
+/** Elements in a chemical system key ('Li-O-P' → 3). */
+function systemSize(key: string): number {
+  let n = 1;
+  for (let c = 0; c < key.length; c++) if (key.charCodeAt(c) === 45) n++;
+  return n;
+}
+
 function push(map: Map<string, number[]>, key: string, i: number): void {
   const list = map.get(key);
   if (list) list.push(i);
@@ -385,5 +416,10 @@ function push(map: Map<string, number[]>, key: string, i: number): void {
 }
 
 function fractionsInto(e: Entry, els: readonly string[], out: Float64Array, at: number): void {
-  for (let k = 0; k < els.length; k++) out[at + k] = e.composition.atomicFraction(els[k]!);
+  const own = e.composition.elements;
+  const fr = e.composition.fractionArray;
+  for (let k = 0; k < els.length; k++) {
+    const at2 = own.indexOf(els[k]!);
+    out[at + k] = at2 < 0 ? 0 : fr[at2]!;
+  }
 }

@@ -16,6 +16,8 @@ export interface ScanRequest {
   readonly tol: number;
   /** Query compositions, d fractions each, every one > 0 (the system's own compositions). */
   readonly queries: Float64Array;
+  /** Per point, the query of its composition (-1: none); lets a query be answered in passing. */
+  readonly queryOfPoint: Int32Array;
 }
 
 export interface ScanResult {
@@ -47,11 +49,12 @@ export function scanSystem(set: PointSet, req: ScanRequest): ScanResult | undefi
   const pOrder = k.alloc(4 * nu);
   const pQ = k.alloc(8 * nq * d);
   const pQorder = k.alloc(4 * nq);
+  const pQofP = k.alloc(4 * n);
   const pSigned = k.alloc(8 * n);
   const pVal = k.alloc(8 * nq);
   const pIdx = k.alloc(4 * nq * d);
   const pLam = k.alloc(8 * nq * d);
-  const pWork = k.alloc(k.exports.scanWorkBytes(n, d));
+  const pWork = k.alloc(k.exports.scanWorkBytes(n, d, nq));
   k.f64(pPts, n * (d + 1)).set(set.pts.subarray(0, n * (d + 1)));
   k.i32(pGroup, n).set(set.group.subarray(0, n));
   k.u8(pState, n).set(req.state);
@@ -59,7 +62,8 @@ export function scanSystem(set: PointSet, req: ScanRequest): ScanResult | undefi
   k.i32(pOrder, nu).set(req.order);
   k.f64(pQ, nq * d).set(req.queries);
   k.i32(pQorder, nq).set(facetOrder(req.queries, d, nq));
-  const rc = k.exports.scanSystem(n, d, pPts, pGroup, pState, pElems, nu, pOrder, req.tol, nq, pQ, pQorder, pSigned, pVal, pIdx, pLam, pWork);
+  k.i32(pQofP, n).set(req.queryOfPoint);
+  const rc = k.exports.scanSystem(n, d, pPts, pGroup, pState, pElems, nu, pOrder, req.tol, nq, pQ, pQorder, pQofP, pSigned, pVal, pIdx, pLam, pWork);
   if (rc !== 0) return undefined;
   return {
     state: k.u8(pState, n).slice(),

@@ -39,7 +39,7 @@ interface KernelExports {
     work: number,
   ): number;
   segmentLines(): number;
-  scanWorkBytes(n: number, d: number): number;
+  scanWorkBytes(n: number, d: number, nq: number): number;
   scanSystem(
     n: number,
     d: number,
@@ -53,6 +53,7 @@ interface KernelExports {
     nq: number,
     queries: number,
     qorder: number,
+    qOfPoint: number,
     signed: number,
     outVal: number,
     outIdx: number,
