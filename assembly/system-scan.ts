@@ -30,7 +30,9 @@ const PRICE_TOL: f64 = 1e-12;
 const PIVOT_TOL: f64 = 1e-11;
 // Basic variables above -FEAS_TOL count as feasible (round-off of a degenerate vertex).
 const FEAS_TOL: f64 = 1e-12;
-const REFACTOR_EVERY: i32 = 16;
+// B^-1 is updated in product form and rebuilt this often; the duals are recomputed from it at
+// every pivot and x_B from it at every answer, so no drift accumulates across queries.
+const REFACTOR_EVERY: i32 = 8;
 
 let sD: i32 = 0;
 let sStride: i32 = 0;
@@ -177,9 +179,7 @@ function primal(excl: i32, full: bool): bool {
       }
     }
     if (enter < 0) {
-      if (sSince == 0) return true; // optimal on a fresh factorisation
-      if (!refactor()) return false;
-      continue; // re-price with exact duals
+      return true;
     }
     if (++iter > maxIter) return false;
     computeAlpha(enter);
@@ -218,11 +218,7 @@ function dual(): bool {
         r = i;
       }
     }
-    if (r < 0) {
-      if (sSince == 0) return true;
-      if (!refactor()) return false; // confirm on a fresh factorisation
-      continue;
-    }
+    if (r < 0) return true;
     if (++iter > maxIter) return false;
     const row = sBinv + (<usize>(r * d) << 3);
     let enter = -1;
@@ -255,6 +251,7 @@ function loadQ(from: usize): void {
 }
 
 function objective(): f64 {
+  updateX();
   let v = 0.0;
   for (let i = 0; i < sD; i++) v += cost(ldi(sBasis, i)) * ld(sX, i);
   return v;

@@ -1,6 +1,6 @@
 import { groupByComposition, hullCandidates, type CompositionGroups } from './hull-points.js';
 import type { Entry } from '../core/index.js';
-import { decompositionOf, hullBatch, HullError, hullSegment, type HullBatchResult, type PointSet } from './hull.js';
+import { hullBatch, HullError, hullSegment, type HullBatchResult, type PointSet } from './hull.js';
 import { elementalReferences, formationEnergies, systemElements, withElementalReferences } from './references.js';
 import { scanSystem } from './system-scan.js';
 
@@ -98,7 +98,8 @@ export class SystemIndex {
   readonly isStable: Uint8Array;
   private readonly members = new Map<string, number[]>();
   private readonly candidatesOf = new Map<string, number[]>();
-  private readonly entryIndex = new Map<Entry, number>();
+  /** Built on first `indexOf`: evaluating never needs it. */
+  private entryIndex: Map<Entry, number> | undefined;
   /** 1 for the elemental references (refIndex as flags). */
   private readonly isRef: Uint8Array;
   /** Scratch of `scan`: a candidate's position among its system's points; a group's query. */
@@ -114,8 +115,10 @@ export class SystemIndex {
     this.refs = elementalReferences(entries, elements ?? systemElements(entries));
     this.eForm = formationEnergies(entries, this.refs);
     this.groups = groupByComposition(entries, this.eForm);
-    entries.forEach((e, i) => this.entryIndex.set(e, i));
-    this.refIndex = new Set([...this.refs.values()].map((e) => this.entryIndex.get(e)!));
+    const refSet = new Set(this.refs.values());
+    const refIndex = new Set<number>();
+    for (let i = 0; i < entries.length && refIndex.size < refSet.size; i++) if (refSet.has(entries[i]!)) refIndex.add(i);
+    this.refIndex = refIndex;
     this.isRef = new Uint8Array(entries.length);
     for (const i of this.refIndex) this.isRef[i] = 1;
     this.isCandidate = new Uint8Array(entries.length);
@@ -129,6 +132,11 @@ export class SystemIndex {
   }
 
   indexOf(entry: Entry): number | undefined {
+    if (!this.entryIndex) {
+      const map = new Map<Entry, number>();
+      this.entries.forEach((e, i) => map.set(e, i));
+      this.entryIndex = map;
+    }
     return this.entryIndex.get(entry);
   }
 
@@ -211,7 +219,8 @@ export class SystemIndex {
       }
     }
     if (elems.includes(-1)) return undefined;
-    undecided = undecided.subarray(0, nu).sort((a, b) => eForm[cols[a]!]! - eForm[cols[b]!]! || a - b);
+    undecided = undecided.subarray(0, nu);
+    sortByEnergy(undecided, cols, eForm);
     // One query per composition group of the system's entries.
     const slot = (this.groupSlot ??= new Int32Array(groups.lowest.length).fill(-1));
     const queryOf = new Int32Array(own.length);
@@ -390,7 +399,18 @@ export class SystemIndex {
   }
 
   private phases(r: Pick<HullBatchResult, 'index' | 'fraction'>, d: number, q: number, cols: readonly number[]): PhaseAmount[] {
-    return decompositionOf(r, d, q, NUMERICAL_TOL).map(([j, f]) => ({ entry: this.entries[cols[j]!]!, fraction: f }));
+    // decompositionOf's pairs, without the pairs: a few phases, largest share first.
+    const out: PhaseAmount[] = [];
+    for (let s = 0; s < d; s++) {
+      const j = r.index[q * d + s]!;
+      const f = r.fraction[q * d + s]!;
+      if (j < 0 || !(f > NUMERICAL_TOL)) continue;
+      const amount = { entry: this.entries[cols[j]!]!, fraction: f };
+      let at = out.length;
+      while (at > 0 && out[at - 1]!.fraction < f) at--;
+      out.splice(at, 0, amount);
+    }
+    return out;
   }
 }
 
@@ -400,6 +420,25 @@ export class SystemIndex {
  */
 export function systemStabilities(input: readonly Entry[], options: SystemHullOptions = {}): Generator<SystemStability> {
   return new SystemIndex(input).evaluate(options);
+}
+
+/** Points `idx` (into `cols`) by formation energy ascending, ties by position (a system's own candidates are few). */
+function sortByEnergy(idx: Int32Array, cols: readonly number[], eForm: Float64Array): void {
+  if (idx.length > 64) {
+    const sorted = Array.from(idx).sort((a, b) => eForm[cols[a]!]! - eForm[cols[b]!]! || a - b);
+    idx.set(sorted);
+    return;
+  }
+  for (let a = 1; a < idx.length; a++) {
+    const v = idx[a]!;
+    const e = eForm[cols[v]!]!;
+    let b = a - 1;
+    while (b >= 0 && (eForm[cols[idx[b]!]!]! > e || (eForm[cols[idx[b]!]!]! === e && idx[b]! > v))) {
+      idx[b + 1] = idx[b]!;
+      b--;
+    }
+    idx[b + 1] = v;
+  }
 }
 
 /** Elements in a chemical system key ('Li-O-P' → 3). */
