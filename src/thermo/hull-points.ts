@@ -14,17 +14,18 @@ export function groupByComposition(entries: readonly Entry[], eForm: Float64Arra
   const group = new Int32Array(entries.length);
   const lowest: number[] = [];
   const byKey = new Map<string, number>();
-  entries.forEach((e, i) => {
-    let g = byKey.get(e.composition.key);
+  for (let i = 0; i < entries.length; i++) {
+    const key = entries[i]!.composition.key;
+    let g = byKey.get(key);
     if (g === undefined) {
       g = lowest.length;
-      byKey.set(e.composition.key, g);
+      byKey.set(key, g);
       lowest.push(i);
     } else if (eForm[i]! < eForm[lowest[g]!]!) {
       lowest[g] = i;
     }
     group[i] = g;
-  });
+  }
   return { group, lowest, byKey };
 }
 

@@ -2,14 +2,9 @@ import { groupByComposition, hullCandidates, type CompositionGroups } from './hu
 import type { Entry } from '../core/index.js';
 import { hullBatch, HullError, hullSegment, type HullBatchResult, type PointSet } from './hull.js';
 import { elementalReferences, formationEnergies, systemElements, withElementalReferences } from './references.js';
-import { scanSystem } from './system-scan.js';
+import { type PhaseAmount, phasesOf, scanOneSystem, type SolveScratch, solveByLP, type SystemOutcome } from './system-solve.js';
 
-/** A phase and its share of atoms in a decomposition. */
-export interface PhaseAmount {
-  readonly entry: Entry;
-  /** Fraction of the atoms of the decomposed composition that sit in this phase. */
-  readonly fraction: number;
-}
+export type { PhaseAmount } from './system-solve.js';
 
 /** Stability of one entry within its own chemical system. */
 export interface SystemStability {
@@ -58,12 +53,6 @@ export interface LocalHull {
   readonly mu: Record<string, number>;
 }
 
-/** One chemical system solved: per own entry its signed distance, and its decomposition on demand. */
-export interface SystemOutcome {
-  readonly signed: Float64Array;
-  readonly decomposition: (q: number) => PhaseAmount[];
-}
-
 /** A chemical system as `SystemIndex.solveSystems` yields it. */
 export interface SolvedSystem {
   readonly sys: string;
@@ -97,14 +86,14 @@ export class SystemIndex {
   /** Filled by `evaluate()`: 1 for hull vertices. */
   readonly isStable: Uint8Array;
   private readonly members = new Map<string, number[]>();
-  private readonly candidatesOf = new Map<string, number[]>();
+  /** Hull candidates of each chemical system, by key (read by system-solve.ts). */
+  readonly candidatesOf = new Map<string, number[]>();
   /** Built on first `indexOf`: evaluating never needs it. */
   private entryIndex: Map<Entry, number> | undefined;
   /** 1 for the elemental references (refIndex as flags). */
-  private readonly isRef: Uint8Array;
-  /** Scratch of `scan`: a candidate's position among its system's points; a group's query. */
-  private pointOfEntry: Int32Array | undefined;
-  private groupSlot: Int32Array | undefined;
+  readonly isRef: Uint8Array;
+  /** Scratch of system-solve.ts: a candidate's position among its system's points; a group's query. */
+  scratch: SolveScratch = {};
   /** systemPoints' cache, least recently used first. */
   private readonly pointCache = new Map<string, { cols: number[]; set: PointSet }>();
 
@@ -175,125 +164,19 @@ export class SystemIndex {
     if (!(Number.isFinite(tol) && tol >= 0)) throw new HullError(`stabilityTolerance must be a finite number >= 0 (got ${String(tol)})`);
     const withDecomp = options.decompositions ?? true;
     this.pointCache.clear(); // stabilities are about to be (re)found
-    const order = [...this.members.keys()].sort((a, b) => systemSize(a) - systemSize(b));
+    const order = bySize([...this.members.keys()]);
     let done = 0;
     for (const sys of order) {
       const own = this.members.get(sys)!;
       const els = sys.split('-');
       const cols = this.subsystemCandidates(els);
       const set = this.pointSet(cols, els);
-      const outcome = this.scan(sys, own, els, cols, set, tol, withDecomp) ?? this.solveByLP(sys, own, els, cols, set, tol, withDecomp);
+      const system = { sys, own, els, cols, set };
+      const outcome = scanOneSystem(this, system, tol, withDecomp) ?? solveByLP(this, system, tol, withDecomp);
       yield { sys, own, outcome };
       done += own.length;
       options.onProgress?.(done, this.entries.length);
     }
-  }
-
-  /**
-   * One system in one kernel call (system-scan.ts): stabilities of its own candidates, then the
-   * hull of the stable phases at each of its compositions, once per composition group.
-   * Undefined when the kernel reports numerical trouble.
-   */
-  private scan(sys: string, own: readonly number[], els: readonly string[], cols: readonly number[], set: PointSet, tol: number, withDecomp: boolean): SystemOutcome | undefined {
-    const { entries, eForm, groups, isCandidate, isStable } = this;
-    const isRef = this.isRef;
-    const d = els.length;
-    const n = cols.length;
-    // The system's own candidates come last in `cols` (subsystemCandidates ends with the full mask).
-    const nOwn = this.candidatesOf.get(sys)?.length ?? 0;
-    const state = new Uint8Array(n);
-    const elems = new Int32Array(d).fill(-1);
-    const pointOf = (this.pointOfEntry ??= new Int32Array(entries.length));
-    let undecided = new Int32Array(nOwn);
-    let nu = 0;
-    for (let j = 0; j < n; j++) {
-      const i = cols[j]!;
-      if (isRef[i]) {
-        state[j] = 1;
-        elems[els.indexOf(entries[i]!.composition.elements[0]!)] = j;
-      } else if (j < n - nOwn) state[j] = isStable[i]!;
-      else {
-        state[j] = 2;
-        undecided[nu++] = j;
-        pointOf[i] = j;
-      }
-    }
-    if (elems.includes(-1)) return undefined;
-    undecided = undecided.subarray(0, nu);
-    sortByEnergy(undecided, cols, eForm);
-    // One query per composition group of the system's entries.
-    const slot = (this.groupSlot ??= new Int32Array(groups.lowest.length).fill(-1));
-    const queryOf = new Int32Array(own.length);
-    const reps: number[] = [];
-    for (let q = 0; q < own.length; q++) {
-      const i = own[q]!;
-      const g = groups.group[i]!;
-      let t = slot[g]!;
-      if (t < 0) {
-        t = slot[g] = reps.length;
-        reps.push(i);
-      }
-      queryOf[q] = t;
-    }
-    const queries = new Float64Array(reps.length * d);
-    for (let t = 0; t < reps.length; t++) fractionsInto(entries[reps[t]!]!, els, queries, t * d);
-    const queryOfPoint = new Int32Array(n).fill(-1);
-    for (let u = 0; u < nu; u++) {
-      const j = undecided[u]!;
-      queryOfPoint[j] = slot[groups.group[cols[j]!]!]!;
-    }
-    for (const i of reps) slot[groups.group[i]!] = -1;
-    const r = scanSystem(set, { state, elems, order: undecided, tol, queries, queryOfPoint });
-    if (!r) return undefined;
-    const signed = new Float64Array(own.length);
-    for (let q = 0; q < own.length; q++) {
-      const i = own[q]!;
-      const j = isCandidate[i] === 1 && !isRef[i] ? pointOf[i]! : -1;
-      const stable = isRef[i] === 1 || (j >= 0 && r.state[j] === 1);
-      isStable[i] = stable ? 1 : 0;
-      signed[q] = stable && j >= 0 ? r.signed[j]! : eForm[i]! - r.values[queryOf[q]!]!;
-    }
-    const cache: Array<PhaseAmount[] | undefined> = [];
-    const decomposition = (q: number): PhaseAmount[] => {
-      if (!withDecomp) return [];
-      const t = queryOf[q]!;
-      return (cache[t] ??= this.phases({ index: r.index, fraction: r.fraction }, d, t, cols));
-    };
-    return { signed, decomposition };
-  }
-
-  /** The same as `scan`, by two batches of independent LPs (index.ts): the fallback. */
-  private solveByLP(sys: string, own: readonly number[], els: readonly string[], cols: readonly number[], set: PointSet, tol: number, withDecomp: boolean): SystemOutcome {
-    const { entries, eForm, groups, refIndex, isCandidate, isStable } = this;
-    const d = els.length;
-    // Pass 1: each candidate against all other compositions (phase separation); the others
-    // against everything (E_hull).
-    const queries = new Float64Array(own.length * d);
-    const exclude = new Int32Array(own.length);
-    own.forEach((i, q) => {
-      fractionsInto(entries[i]!, els, queries, q * d);
-      exclude[q] = isCandidate[i] && !refIndex.has(i) ? groups.group[i]! : -1;
-    });
-    const r1 = hullBatch(set, new Uint8Array(cols.length).fill(1), queries, exclude);
-    const signed = Float64Array.from(own, (i, q) => {
-      const v = r1.values[q]!;
-      if (Number.isNaN(v)) throw new HullError(`no hull energy found for ${entries[i]!.id} (${entries[i]!.composition.formula}) in ${sys}`);
-      return eForm[i]! - v;
-    });
-    own.forEach((i, q) => {
-      isStable[i] = refIndex.has(i) || (isCandidate[i] === 1 && signed[q]! < -tol) ? 1 : 0;
-    });
-    // Pass 2: unstable entries on the hull of the stable phases only (the vertices, as
-    // pymatgen's facets), for their decompositions.
-    let r2: HullBatchResult | undefined;
-    if (withDecomp && own.some((i) => !isStable[i])) {
-      r2 = hullBatch(
-        set,
-        Uint8Array.from(cols, (i) => isStable[i]!),
-        queries,
-      );
-    }
-    return { signed, decomposition: (q) => (r2 ? this.phases(r2, d, q, cols) : []) };
   }
 
   /**
@@ -316,7 +199,7 @@ export class SystemIndex {
     if (Number.isNaN(value)) throw new HullError(`no hull energy found at ${sorted.map((el, k) => `${el}${xs[k]}`).join(' ')}`);
     const mu: Record<string, number> = {};
     sorted.forEach((el, k) => (mu[el] = r.mu[k]!));
-    return { value, decomposition: this.phases(r, sorted.length, 0, cols), mu };
+    return { value, decomposition: phasesOf(this.entries, r, sorted.length, 0, cols), mu };
   }
 
   /**
@@ -340,7 +223,7 @@ export class SystemIndex {
       if (Number.isNaN(r.values[q]!)) throw new HullError(`no hull energy found at t=${t} between the two compositions`);
       // Kink energies from the facet lines (exact at the kink); the ends from their own LP.
       const f = q === 0 || q === ts.length - 1 ? undefined : seg.facets[q - 1]!;
-      return { t, value: f ? f.c + f.m * t : r.values[q]!, decomposition: this.phases(r, d, q, cols) };
+      return { t, value: f ? f.c + f.m * t : r.values[q]!, decomposition: phasesOf(this.entries, r, d, q, cols) };
     });
     const facetMu = seg.facets.map((f) => Object.fromEntries(sorted.map((el, k) => [el, f.mu[k]!])));
     return { points, facetMu };
@@ -371,9 +254,13 @@ export class SystemIndex {
     const out: number[] = [];
     const k = els.length;
     if (k > 20) throw new HullError(`a chemical system of ${k} elements is too large to enumerate its subsystems`);
+    // keys[mask]: the subsystem's key, built from the mask without its highest bit (one join each).
+    const keys: string[] = [''];
     for (let mask = 1; mask < 1 << k; mask++) {
-      let key = '';
-      for (let b = 0; b < k; b++) if (mask & (1 << b)) key += key ? `-${els[b]}` : els[b];
+      const high = 31 - Math.clz32(mask);
+      const rest = keys[mask ^ (1 << high)]!;
+      const key = rest ? `${rest}-${els[high]}` : els[high]!;
+      keys.push(key);
       const list = this.candidatesOf.get(key);
       if (list) for (const i of list) out.push(i);
     }
@@ -397,21 +284,6 @@ export class SystemIndex {
     }
     return { n: cols.length, d, pts, group };
   }
-
-  private phases(r: Pick<HullBatchResult, 'index' | 'fraction'>, d: number, q: number, cols: readonly number[]): PhaseAmount[] {
-    // decompositionOf's pairs, without the pairs: a few phases, largest share first.
-    const out: PhaseAmount[] = [];
-    for (let s = 0; s < d; s++) {
-      const j = r.index[q * d + s]!;
-      const f = r.fraction[q * d + s]!;
-      if (j < 0 || !(f > NUMERICAL_TOL)) continue;
-      const amount = { entry: this.entries[cols[j]!]!, fraction: f };
-      let at = out.length;
-      while (at > 0 && out[at - 1]!.fraction < f) at--;
-      out.splice(at, 0, amount);
-    }
-    return out;
-  }
 }
 
 /**
@@ -422,43 +294,19 @@ export function systemStabilities(input: readonly Entry[], options: SystemHullOp
   return new SystemIndex(input).evaluate(options);
 }
 
-/** Points `idx` (into `cols`) by formation energy ascending, ties by position (a system's own candidates are few). */
-function sortByEnergy(idx: Int32Array, cols: readonly number[], eForm: Float64Array): void {
-  if (idx.length > 64) {
-    const sorted = Array.from(idx).sort((a, b) => eForm[cols[a]!]! - eForm[cols[b]!]! || a - b);
-    idx.set(sorted);
-    return;
+/** Chemical system keys by number of elements ('Li-O-P' has 3), stable: subsystems first. */
+function bySize(keys: string[]): string[] {
+  const buckets: string[][] = [];
+  for (const key of keys) {
+    let n = 1;
+    for (let at = key.indexOf('-'); at >= 0; at = key.indexOf('-', at + 1)) n++;
+    (buckets[n] ??= []).push(key);
   }
-  for (let a = 1; a < idx.length; a++) {
-    const v = idx[a]!;
-    const e = eForm[cols[v]!]!;
-    let b = a - 1;
-    while (b >= 0 && (eForm[cols[idx[b]!]!]! > e || (eForm[cols[idx[b]!]!]! === e && idx[b]! > v))) {
-      idx[b + 1] = idx[b]!;
-      b--;
-    }
-    idx[b + 1] = v;
-  }
-}
-
-/** Elements in a chemical system key ('Li-O-P' → 3). */
-function systemSize(key: string): number {
-  let n = 1;
-  for (let c = 0; c < key.length; c++) if (key.charCodeAt(c) === 45) n++;
-  return n;
+  return buckets.flat();
 }
 
 function push(map: Map<string, number[]>, key: string, i: number): void {
   const list = map.get(key);
   if (list) list.push(i);
   else map.set(key, [i]);
-}
-
-function fractionsInto(e: Entry, els: readonly string[], out: Float64Array, at: number): void {
-  const own = e.composition.elements;
-  const fr = e.composition.fractionArray;
-  for (let k = 0; k < els.length; k++) {
-    const at2 = own.indexOf(els[k]!);
-    out[at + k] = at2 < 0 ? 0 : fr[at2]!;
-  }
 }

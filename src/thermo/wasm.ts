@@ -66,6 +66,9 @@ interface KernelExports {
 }
 
 function decodeBase64(b64: string): Uint8Array {
+  // Node's Buffer decodes natively; the loop below runs in the interpreter on a cold start.
+  const buffer = (globalThis as { Buffer?: { from(s: string, enc: string): Uint8Array } }).Buffer;
+  if (buffer) return buffer.from(b64, 'base64');
   const bin = atob(b64);
   const out = new Uint8Array(bin.length);
   for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
