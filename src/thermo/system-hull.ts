@@ -1,3 +1,4 @@
+import { type CandidateRows, packCandidateRows, writePoints } from './candidate-rows.js';
 import { groupByComposition, hullCandidates, type CompositionGroups } from './hull-points.js';
 import type { Entry } from '../core/index.js';
 import { hullBatch, HullError, hullSegment, type HullBatchResult, type PointSet } from './hull.js';
@@ -94,6 +95,8 @@ export class SystemIndex {
   readonly isRef: Uint8Array;
   /** Scratch of system-solve.ts: a candidate's position among its system's points; a group's query. */
   scratch: SolveScratch = {};
+  /** The candidates' fractions as flat arrays (read for every system they are in). */
+  readonly rows: CandidateRows;
   /** systemPoints' cache, least recently used first. */
   private readonly pointCache = new Map<string, { cols: number[]; set: PointSet }>();
 
@@ -118,6 +121,7 @@ export class SystemIndex {
       push(this.members, sys, i);
       if (this.isCandidate[i]) push(this.candidatesOf, sys, i);
     });
+    this.rows = packCandidateRows(entries, this.isCandidate);
   }
 
   indexOf(entry: Entry): number | undefined {
@@ -165,14 +169,23 @@ export class SystemIndex {
     const withDecomp = options.decompositions ?? true;
     this.pointCache.clear(); // stabilities are about to be (re)found
     const order = bySize([...this.members.keys()]);
+    const stableOf = new Map<string, number[]>();
     let done = 0;
     for (const sys of order) {
       const own = this.members.get(sys)!;
       const els = sys.split('-');
-      const cols = this.subsystemCandidates(els);
-      const set = this.pointSet(cols, els);
-      const system = { sys, own, els, cols, set };
-      const outcome = scanOneSystem(this, system, tol, withDecomp) ?? solveByLP(this, system, tol, withDecomp);
+      // The scan's columns: the stable phases of the subsystems and this system's own candidates.
+      // A subsystem's unstable candidate lies on or above its hull (within tol), so it cannot lower
+      // any hull here; the fallback still takes every candidate, as it always did.
+      const cols = this.subsystemCandidates(els, stableOf);
+      let outcome = scanOneSystem(this, { sys, own, els, cols }, tol, withDecomp);
+      if (!outcome) {
+        const all = this.subsystemCandidates(els);
+        outcome = solveByLP(this, { sys, own, els, cols: all, set: this.pointSet(all, els) }, tol, withDecomp);
+      }
+      const stable: number[] = [];
+      for (const i of own) if (this.isStable[i]) stable.push(i);
+      if (stable.length) stableOf.set(sys, stable);
       yield { sys, own, outcome };
       done += own.length;
       options.onProgress?.(done, this.entries.length);
@@ -249,8 +262,11 @@ export class SystemIndex {
     return hit;
   }
 
-  /** Candidates of every subsystem of `els` (sorted), the elements included. */
-  private subsystemCandidates(els: readonly string[]): number[] {
+  /**
+   * Candidates of every subsystem of `els` (sorted), the elements included; with `stableOf`, of
+   * the proper subsystems only their stable phases (from that map), of `els` itself all.
+   */
+  private subsystemCandidates(els: readonly string[], stableOf?: ReadonlyMap<string, readonly number[]>): number[] {
     const out: number[] = [];
     const k = els.length;
     if (k > 20) throw new HullError(`a chemical system of ${k} elements is too large to enumerate its subsystems`);
@@ -261,7 +277,7 @@ export class SystemIndex {
       const rest = keys[mask ^ (1 << high)]!;
       const key = rest ? `${rest}-${els[high]}` : els[high]!;
       keys.push(key);
-      const list = this.candidatesOf.get(key);
+      const list = stableOf && mask !== (1 << k) - 1 ? stableOf.get(key) : this.candidatesOf.get(key);
       if (list) for (const i of list) out.push(i);
     }
     return out;
@@ -271,17 +287,7 @@ export class SystemIndex {
     const d = els.length;
     const pts = new Float64Array(cols.length * (d + 1));
     const group = new Int32Array(cols.length);
-    for (let j = 0; j < cols.length; j++) {
-      const i = cols[j]!;
-      const row = j * (d + 1);
-      // Only the point's own elements: the other fractions stay 0.
-      const c = this.entries[i]!.composition;
-      const own = c.elements;
-      const fr = c.fractionArray;
-      for (let k = 0; k < own.length; k++) pts[row + els.indexOf(own[k]!)] = fr[k]!;
-      pts[row + d] = this.eForm[i]!;
-      group[j] = this.groups.group[i]!;
-    }
+    writePoints(this, cols, els, pts, 0, group, 0);
     return { n: cols.length, d, pts, group };
   }
 }

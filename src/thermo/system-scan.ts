@@ -1,98 +1,105 @@
 // The bridge to assembly/system-scan.ts: one chemical system's stabilities and hull energies in one
 // kernel call, the basis kept from query to query and columns priced over the stable phases only.
-// `SystemIndex.evaluate` runs every system through it and falls back to per-query LPs (hull.ts)
-// when the kernel reports numerical trouble.
-import type { PointSet } from './hull.js';
-import { kernel } from './wasm.js';
+// The caller (system-solve.ts) writes the system straight into the kernel's memory through
+// `Kernel.heap()` — tens of thousands of systems in a table, so no per-system arrays — and reads
+// the answers from it before the next call.
+import type { Kernel } from './wasm.js';
 
-/** What the scan of one system needs besides its point set. */
-export interface ScanRequest {
-  /** Per point: 1 stable, 0 unstable (known from subsystems), 2 to be decided here. */
-  readonly state: Uint8Array;
-  /** The point of each element (its elemental reference), per dimension. */
-  readonly elems: Int32Array;
-  /** The points to decide, in the order to decide them. */
-  readonly order: Int32Array;
-  readonly tol: number;
-  /** Query compositions, d fractions each, every one > 0 (the system's own compositions). */
-  readonly queries: Float64Array;
-  /** Per point, the query of its composition (-1: none); lets a query be answered in passing. */
-  readonly queryOfPoint: Int32Array;
+/** Where one scanSystem call's arrays live (byte addresses in the kernel's memory). */
+export interface ScanLayout {
+  readonly n: number;
+  readonly d: number;
+  readonly nu: number;
+  readonly nq: number;
+  /** f64[n*(d+1)] points: fractions, formation energy. */
+  readonly pts: number;
+  /** i32[n] composition group of each point. */
+  readonly group: number;
+  /** u8[n] 1 stable, 0 unstable, 2 to decide; the decisions on return. */
+  readonly state: number;
+  /** i32[d] the point of each element. */
+  readonly elems: number;
+  /** i32[nu] the points to decide, deepest first. */
+  readonly order: number;
+  /** f64[nq*d] query compositions (every fraction > 0). */
+  readonly queries: number;
+  /** i32[nq] the order the queries are answered in (`writeFacetOrder`). */
+  readonly qorder: number;
+  /** i32[n] the query of each point to decide (-1: none). */
+  readonly qOfPoint: number;
+  /** f64[n] out: phase-separation energy of the points found stable. */
+  readonly signed: number;
+  /** f64[nq] out: hull energy at each query over the stable points. */
+  readonly values: number;
+  /** i32[nq*d], f64[nq*d] out: basis point and its atom fraction, per slot. */
+  readonly index: number;
+  readonly fraction: number;
+  readonly work: number;
 }
 
-export interface ScanResult {
-  /** Per point: 1 stable, 0 unstable. */
-  readonly state: Uint8Array;
-  /** Phase-separation energy of the points found stable here (e − hull of the others). */
-  readonly signed: Float64Array;
-  /** Hull energy at each query over the stable points. */
-  readonly values: Float64Array;
-  /** d slots per query: point of each basis member and its atom fraction. */
-  readonly index: Int32Array;
-  readonly fraction: Float64Array;
-}
-
-/**
- * Runs one system through the scan kernel; undefined when the kernel hit numerical trouble (the
- * caller then solves the system query by query).
- */
-export function scanSystem(set: PointSet, req: ScanRequest): ScanResult | undefined {
-  const { n, d } = set;
-  const nq = req.queries.length / d;
-  const nu = req.order.length;
-  const k = kernel();
+/** Resets the kernel's memory and lays out a scan of n points in d dimensions, nu to decide, nq queries. */
+export function allocScan(k: Kernel, n: number, d: number, nu: number, nq: number): ScanLayout {
   k.reset();
-  const pPts = k.alloc(8 * n * (d + 1));
-  const pGroup = k.alloc(4 * n);
-  const pState = k.alloc(n);
-  const pElems = k.alloc(4 * d);
-  const pOrder = k.alloc(4 * nu);
-  const pQ = k.alloc(8 * nq * d);
-  const pQorder = k.alloc(4 * nq);
-  const pQofP = k.alloc(4 * n);
-  const pSigned = k.alloc(8 * n);
-  const pVal = k.alloc(8 * nq);
-  const pIdx = k.alloc(4 * nq * d);
-  const pLam = k.alloc(8 * nq * d);
-  const pWork = k.alloc(k.exports.scanWorkBytes(n, d, nq));
-  k.f64(pPts, n * (d + 1)).set(set.pts.subarray(0, n * (d + 1)));
-  k.i32(pGroup, n).set(set.group.subarray(0, n));
-  k.u8(pState, n).set(req.state);
-  k.i32(pElems, d).set(req.elems);
-  k.i32(pOrder, nu).set(req.order);
-  k.f64(pQ, nq * d).set(req.queries);
-  k.i32(pQorder, nq).set(facetOrder(req.queries, d, nq));
-  k.i32(pQofP, n).set(req.queryOfPoint);
-  const rc = k.exports.scanSystem(n, d, pPts, pGroup, pState, pElems, nu, pOrder, req.tol, nq, pQ, pQorder, pQofP, pSigned, pVal, pIdx, pLam, pWork);
-  if (rc !== 0) return undefined;
   return {
-    state: k.u8(pState, n).slice(),
-    signed: k.f64(pSigned, n).slice(),
-    values: k.f64(pVal, nq).slice(),
-    index: k.i32(pIdx, nq * d).slice(),
-    fraction: k.f64(pLam, nq * d).slice(),
+    n,
+    d,
+    nu,
+    nq,
+    pts: k.alloc(8 * n * (d + 1)),
+    group: k.alloc(4 * n),
+    state: k.alloc(n),
+    elems: k.alloc(4 * d),
+    order: k.alloc(4 * nu),
+    queries: k.alloc(8 * nq * d),
+    qorder: k.alloc(4 * nq),
+    qOfPoint: k.alloc(4 * n),
+    signed: k.alloc(8 * n),
+    values: k.alloc(8 * nq),
+    index: k.alloc(4 * nq * d),
+    fraction: k.alloc(8 * nq * d),
+    work: k.alloc(k.exports.scanWorkBytes(n, d, nq)),
   };
 }
 
+/** Runs the scan laid out in `L` (filled); false when the kernel hit numerical trouble. */
+export function runScan(k: Kernel, L: ScanLayout, tol: number): boolean {
+  const { n, d, nu, nq } = L;
+  const rc = k.exports.scanSystem(n, d, L.pts, L.group, L.state, L.elems, nu, L.order, tol, nq, L.queries, L.qorder, L.qOfPoint, L.signed, L.values, L.index, L.fraction, L.work);
+  return rc === 0;
+}
+
+let keyScratch = new Float64Array(0);
+
 /**
- * An order of the queries in which neighbours tend to share a facet, so the kept basis walks few
- * facet boundaries: lexicographic by fractions, each coordinate coarsened to a grid of 1/64 with
- * the direction of the next one alternating (a boustrophedon sweep).
+ * Writes into `qorder` an order of the nq queries (d fractions each, at `queries` in f64 units) in
+ * which neighbours tend to share a facet, so the kept basis walks few facet boundaries:
+ * lexicographic by fractions, each coordinate coarsened to a grid of 1/64 with the direction of
+ * the next one alternating (a boustrophedon sweep).
  */
-function facetOrder(q: Float64Array, d: number, nq: number): Int32Array {
-  const idx = new Int32Array(nq);
-  for (let i = 0; i < nq; i++) idx[i] = i;
-  if (nq < 3 || d < 2) return idx;
-  const keys = new Float64Array(nq);
+export function writeFacetOrder(f64: Float64Array, queries: number, i32: Int32Array, qorder: number, d: number, nq: number): void {
+  for (let i = 0; i < nq; i++) i32[qorder + i] = i;
+  if (nq < 3 || d < 2) return;
+  if (keyScratch.length < nq) keyScratch = new Float64Array(nq);
+  const keys = keyScratch;
   for (let i = 0; i < nq; i++) {
     let key = 0;
     let flip = false;
     for (let c = 0; c < Math.min(d - 1, 3); c++) {
-      const cell = Math.min(63, Math.floor(q[i * d + c]! * 64));
+      const cell = Math.min(63, Math.floor(f64[queries + i * d + c]! * 64));
       key = key * 64 + (flip ? 63 - cell : cell);
       if (cell & 1) flip = !flip;
     }
     keys[i] = key;
   }
-  return idx.sort((a, b) => keys[a]! - keys[b]!);
+  // Insertion sort: a system has few compositions of its own (a table's largest, a few hundred).
+  for (let a = 1; a < nq; a++) {
+    const v = i32[qorder + a]!;
+    const kv = keys[v]!;
+    let b = a - 1;
+    while (b >= 0 && keys[i32[qorder + b]!]! > kv) {
+      i32[qorder + b + 1] = i32[qorder + b]!;
+      b--;
+    }
+    i32[qorder + b + 1] = v;
+  }
 }

@@ -5,7 +5,9 @@
 import type { Entry } from '../core/index.js';
 import type { CompositionGroups } from './hull-points.js';
 import { hullBatch, type HullBatchResult, HullError, type PointSet } from './hull.js';
-import { scanSystem } from './system-scan.js';
+import { allocScan, runScan, writeFacetOrder } from './system-scan.js';
+import { kernel } from './wasm.js';
+import { type CandidateRows, writePoints } from './candidate-rows.js';
 
 /** A phase and its share of atoms in a decomposition. */
 export interface PhaseAmount {
@@ -33,6 +35,7 @@ export interface SolveContext {
   readonly isCandidate: Uint8Array;
   readonly isStable: Uint8Array;
   readonly candidatesOf: ReadonlyMap<string, readonly number[]>;
+  readonly rows: CandidateRows;
   readonly scratch: SolveScratch;
 }
 
@@ -48,7 +51,6 @@ export interface SystemToSolve {
   readonly own: readonly number[];
   readonly els: readonly string[];
   readonly cols: readonly number[];
-  readonly set: PointSet;
 }
 
 /**
@@ -57,32 +59,14 @@ export interface SystemToSolve {
  * Undefined when the kernel reports numerical trouble.
  */
 export function scanOneSystem(index: SolveContext, system: SystemToSolve, tol: number, withDecomp: boolean): SystemOutcome | undefined {
-  const { sys, own, els, cols, set } = system;
+  const { sys, own, els, cols } = system;
   const { entries, eForm, groups, isCandidate, isStable, isRef } = index;
   const d = els.length;
   const n = cols.length;
   // The system's own candidates come last in `cols` (subsystemCandidates ends with the full mask).
   const nOwn = index.candidatesOf.get(sys)?.length ?? 0;
-  const state = new Uint8Array(n);
-  const elems = new Int32Array(d).fill(-1);
-  const pointOf = (index.scratch.pointOfEntry ??= new Int32Array(entries.length));
-  let undecided = new Int32Array(nOwn);
   let nu = 0;
-  for (let j = 0; j < n; j++) {
-    const i = cols[j]!;
-    if (isRef[i]) {
-      state[j] = 1;
-      elems[els.indexOf(entries[i]!.composition.elements[0]!)] = j;
-    } else if (j < n - nOwn) state[j] = isStable[i]!;
-    else {
-      state[j] = 2;
-      undecided[nu++] = j;
-      pointOf[i] = j;
-    }
-  }
-  if (elems.includes(-1)) return undefined;
-  undecided = undecided.subarray(0, nu);
-  sortByEnergy(undecided, cols, eForm);
+  for (let j = n - nOwn; j < n; j++) if (!isRef[cols[j]!]) nu++;
   // One query per composition group of the system's entries.
   const slot = (index.scratch.groupSlot ??= new Int32Array(groups.lowest.length).fill(-1));
   const queryOf = new Int32Array(own.length);
@@ -97,35 +81,57 @@ export function scanOneSystem(index: SolveContext, system: SystemToSolve, tol: n
     }
     queryOf[q] = t;
   }
-  const queries = new Float64Array(reps.length * d);
-  for (let t = 0; t < reps.length; t++) fractionsInto(entries[reps[t]!]!, els, queries, t * d);
-  const queryOfPoint = new Int32Array(n).fill(-1);
-  for (let u = 0; u < nu; u++) {
-    const j = undecided[u]!;
-    queryOfPoint[j] = slot[groups.group[cols[j]!]!]!;
+  const nq = reps.length;
+  const k = kernel();
+  const L = allocScan(k, n, d, nu, nq);
+  const { f64, i32, u8 } = k.heap();
+  writePoints(index, cols, els, f64, L.pts >> 3, i32, L.group >> 2);
+  const pointOf = (index.scratch.pointOfEntry ??= new Int32Array(entries.length));
+  const elems = L.elems >> 2;
+  i32.fill(-1, elems, elems + d);
+  i32.fill(-1, L.qOfPoint >> 2, (L.qOfPoint >> 2) + n);
+  const order = L.order >> 2;
+  let u = 0;
+  for (let j = 0; j < n; j++) {
+    const i = cols[j]!;
+    if (isRef[i]) {
+      u8[L.state + j] = 1;
+      i32[elems + els.indexOf(entries[i]!.composition.elements[0]!)] = j;
+    } else if (j < n - nOwn) u8[L.state + j] = isStable[i]!;
+    else {
+      u8[L.state + j] = 2;
+      i32[order + u++] = j;
+      pointOf[i] = j;
+      i32[(L.qOfPoint >> 2) + j] = slot[groups.group[i]!]!;
+    }
   }
   for (const i of reps) slot[groups.group[i]!] = -1;
-  const r = scanSystem(set, { state, elems, order: undecided, tol, queries, queryOfPoint });
-  if (!r) return undefined;
+  for (let c = 0; c < d; c++) if (i32[elems + c]! < 0) return undefined;
+  sortByEnergy(i32, order, nu, cols, eForm);
+  for (let t = 0; t < nq; t++) fractionsInto(entries[reps[t]!]!, els, f64, (L.queries >> 3) + t * d);
+  writeFacetOrder(f64, L.queries >> 3, i32, L.qorder >> 2, d, nq);
+  if (!runScan(k, L, tol)) return undefined;
   const signed = new Float64Array(own.length);
   for (let q = 0; q < own.length; q++) {
     const i = own[q]!;
     const j = isCandidate[i] === 1 && !isRef[i] ? pointOf[i]! : -1;
-    const stable = isRef[i] === 1 || (j >= 0 && r.state[j] === 1);
+    const stable = isRef[i] === 1 || (j >= 0 && u8[L.state + j] === 1);
     isStable[i] = stable ? 1 : 0;
-    signed[q] = stable && j >= 0 ? r.signed[j]! : eForm[i]! - r.values[queryOf[q]!]!;
+    signed[q] = stable && j >= 0 ? f64[(L.signed >> 3) + j]! : eForm[i]! - f64[(L.values >> 3) + queryOf[q]!]!;
   }
+  if (!withDecomp) return { signed, decomposition: () => [] };
+  // The bases outlive the kernel's memory (the next system overwrites it): copied.
+  const basis = { index: i32.slice(L.index >> 2, (L.index >> 2) + nq * d), fraction: f64.slice(L.fraction >> 3, (L.fraction >> 3) + nq * d) };
   const cache: Array<PhaseAmount[] | undefined> = [];
   const decomposition = (q: number): PhaseAmount[] => {
-    if (!withDecomp) return [];
     const t = queryOf[q]!;
-    return (cache[t] ??= phasesOf(entries, { index: r.index, fraction: r.fraction }, d, t, cols));
+    return (cache[t] ??= phasesOf(entries, basis, d, t, cols));
   };
   return { signed, decomposition };
 }
 
 /** The same as `scan`, by two batches of independent LPs (index.ts): the fallback. */
-export function solveByLP(index: SolveContext, system: SystemToSolve, tol: number, withDecomp: boolean): SystemOutcome {
+export function solveByLP(index: SolveContext, system: SystemToSolve & { readonly set: PointSet }, tol: number, withDecomp: boolean): SystemOutcome {
   const { sys, own, els, cols, set } = system;
   const { entries, eForm, groups, refIndex, isCandidate, isStable } = index;
   const d = els.length;
@@ -175,13 +181,14 @@ export function phasesOf(entries: readonly Entry[], r: Pick<HullBatchResult, 'in
   return out;
 }
 /** Points `idx` (into `cols`) by formation energy ascending, ties by position (a system's own candidates are few). */
-function sortByEnergy(idx: Int32Array, cols: readonly number[], eForm: Float64Array): void {
-  if (idx.length > 64) {
+function sortByEnergy(i32: Int32Array, at: number, len: number, cols: readonly number[], eForm: Float64Array): void {
+  const idx = i32.subarray(at, at + len);
+  if (len > 64) {
     const sorted = Array.from(idx).sort((a, b) => eForm[cols[a]!]! - eForm[cols[b]!]! || a - b);
     idx.set(sorted);
     return;
   }
-  for (let a = 1; a < idx.length; a++) {
+  for (let a = 1; a < len; a++) {
     const v = idx[a]!;
     const e = eForm[cols[v]!]!;
     let b = a - 1;

@@ -83,6 +83,7 @@ export class Kernel {
   readonly exports: KernelExports;
   private top: number;
   private readonly base: number;
+  private views: { buf: ArrayBuffer; f64: Float64Array; i32: Int32Array; u8: Uint8Array } | undefined;
 
   constructor(module: WebAssembly.Module) {
     const instance = new WebAssembly.Instance(module, { env: { abort: kernelAbort } });
@@ -105,6 +106,16 @@ export class Kernel {
     }
     this.top = end;
     return ptr;
+  }
+
+  /**
+   * Views of the whole memory (index = byte address >> 3, >> 2, or itself), kept until memory
+   * grows: writing a batch through them allocates nothing.
+   */
+  heap(): { f64: Float64Array; i32: Int32Array; u8: Uint8Array } {
+    const buf = this.exports.memory.buffer;
+    if (this.views?.buf !== buf) this.views = { buf, f64: new Float64Array(buf), i32: new Int32Array(buf), u8: new Uint8Array(buf) };
+    return this.views;
   }
 
   f64(ptr: number, len: number): Float64Array {
