@@ -169,15 +169,20 @@ export class SystemIndex {
     const withDecomp = options.decompositions ?? true;
     this.pointCache.clear(); // stabilities are about to be (re)found
     const order = bySize([...this.members.keys()]);
-    const stableOf = new Map<string, number[]>();
+    // Systems by numeric key (systemKey): a table has tens of thousands, each looking up its subsystems.
+    const dims = this.rows.index;
+    const candidatesOf = new Map<SystemKey, readonly number[]>();
+    for (const [sys, list] of this.candidatesOf) candidatesOf.set(systemKey(sys.split('-').map((el) => dims.get(el)!)), list);
+    const stableOf = new Map<SystemKey, number[]>();
     let done = 0;
     for (const sys of order) {
       const own = this.members.get(sys)!;
       const els = sys.split('-');
+      const dimsOf = els.map((el) => dims.get(el)!);
       // The scan's columns: the stable phases of the subsystems and this system's own candidates.
       // A subsystem's unstable candidate lies on or above its hull (within tol), so it cannot lower
       // any hull here; the fallback still takes every candidate, as it always did.
-      const cols = this.subsystemCandidates(els, stableOf);
+      const cols = closureColumns(dimsOf, stableOf, candidatesOf);
       let outcome = scanOneSystem(this, { sys, own, els, cols }, tol, withDecomp);
       if (!outcome) {
         const all = this.subsystemCandidates(els);
@@ -185,7 +190,7 @@ export class SystemIndex {
       }
       const stable: number[] = [];
       for (const i of own) if (this.isStable[i]) stable.push(i);
-      if (stable.length) stableOf.set(sys, stable);
+      if (stable.length) stableOf.set(systemKey(dimsOf), stable);
       yield { sys, own, outcome };
       done += own.length;
       options.onProgress?.(done, this.entries.length);
@@ -262,11 +267,8 @@ export class SystemIndex {
     return hit;
   }
 
-  /**
-   * Candidates of every subsystem of `els` (sorted), the elements included; with `stableOf`, of
-   * the proper subsystems only their stable phases (from that map), of `els` itself all.
-   */
-  private subsystemCandidates(els: readonly string[], stableOf?: ReadonlyMap<string, readonly number[]>): number[] {
+  /** Candidates of every subsystem of `els` (sorted), the elements included. */
+  private subsystemCandidates(els: readonly string[]): number[] {
     const out: number[] = [];
     const k = els.length;
     if (k > 20) throw new HullError(`a chemical system of ${k} elements is too large to enumerate its subsystems`);
@@ -277,7 +279,7 @@ export class SystemIndex {
       const rest = keys[mask ^ (1 << high)]!;
       const key = rest ? `${rest}-${els[high]}` : els[high]!;
       keys.push(key);
-      const list = stableOf && mask !== (1 << k) - 1 ? stableOf.get(key) : this.candidatesOf.get(key);
+      const list = this.candidatesOf.get(key);
       if (list) for (const i of list) out.push(i);
     }
     return out;
@@ -298,6 +300,54 @@ export class SystemIndex {
  */
 export function systemStabilities(input: readonly Entry[], options: SystemHullOptions = {}): Generator<SystemStability> {
   return new SystemIndex(input).evaluate(options);
+}
+
+/**
+ * A chemical system by the indices of its elements (in alphabetical order of their symbols):
+ * base-128 digits (index + 1) for up to 7 elements — an exact double — and a string beyond.
+ */
+type SystemKey = number | string;
+
+function systemKey(dims: readonly number[], mask = -1): SystemKey {
+  let key = 0;
+  let n = 0;
+  for (let b = 0; b < dims.length; b++) if (mask & (1 << b)) (key = key * 128 + dims[b]! + 1), n++;
+  if (n <= 7) return key;
+  let s = '';
+  for (let b = 0; b < dims.length; b++) if (mask & (1 << b)) s += String.fromCharCode(dims[b]! + 1);
+  return s;
+}
+
+let keyScratch = new Float64Array(128);
+
+/**
+ * The columns of a system's scan: the stable phases of each proper subsystem (`stableOf`) and the
+ * system's own candidates, subsystems in mask order (the own candidates last).
+ */
+function closureColumns(dims: readonly number[], stableOf: ReadonlyMap<SystemKey, readonly number[]>, candidatesOf: ReadonlyMap<SystemKey, readonly number[]>): number[] {
+  const k = dims.length;
+  if (k > 20) throw new HullError(`a chemical system of ${k} elements is too large to enumerate its subsystems`);
+  const full = (1 << k) - 1;
+  const out: number[] = [];
+  if (k > 7) {
+    for (let mask = 1; mask <= full; mask++) {
+      const list = (mask === full ? candidatesOf : stableOf).get(systemKey(dims, mask));
+      if (list) for (const i of list) out.push(i);
+    }
+    return out;
+  }
+  // keys[mask] from the mask without its highest bit: one multiply-add per subsystem.
+  if (keyScratch.length <= full) keyScratch = new Float64Array(full + 1);
+  const keys = keyScratch;
+  keys[0] = 0;
+  for (let mask = 1; mask <= full; mask++) {
+    const high = 31 - Math.clz32(mask);
+    const key = keys[mask ^ (1 << high)]! * 128 + dims[high]! + 1;
+    keys[mask] = key;
+    const list = (mask === full ? candidatesOf : stableOf).get(key);
+    if (list) for (const i of list) out.push(i);
+  }
+  return out;
 }
 
 /** Chemical system keys by number of elements ('Li-O-P' has 3), stable: subsystems first. */
