@@ -33,6 +33,8 @@ const FEAS_TOL: f64 = 1e-12;
 // B^-1 is updated in product form and rebuilt this often; the duals are recomputed from it at
 // every pivot and x_B from it at every answer, so no drift accumulates across queries.
 const REFACTOR_EVERY: i32 = 8;
+// A basic point above this share is in the support of an answer; below, a degenerate zero.
+const SUPPORT_TOL: f64 = 1e-11;
 
 let sD: i32 = 0;
 let sStride: i32 = 0;
@@ -53,13 +55,19 @@ let sSaveBinv: usize = 0;
 let sSaveBasis: usize = 0;
 let sSaveX: usize = 0;
 let sSaveMu: usize = 0;
+let sSup: usize = 0; // i32[d] support of an answer
+let sM: usize = 0; // f64[d*d] its normal equations
+let sMinv: usize = 0; // f64[d*d]
+let sR: usize = 0; // f64[d]
+let sXs: usize = 0; // f64[d] the support's fractions
+let sPolished: f64 = 0.0;
 let sSince: i32 = 0;
 let sPivots: i32 = 0;
 let sFull: i32 = 0;
 
 /** Bytes of work area scanSystem needs for n points in d dimensions and nq queries. */
 export function scanWorkBytes(n: i32, d: i32, nq: i32): i32 {
-  return 4 * n + 4 * nq + 8 * d * d * 3 + 8 * d * 6 + 4 * d * 2 + 64;
+  return 4 * n + 4 * nq + 8 * d * d * 5 + 8 * d * 8 + 4 * d * 3 + 64;
 }
 
 @inline function px(j: i32, k: i32): f64 {
@@ -257,14 +265,65 @@ function objective(): f64 {
   return v;
 }
 
-/** Query q's answer from the current basis. */
-function record(q: i32, outVal: usize, outIdx: usize, outLam: usize): void {
+/**
+ * Query q's answer from the current basis, made independent of the path that led to it (screens
+ * compare batchings bit for bit): the support (basic points with x > SUPPORT_TOL; a degenerate
+ * basis also holds points at 0, which depend on the path) sorted by point index, its fractions
+ * solved afresh from the normal equations of those columns. The same support gives the same bits
+ * however the queries were ordered or batched. The basis itself is left as it is.
+ */
+function record(q: i32, outVal: usize, outIdx: usize, outLam: usize): bool {
   const d = sD;
-  st(outVal, q, objective());
-  for (let i = 0; i < d; i++) {
-    sti(outIdx, q * d + i, ldi(sBasis, i));
-    st(outLam, q * d + i, ld(sX, i));
+  const k = polish();
+  if (k < 0) return false;
+  for (let a = 0; a < d; a++) {
+    sti(outIdx, q * d + a, a < k ? ldi(sSup, a) : -1);
+    st(outLam, q * d + a, a < k ? ld(sXs, a) : 0.0);
   }
+  st(outVal, q, sPolished);
+  return true;
+}
+
+/** The canonical answer at sQ from the current basis (see record): support in sSup, fractions in sXs, value in sPolished; its size, or -1. */
+function polish(): i32 {
+  const d = sD;
+  updateX();
+  let k = 0;
+  for (let i = 0; i < d; i++) {
+    if (ld(sX, i) <= SUPPORT_TOL) continue;
+    // Insertion into sSup by point index.
+    const v = ldi(sBasis, i);
+    let j = k - 1;
+    while (j >= 0 && ldi(sSup, j) > v) {
+      sti(sSup, j + 1, ldi(sSup, j));
+      j--;
+    }
+    sti(sSup, j + 1, v);
+    k++;
+  }
+  // M = A'^T A' (k×k), r = A'^T q over the support's columns, then x' = M^-1 r.
+  for (let a = 0; a < k; a++) {
+    const pa = ldi(sSup, a);
+    let r = 0.0;
+    for (let t = 0; t < d; t++) r += px(pa, t) * ld(sQ, t);
+    st(sR, a, r);
+    for (let b = 0; b < k; b++) {
+      const pb = ldi(sSup, b);
+      let m = 0.0;
+      for (let t = 0; t < d; t++) m += px(pa, t) * px(pb, t);
+      st(sM, a * k + b, m);
+    }
+  }
+  if (k == 0 || !gaussJordanInverse(sM, sMinv, k, 1e-30)) return -1;
+  let value = 0.0;
+  for (let a = 0; a < k; a++) {
+    let x = 0.0;
+    for (let b = 0; b < k; b++) x += ld(sMinv, a * k + b) * ld(sR, b);
+    st(sXs, a, x);
+    value += cost(ldi(sSup, a)) * x;
+  }
+  sPolished = value;
+  return k;
 }
 
 function save(): void {
@@ -317,6 +376,12 @@ export function scanSystem(
   sSaveMu = p; p += <usize>(8 * d);
   sBasis = p; p += <usize>(4 * d);
   sSaveBasis = p; p += <usize>(4 * d);
+  sSup = p; p += <usize>(4 * d);
+  p = (p + 7) & ~7;
+  sM = p; p += <usize>(8 * d * d);
+  sMinv = p; p += <usize>(8 * d * d);
+  sR = p; p += <usize>(8 * d);
+  sXs = p; p += <usize>(8 * d);
   const stamp = p; p += <usize>(4 * nq); // per query: size of S when answered, -1 not yet
   for (let q = 0; q < nq; q++) sti(stamp, q, -1);
   sS = p;
@@ -338,7 +403,7 @@ export function scanSystem(
     if (e - objective() >= -tol) {
       store<u8>(state + <usize>j, 0);
       if (qj >= 0) {
-        record(qj, outVal, outIdx, outLam);
+        if (!record(qj, outVal, outIdx, outLam)) return -1;
         sti(stamp, qj, sNS);
       }
       continue;
@@ -348,7 +413,8 @@ export function scanSystem(
     const since = sSince;
     sFull++;
     if (!primal(ldi(group, j), true)) return -1;
-    const sep = e - objective();
+    if (polish() < 0) return -1;
+    const sep = e - sPolished; // canonical, as every answer
     restore(since);
     if (sep < -tol) {
       store<u8>(state + <usize>j, 1);
@@ -367,7 +433,7 @@ export function scanSystem(
     } else {
       store<u8>(state + <usize>j, 0);
       if (qj >= 0) {
-        record(qj, outVal, outIdx, outLam);
+        if (!record(qj, outVal, outIdx, outLam)) return -1;
         sti(stamp, qj, sNS);
       }
     }
@@ -379,7 +445,7 @@ export function scanSystem(
     if (sq == sNS || sq == 0x7fffffff) continue; // answered over the final S already
     loadQ(queries + (<usize>(q * d) << 3));
     if (!dual()) return -1;
-    record(q, outVal, outIdx, outLam);
+    if (!record(q, outVal, outIdx, outLam)) return -1;
   }
   return 0;
 }
