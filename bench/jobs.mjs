@@ -8,6 +8,7 @@
 //   hulljobs [--rounds N]  the browser comparison's jobs in Node (see test/web-e2e.test.ts)
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { browserJobs } from './browser-jobs.mjs';
 
 const here = (p) => fileURLToPath(new URL(p, import.meta.url));
 const DATA = here('../../shared/data/');
@@ -110,32 +111,4 @@ if (job === 'cold') {
 } else {
   console.error('usage: node bench/jobs.mjs cold|windows|matrix|hulljobs [--rounds N]');
   process.exit(2);
-}
-
-/**
- * The jobs compared between Node and Chromium, on the embedded data (which both have): the
- * PhaseDiagram of its Li-Fe-P-O system (medians of `rounds`) and the windows of its 3,422 Li
- * compositions with the index (median of 3). The same source text is evaluated in the page.
- */
-export async function browserJobs(m, rounds) {
-  const all = await m.defaultEntries();
-  const set = new Set(['Li', 'Fe', 'P', 'O']);
-  const sys = all.filter((e) => e.composition.elements.every((el) => set.has(el)));
-  const med = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
-  const hull = [];
-  for (let r = 0; r < rounds; r++) {
-    const t = performance.now();
-    new m.PhaseDiagram(sys).analyze();
-    hull.push(performance.now() - t);
-  }
-  const li = all.filter((e) => e.composition.has('Li') && e.composition.elements.length > 1);
-  const win = [];
-  for (let r = 0; r < 3; r++) {
-    const t = performance.now();
-    const index = new m.SystemIndex(all);
-    for (const _ of index.evaluate({ decompositions: false })) void _;
-    for (const e of li) m.stabilityWindow(index, e.composition);
-    win.push(performance.now() - t);
-  }
-  return { hull_entries: sys.length, hull_ms: med(hull), windows: li.length, windows_ms: med(win) };
 }
