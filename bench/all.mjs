@@ -44,7 +44,7 @@ const secs = (x, digits = 2) => `${x.toFixed(digits)} s`;
 
 const loadStart = os.loadavg();
 const started = new Date();
-const machine = `${os.cpus().length}-core ${os.cpus()[0]?.model?.trim() ?? 'cpu'}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`;
+const machine = `${os.cpus().length}-core VM (${os.cpus()[0]?.model?.trim() ?? 'cpu'}), ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`;
 console.log(`npm run bench — ${machine}, ${started.toISOString()}, load average ${loadStart.map((x) => x.toFixed(2)).join(' ')}`);
 /** Table rows: figure, interphase, peers, ratio(s), target, met. */
 const rows = [];
