@@ -2,7 +2,7 @@ import { type CandidateRows, packCandidateRows, writePoints } from './candidate-
 import { groupByComposition, hullCandidates, type CompositionGroups } from './hull-points.js';
 import type { Entry } from '../core/index.js';
 import { hullBatch, HullError, hullSegment, type HullBatchResult, type PointSet } from './hull.js';
-import { elementalReferences, formationEnergies, systemElements, withElementalReferences } from './references.js';
+import { elementalReferences, elementsOfSystems, formationEnergies, withElementalReferences } from './references.js';
 import { type PhaseAmount, phasesOf, scanOneSystem, type SolveScratch, solveByLP, type SystemOutcome } from './system-solve.js';
 
 export type { PhaseAmount } from './system-solve.js';
@@ -86,7 +86,7 @@ export class SystemIndex {
   readonly isCandidate: Uint8Array;
   /** Filled by `evaluate()`: 1 for hull vertices. */
   readonly isStable: Uint8Array;
-  private readonly members = new Map<string, number[]>();
+  private readonly members: Map<string, number[]>;
   /** Hull candidates of each chemical system, by key (read by system-solve.ts). */
   readonly candidatesOf = new Map<string, number[]>();
   /** Built on first `indexOf`: evaluating never needs it. */
@@ -102,9 +102,15 @@ export class SystemIndex {
 
   constructor(input: readonly Entry[], elements?: readonly string[]) {
     if (input.length === 0) throw new HullError('no entries: a phase diagram needs at least one entry per element');
-    const entries = withElementalReferences([...input]);
+    // Entries by chemical system first: the elements come from the (fewer) system keys, once.
+    const members = new Map<string, number[]>();
+    for (let i = 0; i < input.length; i++) push(members, input[i]!.composition.chemicalSystem, i);
+    const found = elementsOfSystems(members.keys());
+    const entries = withElementalReferences([...input], found);
+    for (let i = input.length; i < entries.length; i++) push(members, entries[i]!.composition.chemicalSystem, i);
+    this.members = members;
     this.entries = entries;
-    this.refs = elementalReferences(entries, elements ?? systemElements(entries));
+    this.refs = elementalReferences(entries, elements ?? found);
     this.eForm = formationEnergies(entries, this.refs);
     this.groups = groupByComposition(entries, this.eForm);
     const refSet = new Set(this.refs.values());
@@ -116,11 +122,10 @@ export class SystemIndex {
     this.isCandidate = new Uint8Array(entries.length);
     for (const i of hullCandidates(this.eForm, this.groups, this.refIndex)) this.isCandidate[i] = 1;
     this.isStable = new Uint8Array(entries.length);
-    entries.forEach((e, i) => {
-      const sys = e.composition.chemicalSystem;
-      push(this.members, sys, i);
-      if (this.isCandidate[i]) push(this.candidatesOf, sys, i);
-    });
+    for (const [sys, list] of members) {
+      const cands = list.filter((i) => this.isCandidate[i] === 1);
+      if (cands.length) this.candidatesOf.set(sys, cands);
+    }
     this.rows = packCandidateRows(entries, this.isCandidate);
   }
 
