@@ -16,7 +16,7 @@ export default [
     // entries so they sit beside engine-worker.js (they locate it by import.meta.url).
     input: {
       index: 'src/index.ts',
-      cli: 'src/cli/main.ts',
+      cli: 'src/cli/bin.ts',
       'engine-worker': 'src/engine-worker.ts',
       'engine-node': 'src/engine/platform-node.ts',
       'engine-browser': 'src/engine/platform-browser.ts',

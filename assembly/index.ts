@@ -430,3 +430,4 @@ export function segmentLines(): i32 {
 
 export * from './reactions';
 export * from './facets';
+export * from './system-scan';

@@ -5,9 +5,12 @@
 // workers, cancellation, a dropped file, the inline (Blob worker + base64 WASM) mode and the
 // synchronous API on the page's main thread. Needs `npm run build` (npm test does it) for
 // dist/browser*.js and out/web/demo.js. Writes out/web-e2e-<browser>.png and
-// out/web-e2e-metrics.json (per browser), and prints both browsers' timings.
+// out/web-e2e-metrics.json (per browser, with the bench jobs' times in the page and in Node, which
+// `npm run bench` reports; nothing here asserts on those times), and prints both browsers' timings.
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
+import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultEntries, interfaceReaction, PhaseDiagram, stabilityWindow, type Entry } from '../src/index.js';
@@ -329,4 +332,26 @@ describe.each(BROWSERS)('web: browser bundle and demo page in headless %s', (nam
     await page.close();
     expect(foreign).toEqual([]);
   });
+
+  it('the bench jobs (bench/browser-jobs.mjs) in the page and in Node: same work, times recorded for npm run bench', async () => {
+    const src = readFileSync(new URL('bench/browser-jobs.mjs', root), 'utf8').replace(/^export /m, '');
+    const page = await newPage();
+    await page.goto(base);
+    type Jobs = { hull_entries: number; hull_ms: number; windows: number; windows_ms: number };
+    // A string: vitest would rewrite an import() written in this file.
+    const inPage = await page.evaluate<Jobs>(`(async () => { ${src}\n const m = await import('/dist/browser.js'); await m.initWasm(); return browserJobs(m, 21); })()`);
+    const inNode = JSON.parse(
+      execFileSync(process.execPath, ['bench/jobs.mjs', 'hulljobs'], { cwd: fileURLToPath(root), encoding: 'utf8' })
+        .trim()
+        .split('\n')
+        .pop()!,
+    ) as Jobs;
+    expect(inPage.hull_entries).toBe(inNode.hull_entries);
+    expect(inPage.windows).toBe(inNode.windows);
+    metrics.benchJobs = { at: new Date().toISOString(), browser: inPage, node: inNode };
+    console.log(
+      `web-e2e [${name}]: bench jobs, browser vs Node: hull ${inPage.hull_ms.toFixed(2)} vs ${inNode.hull_ms.toFixed(2)} ms, windows ${inPage.windows_ms.toFixed(0)} vs ${inNode.windows_ms.toFixed(0)} ms`,
+    );
+    await page.close();
+  }, 180_000);
 });

@@ -1,17 +1,11 @@
-// The `interphase` bin: the table of commands (each with its usage), `--help`/`-h` for any
-// command or screening workflow, `--version`, and the exit codes: 0 done, 1 bad input, 2 bad
-// command line (the error, then that command's usage only).
-import { readFileSync, realpathSync } from 'node:fs';
-import { pathToFileURL } from 'node:url';
+// The `interphase` CLI: the table of commands, `--help`/`-h` for any command or screening
+// workflow, `--version`, and the exit codes: 0 done, 1 bad input, 2 bad command line (the error,
+// then that command's usage only). Each command's module (its usage and its run) is loaded only
+// when that command is named (dynamic imports), so `interphase hull FILE` never compiles the
+// screens, plots or engine — start-up is most of a small command's time. bin.ts is the entry.
+import { readFileSync } from 'node:fs';
 import { UsageError, wantsHelp, type CliIO } from './args.js';
 import type { Command } from './command.js';
-import { demo } from './demo.js';
-import { HULL_USAGE, hullCommand } from './hull.js';
-import { REACT_USAGE, reactCommand } from './react.js';
-import { SCREEN_OVERVIEW, SCREEN_WORKFLOWS, screenCommand } from './screen-workflows.js';
-import { WINDOW_USAGE, windowCommand } from './window.js';
-import { REDOX_USAGE, redoxCommand } from './redox.js';
-import { CHEMPOT_USAGE, chempotCommand } from './chempot.js';
 
 export type { CliIO } from './args.js';
 
@@ -21,22 +15,45 @@ const DEMO_USAGE = `Usage: interphase demo
   embedded Materials Project data (about a second).
 `;
 
-/** The commands, by name; a new command is a new row. */
-export const COMMANDS: Readonly<Record<string, Command>> = {
-  demo: {
+/** The commands, by name, each loaded on demand; a new command is a new row. */
+export const COMMANDS: Readonly<Record<string, () => Promise<Command>>> = {
+  demo: async () => ({
     usage: DEMO_USAGE,
-    run: (args, io) => {
+    run: async (args, io) => {
       if (args.length) throw new UsageError(`demo takes no arguments, got ${args.join(' ')}`);
-      return demo(io);
+      return (await import('./demo.js')).demo(io);
     },
+  }),
+  hull: async () => {
+    const m = await import('./hull.js');
+    return { usage: m.HULL_USAGE, run: m.hullCommand };
   },
-  hull: { usage: HULL_USAGE, run: hullCommand },
-  window: { usage: `Usage: ${WINDOW_USAGE}`, run: windowCommand },
-  react: { usage: `Usage: ${REACT_USAGE.trimStart()}`, run: reactCommand },
-  redox: { usage: `Usage: ${REDOX_USAGE.trimStart()}`, run: redoxCommand },
-  chempot: { usage: `Usage: ${CHEMPOT_USAGE.trimStart()}`, run: chempotCommand },
-  screen: { usage: SCREEN_OVERVIEW, run: (args, io) => screenCommand(args, io), sub: SCREEN_WORKFLOWS },
+  window: async () => {
+    const m = await import('./window.js');
+    return { usage: `Usage: ${m.WINDOW_USAGE}`, run: m.windowCommand };
+  },
+  react: async () => {
+    const m = await import('./react.js');
+    return { usage: `Usage: ${m.REACT_USAGE.trimStart()}`, run: m.reactCommand };
+  },
+  redox: async () => {
+    const m = await import('./redox.js');
+    return { usage: `Usage: ${m.REDOX_USAGE.trimStart()}`, run: m.redoxCommand };
+  },
+  chempot: async () => {
+    const m = await import('./chempot.js');
+    return { usage: `Usage: ${m.CHEMPOT_USAGE.trimStart()}`, run: m.chempotCommand };
+  },
+  screen: async () => {
+    const m = await import('./screen-workflows.js');
+    return { usage: m.SCREEN_OVERVIEW, run: m.screenCommand, sub: m.SCREEN_WORKFLOWS };
+  },
 };
+
+/** The command of that name, loaded (undefined: no such command). */
+export async function loadCommand(name: string): Promise<Command | undefined> {
+  return Object.hasOwn(COMMANDS, name) ? COMMANDS[name]!() : undefined;
+}
 
 const USAGE = `interphase — thermodynamic stability of solid electrolytes and interfaces
 
@@ -82,7 +99,7 @@ export async function main(argv: readonly string[], io: CliIO = processIO()): Pr
   }
   if (name === 'help' || name === '--help' || name === '-h') {
     const topic = name === 'help' ? rest[0] : undefined;
-    const cmd = topic === undefined ? undefined : COMMANDS[topic];
+    const cmd = topic === undefined ? undefined : await loadCommand(topic);
     const sub = cmd?.sub && rest[1] !== undefined ? cmd.sub[rest[1]] : undefined;
     io.stdout((sub ?? cmd)?.usage ?? USAGE);
     return 0;
@@ -92,7 +109,7 @@ export async function main(argv: readonly string[], io: CliIO = processIO()): Pr
     return 0;
   }
   // The command (or screening workflow) whose usage goes with help and usage errors.
-  let cmd = COMMANDS[name];
+  let cmd = await loadCommand(name);
   let args = rest;
   let usage = cmd?.usage ?? USAGE;
   try {
@@ -126,12 +143,7 @@ export async function main(argv: readonly string[], io: CliIO = processIO()): Pr
   }
 }
 
-// Run when executed as the bin (dist/cli.js), not when imported.
-if (typeof process !== 'undefined' && process.argv[1] && import.meta.url === pathToFileURL(realpathSync(process.argv[1])).href) {
-  main(process.argv.slice(2)).then((code) => (process.exitCode = code));
-}
-
-function processIO(): CliIO {
+export function processIO(): CliIO {
   let full = false;
   return {
     stdout: (s) => {

@@ -26,6 +26,9 @@ export class Composition {
   #formula?: string;
   #reduced?: { formula: string; factor: number };
   #key?: string;
+  #system?: string;
+  #sorted?: readonly string[];
+  #fractionArray?: Float64Array;
 
   private constructor(amounts: Map<string, number>) {
     if (amounts.size === 0) throw new FormulaError('empty composition');
@@ -93,6 +96,19 @@ export class Composition {
     return this.amount(el) / this.numAtoms;
   }
 
+  /**
+   * Atomic fractions in the order of `elements` (the numbers `atomicFraction` gives), computed
+   * once and shared: hull code reads them for every entry on every build. Do not modify.
+   */
+  get fractionArray(): Float64Array {
+    if (this.#fractionArray === undefined) {
+      const a = new Float64Array(this.elements.length);
+      for (let k = 0; k < a.length; k++) a[k] = this.amount(this.elements[k]!) / this.numAtoms;
+      this.#fractionArray = a;
+    }
+    return this.#fractionArray;
+  }
+
   fractions(): Record<string, number> {
     const out: Record<string, number> = {};
     for (const [el, v] of this.#amounts) out[el] = v / this.numAtoms;
@@ -135,7 +151,8 @@ export class Composition {
 
   /** Elements sorted alphabetically, joined by '-': `Cl-Li-P-S`. */
   get chemicalSystem(): string {
-    return [...this.elements].sort().join('-');
+    this.#system ??= this.#sortedElements().join('-');
+    return this.#system;
   }
 
   /**
@@ -150,18 +167,29 @@ export class Composition {
       // Whole amounts and at most MAX_DEN atoms: the fraction a/N is exactly the rational that
       // fractionKey would find (lowest terms), without its continued-fraction search.
       const n = this.numAtoms;
-      const whole = Number.isInteger(n) && n <= MAX_DEN && this.elements.every((el) => Number.isInteger(this.amount(el)));
-      this.#key = [...this.elements]
-        .sort()
-        .map((el) => {
-          if (!whole) return `${el}:${fractionKey(this.atomicFraction(el))}`;
+      const sorted = this.#sortedElements();
+      let whole = Number.isInteger(n) && n <= MAX_DEN;
+      for (let k = 0; whole && k < sorted.length; k++) whole = Number.isInteger(this.amount(sorted[k]!));
+      let key = '';
+      for (let k = 0; k < sorted.length; k++) {
+        const el = sorted[k]!;
+        let part: string;
+        if (whole) {
           const a = this.amount(el);
           const g = gcd(a, n);
-          return `${el}:${a / g}/${n / g}`;
-        })
-        .join(' ');
+          part = `${el}:${a / g}/${n / g}`;
+        } else part = `${el}:${fractionKey(this.atomicFraction(el))}`;
+        key = k === 0 ? part : `${key} ${part}`;
+      }
+      this.#key = key;
     }
     return this.#key;
+  }
+
+  /** The elements in alphabetical (code unit) order, kept: the key and the chemical system use them. */
+  #sortedElements(): readonly string[] {
+    this.#sorted ??= [...this.elements].sort();
+    return this.#sorted;
   }
 
   /** Same elements, and atomic fractions within `tol`. */

@@ -42,7 +42,12 @@ export function pySort<T>(items: readonly T[], lt: (a: T, b: T) => boolean): T[]
 
 // Exact gcd of integer-valued doubles (% is exact on doubles).
 export function gcd(a: number, b: number): number {
-  while (b !== 0) [a, b] = [b, a % b];
+  // A plain swap, not [a, b] = [b, a % b]: that allocates an array per step until optimised.
+  while (b !== 0) {
+    const r = a % b;
+    a = b;
+    b = r;
+  }
   return Math.abs(a);
 }
 

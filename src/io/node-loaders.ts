@@ -6,15 +6,15 @@
  * by line.
  */
 import { createReadStream } from 'node:fs';
-import { open } from 'node:fs/promises';
+import { open, readFile, stat } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
-import { createGunzip } from 'node:zlib';
+import { createGunzip, gunzipSync } from 'node:zlib';
 import type { Entry } from '../core/index.js';
 import { type CsvCandidates, csvChunks } from './csv-chunks.js';
 import { EntryStream, formatByName } from './entry-stream.js';
 import { LoadError } from './load-error.js';
 import { Utf8Text } from './utf8.js';
-import type { EntryFormat, MpEnergyChoice } from './records.js';
+import { type EntryFormat, entriesFromRecords, type MpEnergyChoice } from './records.js';
 
 export { entriesFromCsv } from './csv-reader.js';
 export { LoadError } from './load-error.js';
@@ -112,9 +112,38 @@ export async function* streamEntries(path: string, options: LoadOptions = {}): A
 
 /** Loads all entries of a file (see `streamEntries` and `LoadOptions`); an id given to two compositions is refused, naming both lines. */
 export async function loadEntries(path: string, options: LoadOptions = {}): Promise<Entry[]> {
+  const whole = await wholeJsonEntries(path, options);
+  if (whole) return whole;
   const out: Entry[] = [];
   for await (const batch of entryBatches(path, { ...options, uniqueIds: true })) for (const e of batch) out.push(e);
   return out;
+}
+
+// A JSON file up to this size is read whole and parsed by JSON.parse (several times faster than
+// the streaming reader, whose point is memory); larger ones stream.
+const WHOLE_JSON_BYTES = 32 << 20;
+
+/**
+ * The entries of a small JSON file (by name or format) read in one piece, or undefined: then the
+ * streaming reader runs, also whenever anything here fails — it names the file, record and line
+ * of what is wrong, so every error still comes from it.
+ */
+async function wholeJsonEntries(path: string, options: LoadOptions): Promise<Entry[] | undefined> {
+  const format = options.format ?? 'auto';
+  if (options.onProgress || options.skipKeys || format === 'csv' || (format === 'auto' && formatByName(path) !== 'json')) return undefined;
+  try {
+    if ((await stat(path)).size > WHOLE_JSON_BYTES) return undefined;
+    const bytes = await readFile(path);
+    const gzipped = bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
+    // Strict UTF-8: an invalid byte falls through to the streaming reader, which names its line.
+    const text = new TextDecoder('utf-8', { fatal: true }).decode(gzipped ? gunzipSync(bytes) : bytes);
+    const records: unknown = JSON.parse(text);
+    const parse = { source: path, format, ...(options.mpEnergy ? { mpEnergy: options.mpEnergy } : {}) };
+    return entriesFromRecords(records as unknown[], parse);
+  } catch {
+    // Any fault (bad bytes, bad JSON, a bad record): the streaming reader finds it and names it.
+    return undefined;
+  }
 }
 
 /**

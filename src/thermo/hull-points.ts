@@ -25,25 +25,27 @@ export function groupByComposition(entries: readonly Entry[], eForm: Float64Arra
   const lowest: number[] = [];
   const byKey = new Map<string, number>();
   const byId = new Map<string, number>();
-  entries.forEach((e, i) => {
+  for (let i = 0; i < entries.length; i++) {
+    const e = entries[i]!;
+    const key = e.composition.key;
     const first = byId.get(e.id);
     if (first === undefined) byId.set(e.id, i);
-    else if (entries[first]!.composition.key !== e.composition.key) {
+    else if (entries[first]!.composition.key !== key) {
       const f = entries[first]!;
       throw new HullError(
         `entries ${first} and ${i} (0-based) share the id ${JSON.stringify(e.id)} but are different compositions (${f.composition.formula} and ${e.composition.formula}): decompositions name phases by id, so give them different ids`,
       );
     }
-    let g = byKey.get(e.composition.key);
+    let g = byKey.get(key);
     if (g === undefined) {
       g = lowest.length;
-      byKey.set(e.composition.key, g);
+      byKey.set(key, g);
       lowest.push(i);
     } else if (eForm[i]! < eForm[lowest[g]!]!) {
       lowest[g] = i;
     }
     group[i] = g;
-  });
+  }
   return { group, lowest, byKey };
 }
 

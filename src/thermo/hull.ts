@@ -140,7 +140,7 @@ export function shareTolerance(fractions: ArrayLike<number>, at: number, d: numb
 }
 
 /** The (point, fraction) pairs of query q with fraction above `minFraction`, largest first. */
-export function decompositionOf(result: HullBatchResult, d: number, q: number, minFraction: number): Array<[number, number]> {
+export function decompositionOf(result: Pick<HullBatchResult, 'index' | 'fraction'>, d: number, q: number, minFraction: number): Array<[number, number]> {
   const out: Array<[number, number]> = [];
   for (let i = 0; i < d; i++) {
     const idx = result.index[q * d + i]!;

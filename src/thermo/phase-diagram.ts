@@ -75,11 +75,14 @@ export class PhaseDiagram {
       throw new PhaseDiagramError(`option stabilityTolerance must be a finite number >= 0 (eV/atom), got ${String(tol)}`);
     }
     const elements = options.elements ? [...options.elements].sort() : systemElements(given);
-    const known = new Set(elements);
-    for (const e of given) {
-      const outside = e.composition.elements.filter((el) => !known.has(el));
-      if (outside.length) {
-        throw new PhaseDiagramError(`entry ${JSON.stringify(e.id)} (${e.composition.formula}) has ${outside.join(', ')} outside the diagram's elements ${elements.join('-')}`);
+    // Elements found in the entries themselves leave nothing outside; only given ones are checked.
+    if (options.elements) {
+      const known = new Set(elements);
+      for (const e of given) {
+        const outside = e.composition.elements.filter((el) => !known.has(el));
+        if (outside.length) {
+          throw new PhaseDiagramError(`entry ${JSON.stringify(e.id)} (${e.composition.formula}) has ${outside.join(', ')} outside the diagram's elements ${elements.join('-')}`);
+        }
       }
     }
     this.elements = elements;
@@ -90,13 +93,23 @@ export class PhaseDiagram {
     const evalOptions: SystemHullOptions = {};
     if (options.stabilityTolerance !== undefined) evalOptions.stabilityTolerance = options.stabilityTolerance;
     if (options.onProgress) evalOptions.onProgress = options.onProgress;
-    for (const r of this.index.evaluate(evalOptions)) {
-      const base = { entry: r.entry, eFormPerAtom: r.eFormPerAtom, stable: r.stable, decomposition: r.decomposition };
-      results[r.index] = r.stable
-        ? r.entry.isElement
-          ? { ...base, eAboveHull: 0 }
-          : { ...base, eAboveHull: 0, phaseSeparationEnergy: r.signedHullDistance }
-        : { ...base, eAboveHull: r.signedHullDistance };
+    const { isStable, eForm, refIndex } = this.index;
+    for (const { own, outcome } of this.index.solveSystems(evalOptions)) {
+      for (let q = 0; q < own.length; q++) {
+        const i = own[q]!;
+        const entry = this.entries[i]!;
+        const eFormPerAtom = eForm[i]!;
+        if (isStable[i] !== 1) {
+          const eAboveHull = Math.max(outcome.signed[q]!, 0);
+          results[i] = { entry, eFormPerAtom, stable: false, decomposition: outcome.decomposition(q), eAboveHull };
+          continue;
+        }
+        const decomposition = [{ entry, fraction: 1 }];
+        results[i] =
+          entry.isElement || refIndex.has(i)
+            ? { entry, eFormPerAtom, stable: true, decomposition, eAboveHull: 0 }
+            : { entry, eFormPerAtom, stable: true, decomposition, eAboveHull: 0, phaseSeparationEnergy: outcome.signed[q]! };
+      }
     }
     this.results = results;
     this.stableEntries = this.entries.filter((_, i) => this.index.isStable[i] === 1);

@@ -11,6 +11,7 @@
  */
 import { allocHullBatch, HullError, shareTolerance } from './hull.js';
 import type { PackedReference } from './packed-reference.js';
+import { allocScan, runScan, writeFacetOrder } from './system-scan.js';
 import { kernel } from './wasm.js';
 
 /**
@@ -97,7 +98,6 @@ export class ReferenceHull {
   /** The system of each point. */
   private readonly systemOf: SystemRec[];
   private learned: number[] = [];
-  private views: { buf: ArrayBuffer; f64: Float64Array; i32: Int32Array; u8: Uint8Array } | undefined;
 
   constructor(ref: PackedReference) {
     this.ref = ref;
@@ -163,7 +163,7 @@ export class ReferenceHull {
         for (let q = 0; q < count; q++) failures.push({ position: c + q, message: errorMessage(e) });
       }
       if (cols && rec) {
-        const sol = this.solve(cols, rec.els, batch.fracs, at, count, undefined);
+        const sol = this.scan(cols, rec.els, batch.fracs, at, count) ?? this.solve(cols, rec.els, batch.fracs, at, count, undefined);
         for (let q = 0; q < count; q++) {
           const v = sol.f64[sol.val + q]!;
           if (Number.isNaN(v)) failures.push({ position: c + q, message: 'no hull energy found (the reference phases cannot make this composition)' });
@@ -263,6 +263,54 @@ export class ReferenceHull {
   }
 
   /**
+   * Candidates by the scan kernel (system-scan.ts): the hull of the stable points `cols` at the
+   * `nq` rows of `fracs` from `at` (every fraction > 0: a batch groups candidates by chemical
+   * system), the basis kept from one candidate to the next. Undefined on numerical trouble (then
+   * `solve` answers them one LP each). Results are read from the returned views before the next call.
+   */
+  private scan(cols: readonly number[], els: Uint8Array, fracs: Float64Array, at: number, nq: number) {
+    const d = els.length;
+    const n = cols.length;
+    const kn = kernel();
+    const L = allocScan(kn, n, d, 0, nq);
+    const { f64, i32, u8 } = kn.heap();
+    this.writeRows(f64, L.pts >> 3, i32, L.group >> 2, cols, els);
+    const elems = L.elems >> 2;
+    i32.fill(-1, elems, elems + d);
+    for (let j = 0; j < n; j++) {
+      const p = cols[j]!;
+      u8[L.state + j] = 1;
+      if (this.ref.isRef[p]) i32[elems + els.indexOf(this.ref.elems[this.ref.offsets[p]!]!)] = j;
+    }
+    for (let k = 0; k < d; k++) if (i32[elems + k]! < 0) return undefined;
+    i32.fill(-1, L.qOfPoint >> 2, (L.qOfPoint >> 2) + n);
+    f64.set(fracs.subarray(at, at + nq * d), L.queries >> 3);
+    writeFacetOrder(f64, L.queries >> 3, i32, L.qorder >> 2, d, nq);
+    if (!runScan(kn, L, STABILITY_TOL)) return undefined;
+    return { f64, i32, val: L.values >> 3, idx: L.index >> 2, lam: L.fraction >> 3 };
+  }
+
+  /** Rows of the points `cols` over the system `els` (fractions, formation energy), their ids as groups. */
+  private writeRows(f64: Float64Array, pts: number, i32: Int32Array, group: number, cols: readonly number[], els: Uint8Array): void {
+    const { offsets, elems, fracs: pf, eForm } = this.ref;
+    const d = els.length;
+    const stride = d + 1;
+    f64.fill(0, pts, pts + cols.length * stride);
+    for (let j = 0; j < cols.length; j++) {
+      const p = cols[j]!;
+      const row = pts + j * stride;
+      let k = 0;
+      for (let s = offsets[p]!; s < offsets[p + 1]!; s++) {
+        const el = elems[s]!;
+        while (els[k] !== el) k++;
+        f64[row + k] = pf[s]!;
+      }
+      f64[row + d] = eForm[p]!;
+      i32[group + j] = p;
+    }
+  }
+
+  /**
    * One call of the WASM hull kernel over the points `cols` in the system of elements `els`,
    * written straight into the kernel's memory (what hull.ts's hullBatch does, without its
    * intermediate arrays and result copies: this is the hot loop of a screen). Queries are `nq`
@@ -277,25 +325,10 @@ export class ReferenceHull {
     // No duals (pPi 0): the kernel skips the chemical potentials.
     const { pPts, pAlive, pGroup, pQ, pEx, pVal, pIdx, pLam, pPi, pWork } = allocHullBatch(kn, n, d, nq, false);
     // Views of the whole memory, renewed only when it grew (a new buffer).
-    const buf = kn.exports.memory.buffer;
-    if (this.views?.buf !== buf) this.views = { buf, f64: new Float64Array(buf), i32: new Int32Array(buf), u8: new Uint8Array(buf) };
-    const { f64, i32, u8 } = this.views;
-    const { offsets, elems, fracs: pf, eForm } = this.ref;
+    const { f64, i32, u8 } = kn.heap();
     const stride = d + 1;
     const pts = pPts >> 3;
-    f64.fill(0, pts, pts + n * stride);
-    for (let j = 0; j < n; j++) {
-      const p = cols[j]!;
-      const row = pts + j * stride;
-      let k = 0;
-      for (let s = offsets[p]!; s < offsets[p + 1]!; s++) {
-        const el = elems[s]!;
-        while (els[k] !== el) k++;
-        f64[row + k] = pf[s]!;
-      }
-      f64[row + d] = eForm[p]!;
-      i32[(pGroup >> 2) + j] = p;
-    }
+    this.writeRows(f64, pts, i32, pGroup >> 2, cols, els);
     u8.fill(1, pAlive, pAlive + n);
     const ex = pEx >> 2;
     if (fracs) {

@@ -10,8 +10,16 @@ export class MissingReferenceError extends Error {
 }
 
 export function systemElements(entries: readonly Entry[]): string[] {
+  // Through the (few, cached) chemical systems: a set of strings per entry, not of its elements.
+  const systems = new Set<string>();
+  for (const e of entries) systems.add(e.composition.chemicalSystem);
+  return elementsOfSystems(systems.keys());
+}
+
+/** The elements of chemical system keys ('Li-O-P'), alphabetical. */
+export function elementsOfSystems(keys: Iterable<string>): string[] {
   const s = new Set<string>();
-  for (const e of entries) for (const el of e.composition.elements) s.add(el);
+  for (const sys of keys) for (const el of sys.split('-')) s.add(el);
   return [...s].sort();
 }
 
@@ -20,7 +28,7 @@ export function systemElements(entries: readonly Entry[]): string[] {
  * added (id `ref-El`) for every element that has no elemental entry. Total-energy data must bring
  * its own. Mixing the two kinds has no common energy scale, so it is refused.
  */
-export function withElementalReferences(entries: Entry[]): Entry[] {
+export function withElementalReferences(entries: Entry[], elements?: readonly string[]): Entry[] {
   const total = entries.find((e) => e.kind === 'total');
   const form = entries.find((e) => e.kind === 'formation');
   if (total && form) {
@@ -29,7 +37,7 @@ export function withElementalReferences(entries: Entry[]): Entry[] {
   if (total) return entries;
   const haveElement = new Set(entries.filter((e) => e.isElement).map((e) => e.composition.elements[0]!));
   const refs: Entry[] = [];
-  for (const el of systemElements(entries)) {
+  for (const el of elements ?? systemElements(entries)) {
     if (!haveElement.has(el)) refs.push(new Entry({ id: `ref-${el}`, composition: Composition.fromDict({ [el]: 1 }), eFormPerAtom: 0 }));
   }
   return refs.length ? [...entries, ...refs] : entries;
@@ -59,10 +67,13 @@ export function elementalReferences(entries: readonly Entry[], elements: readonl
 /** Formation energy per atom of each entry against the references. */
 export function formationEnergies(entries: readonly Entry[], refs: ReadonlyMap<string, Entry>): Float64Array {
   const out = new Float64Array(entries.length);
-  entries.forEach((e, i) => {
+  for (let i = 0; i < entries.length; i++) {
+    const e = entries[i]!;
+    const els = e.composition.elements;
+    const fr = e.composition.fractionArray;
     let ref = 0;
-    for (const el of e.composition.elements) ref += e.composition.atomicFraction(el) * refs.get(el)!.energyPerAtom;
+    for (let k = 0; k < els.length; k++) ref += fr[k]! * refs.get(els[k]!)!.energyPerAtom;
     out[i] = e.energyPerAtom - ref;
-  });
+  }
   return out;
 }

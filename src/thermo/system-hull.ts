@@ -1,14 +1,11 @@
+import { type CandidateRows, packCandidateRows, writePoints } from './candidate-rows.js';
 import { groupByComposition, hullCandidates, type CompositionGroups } from './hull-points.js';
 import type { Entry } from '../core/index.js';
-import { decompositionOf, hullBatch, HullError, hullSegment, shareTolerance, type HullBatchResult, type PointSet, unresolvedFraction, unresolvedFractions } from './hull.js';
-import { elementalReferences, formationEnergies, systemElements, withElementalReferences } from './references.js';
+import { hullBatch, HullError, hullSegment, shareTolerance, type HullBatchResult, type PointSet, unresolvedFraction, unresolvedFractions } from './hull.js';
+import { elementalReferences, elementsOfSystems, formationEnergies, withElementalReferences } from './references.js';
+import { type PhaseAmount, phasesOf, scanOneSystem, type SolveScratch, solveByLP, type SystemOutcome } from './system-solve.js';
 
-/** A phase and its share of atoms in a decomposition. */
-export interface PhaseAmount {
-  readonly entry: Entry;
-  /** Fraction of the atoms of the decomposed composition that sit in this phase. */
-  readonly fraction: number;
-}
+export type { PhaseAmount } from './system-solve.js';
 
 /** Stability of one entry within its own chemical system. */
 export interface SystemStability {
@@ -57,6 +54,13 @@ export interface LocalHull {
   readonly mu: Record<string, number>;
 }
 
+/** A chemical system as `SystemIndex.solveSystems` yields it. */
+export interface SolvedSystem {
+  readonly sys: string;
+  /** Indices of the system's own entries. */
+  readonly own: readonly number[];
+  readonly outcome: SystemOutcome;
+}
 const DEFAULT_STABILITY_TOL = 1e-12;
 // Systems whose points SystemIndex keeps (a few MB for the largest).
 const POINT_CACHE_SYSTEMS = 64;
@@ -79,11 +83,17 @@ export class SystemIndex {
   readonly isCandidate: Uint8Array;
   /** Filled by `evaluate()`: 1 for hull vertices. */
   readonly isStable: Uint8Array;
-  private readonly members = new Map<string, number[]>();
-  private readonly candidatesOf = new Map<string, number[]>();
-  private readonly entryIndex = new Map<Entry, number>();
-  /** Per entry, its own elements and fractions (filled as points are first gathered). */
-  private readonly fractionCache: Array<{ els: readonly string[]; fr: Float64Array } | undefined> = [];
+  private readonly members: Map<string, number[]>;
+  /** Hull candidates of each chemical system, by key (read by system-solve.ts). */
+  readonly candidatesOf = new Map<string, number[]>();
+  /** Built on first `indexOf`: evaluating never needs it. */
+  private entryIndex: Map<Entry, number> | undefined;
+  /** 1 for the elemental references (refIndex as flags). */
+  readonly isRef: Uint8Array;
+  /** Scratch of system-solve.ts: a candidate's position among its system's points; a group's query. */
+  scratch: SolveScratch = {};
+  /** The candidates' fractions as flat arrays (read for every system they are in). */
+  readonly rows: CandidateRows;
   /** systemPoints' cache, least recently used first. */
   private readonly pointCache = new Map<string, { cols: number[]; set: PointSet }>();
 
@@ -93,24 +103,39 @@ export class SystemIndex {
       const why = unresolvedFraction(e.composition);
       if (why) throw new HullError(`entry ${JSON.stringify(e.id)} (${e.composition.formula}): ${why}`);
     }
-    const entries = withElementalReferences([...input]);
+    // Entries by chemical system first: the elements come from the (fewer) system keys, once.
+    const members = new Map<string, number[]>();
+    for (let i = 0; i < input.length; i++) push(members, input[i]!.composition.chemicalSystem, i);
+    const found = elementsOfSystems(members.keys());
+    const entries = withElementalReferences([...input], found);
+    for (let i = input.length; i < entries.length; i++) push(members, entries[i]!.composition.chemicalSystem, i);
+    this.members = members;
     this.entries = entries;
-    this.refs = elementalReferences(entries, elements ?? systemElements(entries));
+    this.refs = elementalReferences(entries, elements ?? found);
     this.eForm = formationEnergies(entries, this.refs);
     this.groups = groupByComposition(entries, this.eForm);
-    entries.forEach((e, i) => this.entryIndex.set(e, i));
-    this.refIndex = new Set([...this.refs.values()].map((e) => this.entryIndex.get(e)!));
+    const refSet = new Set(this.refs.values());
+    const refIndex = new Set<number>();
+    for (let i = 0; i < entries.length && refIndex.size < refSet.size; i++) if (refSet.has(entries[i]!)) refIndex.add(i);
+    this.refIndex = refIndex;
+    this.isRef = new Uint8Array(entries.length);
+    for (const i of this.refIndex) this.isRef[i] = 1;
     this.isCandidate = new Uint8Array(entries.length);
     for (const i of hullCandidates(this.eForm, this.groups, this.refIndex)) this.isCandidate[i] = 1;
     this.isStable = new Uint8Array(entries.length);
-    entries.forEach((e, i) => {
-      const sys = e.composition.chemicalSystem;
-      push(this.members, sys, i);
-      if (this.isCandidate[i]) push(this.candidatesOf, sys, i);
-    });
+    for (const [sys, list] of members) {
+      const cands = list.filter((i) => this.isCandidate[i] === 1);
+      if (cands.length) this.candidatesOf.set(sys, cands);
+    }
+    this.rows = packCandidateRows(entries, this.isCandidate);
   }
 
   indexOf(entry: Entry): number | undefined {
+    if (!this.entryIndex) {
+      const map = new Map<Entry, number>();
+      this.entries.forEach((e, i) => map.set(e, i));
+      this.entryIndex = map;
+    }
     return this.entryIndex.get(entry);
   }
 
@@ -119,62 +144,62 @@ export class SystemIndex {
    * before supersets (a system's decompositions need the stable phases of all its subsystems).
    */
   *evaluate(options: SystemHullOptions = {}): Generator<SystemStability> {
-    const { entries, eForm, groups, refIndex, isCandidate, isStable } = this;
-    const tol = options.stabilityTolerance ?? DEFAULT_STABILITY_TOL;
-    if (!(Number.isFinite(tol) && tol >= 0)) throw new HullError(`stabilityTolerance must be a finite number >= 0 (got ${String(tol)})`);
-    const withDecomp = options.decompositions ?? true;
-    this.pointCache.clear(); // stabilities are about to be (re)found
-    const order = [...this.members.keys()].sort((a, b) => a.split('-').length - b.split('-').length);
-    let done = 0;
-    for (const sys of order) {
-      const own = this.members.get(sys)!;
-      const els = sys.split('-');
-      const d = els.length;
-      const cols = this.subsystemCandidates(els);
-      const set = this.pointSet(cols, els);
-      // Pass 1: each candidate against all other compositions (phase separation); the others
-      // against everything (E_hull).
-      const queries = new Float64Array(own.length * d);
-      const exclude = new Int32Array(own.length);
-      own.forEach((i, q) => {
-        fractionsInto(entries[i]!, els, queries, q * d);
-        exclude[q] = isCandidate[i] && !refIndex.has(i) ? groups.group[i]! : -1;
-      });
-      const r1 = hullBatch(set, new Uint8Array(cols.length).fill(1), queries, exclude);
-      const signed = own.map((i, q) => {
-        const v = r1.values[q]!;
-        if (Number.isNaN(v)) throw new HullError(`no hull energy found for ${entries[i]!.id} (${entries[i]!.composition.formula}) in ${sys}`);
-        return eForm[i]! - v;
-      });
-      own.forEach((i, q) => {
-        isStable[i] = refIndex.has(i) || (isCandidate[i] === 1 && signed[q]! < -tol) ? 1 : 0;
-      });
-      // Pass 2: unstable entries on the hull of the stable phases only (the vertices, as
-      // pymatgen's facets), for their decompositions.
-      let r2: HullBatchResult | undefined;
-      if (withDecomp && own.some((i) => !isStable[i])) {
-        r2 = hullBatch(
-          set,
-          Uint8Array.from(cols, (i) => isStable[i]!),
-          queries,
-        );
-      }
+    const { entries, eForm, refIndex, isStable } = this;
+    for (const { sys, own, outcome } of this.solveSystems(options)) {
       for (let q = 0; q < own.length; q++) {
         const i = own[q]!;
         const e = entries[i]!;
         const stable = isStable[i] === 1;
+        const signed = outcome.signed[q]!;
         yield {
           entry: e,
           index: i,
           chemicalSystem: sys,
           eFormPerAtom: eForm[i]!,
-          signedHullDistance: refIndex.has(i) ? 0 : stable ? signed[q]! : Math.max(signed[q]!, 0),
+          signedHullDistance: refIndex.has(i) ? 0 : stable ? signed : Math.max(signed, 0),
           stable,
-          decomposition: stable ? [{ entry: e, fraction: 1 }] : r2 ? this.phases(r2, d, q, cols, queries) : [],
+          decomposition: stable ? [{ entry: e, fraction: 1 }] : outcome.decomposition(q),
         };
       }
+    }
+  }
+
+  /**
+   * `evaluate` one chemical system at a time: its own entries (indices), and per entry the signed
+   * distance (raw: E_hull may be a round-off below 0) and the decomposition on demand; `isStable`
+   * is filled for them before the system is yielded. For callers that build their own rows.
+   */
+  *solveSystems(options: SystemHullOptions = {}): Generator<SolvedSystem> {
+    const tol = options.stabilityTolerance ?? DEFAULT_STABILITY_TOL;
+    if (!(Number.isFinite(tol) && tol >= 0)) throw new HullError(`stabilityTolerance must be a finite number >= 0 (got ${String(tol)})`);
+    const withDecomp = options.decompositions ?? true;
+    this.pointCache.clear(); // stabilities are about to be (re)found
+    const order = bySize([...this.members.keys()]);
+    // Systems by numeric key (systemKey): a table has tens of thousands, each looking up its subsystems.
+    const dims = this.rows.index;
+    const candidatesOf = new Map<SystemKey, readonly number[]>();
+    for (const [sys, list] of this.candidatesOf) candidatesOf.set(systemKey(sys.split('-').map((el) => dims.get(el)!)), list);
+    const stableOf = new Map<SystemKey, number[]>();
+    let done = 0;
+    for (const sys of order) {
+      const own = this.members.get(sys)!;
+      const els = sys.split('-');
+      const dimsOf = els.map((el) => dims.get(el)!);
+      // The scan's columns: the stable phases of the subsystems and this system's own candidates.
+      // A subsystem's unstable candidate lies on or above its hull (within tol), so it cannot lower
+      // any hull here; the fallback still takes every candidate, as it always did.
+      const cols = closureColumns(dimsOf, stableOf, candidatesOf);
+      let outcome = scanOneSystem(this, { sys, own, els, cols }, tol, withDecomp);
+      if (!outcome) {
+        const all = this.subsystemCandidates(els);
+        outcome = solveByLP(this, { sys, own, els, cols: all, set: this.pointSet(all, els) }, tol, withDecomp);
+      }
+      const stable: number[] = [];
+      for (const i of own) if (this.isStable[i]) stable.push(i);
+      if (stable.length) stableOf.set(systemKey(dimsOf), stable);
+      yield { sys, own, outcome };
       done += own.length;
-      options.onProgress?.(done, entries.length);
+      options.onProgress?.(done, this.entries.length);
     }
   }
 
@@ -200,7 +225,7 @@ export class SystemIndex {
     if (Number.isNaN(value)) throw new HullError(`no hull energy found at ${sorted.map((el, k) => `${el}${xs[k]}`).join(' ')}`);
     const mu: Record<string, number> = {};
     sorted.forEach((el, k) => (mu[el] = r.mu[k]!));
-    return { value, decomposition: this.phases(r, sorted.length, 0, cols, xs), mu };
+    return { value, decomposition: phasesOf(this.entries, r, sorted.length, 0, cols, shareTolerance(xs, 0, sorted.length)), mu };
   }
 
   /**
@@ -226,7 +251,7 @@ export class SystemIndex {
       if (Number.isNaN(r.values[q]!)) throw new HullError(`no hull energy found at t=${t} between the two compositions`);
       // Kink energies from the facet lines (exact at the kink); the ends from their own LP.
       const f = q === 0 || q === ts.length - 1 ? undefined : seg.facets[q - 1]!;
-      return { t, value: f ? f.c + f.m * t : r.values[q]!, decomposition: this.phases(r, d, q, cols, queries) };
+      return { t, value: f ? f.c + f.m * t : r.values[q]!, decomposition: phasesOf(this.entries, r, d, q, cols, shareTolerance(queries, q * d, d)) };
     });
     const facetMu = seg.facets.map((f) => Object.fromEntries(sorted.map((el, k) => [el, f.mu[k]!])));
     return { points, facetMu };
@@ -257,9 +282,13 @@ export class SystemIndex {
     const out: number[] = [];
     const k = els.length;
     if (k > 20) throw new HullError(`a chemical system of ${k} elements is too large to enumerate its subsystems`);
+    // keys[mask]: the subsystem's key, built from the mask without its highest bit (one join each).
+    const keys: string[] = [''];
     for (let mask = 1; mask < 1 << k; mask++) {
-      let key = '';
-      for (let b = 0; b < k; b++) if (mask & (1 << b)) key += key ? `-${els[b]}` : els[b];
+      const high = 31 - Math.clz32(mask);
+      const rest = keys[mask ^ (1 << high)]!;
+      const key = rest ? `${rest}-${els[high]}` : els[high]!;
+      keys.push(key);
       const list = this.candidatesOf.get(key);
       if (list) for (const i of list) out.push(i);
     }
@@ -270,32 +299,8 @@ export class SystemIndex {
     const d = els.length;
     const pts = new Float64Array(cols.length * (d + 1));
     const group = new Int32Array(cols.length);
-    const pos = new Map(els.map((el, k) => [el, k]));
-    for (let j = 0; j < cols.length; j++) {
-      const i = cols[j]!;
-      const row = j * (d + 1);
-      // Only the point's own elements: the other fractions stay 0.
-      const own = this.ownFractions(i);
-      for (let k = 0; k < own.els.length; k++) pts[row + pos.get(own.els[k]!)!] = own.fr[k]!;
-      pts[row + d] = this.eForm[i]!;
-      group[j] = this.groups.group[i]!;
-    }
+    writePoints(this, cols, els, pts, 0, group, 0);
     return { n: cols.length, d, pts, group };
-  }
-
-  /** Entry i's elements and atomic fractions (the same numbers as `atomicFraction`), kept. */
-  private ownFractions(i: number): { els: readonly string[]; fr: Float64Array } {
-    let f = this.fractionCache[i];
-    if (!f) {
-      const c = this.entries[i]!.composition;
-      f = this.fractionCache[i] = { els: c.elements, fr: Float64Array.from(c.elements, (el) => c.atomicFraction(el)) };
-    }
-    return f;
-  }
-
-  /** The decomposition of query q (fractions in `queries`) as entries, tiny shares dropped. */
-  private phases(r: HullBatchResult, d: number, q: number, cols: readonly number[], queries: Float64Array): PhaseAmount[] {
-    return decompositionOf(r, d, q, shareTolerance(queries, q * d, d)).map(([j, f]) => ({ entry: this.entries[cols[j]!]!, fraction: f }));
   }
 }
 
@@ -307,12 +312,67 @@ export function systemStabilities(input: readonly Entry[], options: SystemHullOp
   return new SystemIndex(input).evaluate(options);
 }
 
+/**
+ * A chemical system by the indices of its elements (in alphabetical order of their symbols):
+ * base-128 digits (index + 1) for up to 7 elements — an exact double — and a string beyond.
+ */
+type SystemKey = number | string;
+
+function systemKey(dims: readonly number[], mask = -1): SystemKey {
+  let key = 0;
+  let n = 0;
+  for (let b = 0; b < dims.length; b++) if (mask & (1 << b)) (key = key * 128 + dims[b]! + 1), n++;
+  if (n <= 7) return key;
+  let s = '';
+  for (let b = 0; b < dims.length; b++) if (mask & (1 << b)) s += String.fromCharCode(dims[b]! + 1);
+  return s;
+}
+
+let keyScratch = new Float64Array(128);
+
+/**
+ * The columns of a system's scan: the stable phases of each proper subsystem (`stableOf`) and the
+ * system's own candidates, subsystems in mask order (the own candidates last).
+ */
+function closureColumns(dims: readonly number[], stableOf: ReadonlyMap<SystemKey, readonly number[]>, candidatesOf: ReadonlyMap<SystemKey, readonly number[]>): number[] {
+  const k = dims.length;
+  if (k > 20) throw new HullError(`a chemical system of ${k} elements is too large to enumerate its subsystems`);
+  const full = (1 << k) - 1;
+  const out: number[] = [];
+  if (k > 7) {
+    for (let mask = 1; mask <= full; mask++) {
+      const list = (mask === full ? candidatesOf : stableOf).get(systemKey(dims, mask));
+      if (list) for (const i of list) out.push(i);
+    }
+    return out;
+  }
+  // keys[mask] from the mask without its highest bit: one multiply-add per subsystem.
+  if (keyScratch.length <= full) keyScratch = new Float64Array(full + 1);
+  const keys = keyScratch;
+  keys[0] = 0;
+  for (let mask = 1; mask <= full; mask++) {
+    const high = 31 - Math.clz32(mask);
+    const key = keys[mask ^ (1 << high)]! * 128 + dims[high]! + 1;
+    keys[mask] = key;
+    const list = (mask === full ? candidatesOf : stableOf).get(key);
+    if (list) for (const i of list) out.push(i);
+  }
+  return out;
+}
+
+/** Chemical system keys by number of elements ('Li-O-P' has 3), stable: subsystems first. */
+function bySize(keys: string[]): string[] {
+  const buckets: string[][] = [];
+  for (const key of keys) {
+    let n = 1;
+    for (let at = key.indexOf('-'); at >= 0; at = key.indexOf('-', at + 1)) n++;
+    (buckets[n] ??= []).push(key);
+  }
+  return buckets.flat();
+}
+
 function push(map: Map<string, number[]>, key: string, i: number): void {
   const list = map.get(key);
   if (list) list.push(i);
   else map.set(key, [i]);
-}
-
-function fractionsInto(e: Entry, els: readonly string[], out: Float64Array, at: number): void {
-  for (let k = 0; k < els.length; k++) out[at + k] = e.composition.atomicFraction(els[k]!);
 }

@@ -39,9 +39,36 @@ interface KernelExports {
     work: number,
   ): number;
   segmentLines(): number;
+  scanWorkBytes(n: number, d: number, nq: number): number;
+  scanSystem(
+    n: number,
+    d: number,
+    pts: number,
+    group: number,
+    state: number,
+    elems: number,
+    nu: number,
+    order: number,
+    tol: number,
+    nq: number,
+    queries: number,
+    qorder: number,
+    qOfPoint: number,
+    signed: number,
+    outVal: number,
+    outIdx: number,
+    outLam: number,
+    work: number,
+  ): number;
+  scanPivots(): number;
+  scanFullSolves(): number;
+  scanResetCounters(): void;
 }
 
 function decodeBase64(b64: string): Uint8Array {
+  // Node's Buffer decodes natively; the loop below runs in the interpreter on a cold start.
+  const buffer = (globalThis as { Buffer?: { from(s: string, enc: string): Uint8Array } }).Buffer;
+  if (buffer) return buffer.from(b64, 'base64');
   const bin = atob(b64);
   const out = new Uint8Array(bin.length);
   for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
@@ -56,6 +83,7 @@ export class Kernel {
   readonly exports: KernelExports;
   private top: number;
   private readonly base: number;
+  private views: { buf: ArrayBuffer; f64: Float64Array; i32: Int32Array; u8: Uint8Array } | undefined;
 
   constructor(module: WebAssembly.Module) {
     const instance = new WebAssembly.Instance(module, { env: { abort: kernelAbort } });
@@ -78,6 +106,16 @@ export class Kernel {
     }
     this.top = end;
     return ptr;
+  }
+
+  /**
+   * Views of the whole memory (index = byte address >> 3, >> 2, or itself), kept until memory
+   * grows: writing a batch through them allocates nothing.
+   */
+  heap(): { f64: Float64Array; i32: Int32Array; u8: Uint8Array } {
+    const buf = this.exports.memory.buffer;
+    if (this.views?.buf !== buf) this.views = { buf, f64: new Float64Array(buf), i32: new Int32Array(buf), u8: new Uint8Array(buf) };
+    return this.views;
   }
 
   f64(ptr: number, len: number): Float64Array {

@@ -1,0 +1,29 @@
+// The jobs `npm run bench` compares between Node (bench/jobs.mjs hulljobs) and headless Chromium
+// (test/web-e2e.test.ts evaluates this file's text in the page): self-contained, no imports.
+/**
+ * The jobs compared between Node and Chromium, on the embedded data (which both have): the
+ * PhaseDiagram of its Li-Fe-P-O system (medians of `rounds`) and the windows of its 3,422 Li
+ * compositions with the index (median of 3). The same source text is evaluated in the page.
+ */
+export async function browserJobs(m, rounds) {
+  const all = await m.defaultEntries();
+  const set = new Set(['Li', 'Fe', 'P', 'O']);
+  const sys = all.filter((e) => e.composition.elements.every((el) => set.has(el)));
+  const med = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
+  const hull = [];
+  for (let r = 0; r < rounds; r++) {
+    const t = performance.now();
+    new m.PhaseDiagram(sys).analyze();
+    hull.push(performance.now() - t);
+  }
+  const li = all.filter((e) => e.composition.has('Li') && e.composition.elements.length > 1);
+  const win = [];
+  for (let r = 0; r < 3; r++) {
+    const t = performance.now();
+    const index = new m.SystemIndex(all);
+    for (const _ of index.evaluate({ decompositions: false })) void _;
+    for (const e of li) m.stabilityWindow(index, e.composition);
+    win.push(performance.now() - t);
+  }
+  return { hull_entries: sys.length, hull_ms: med(hull), windows: li.length, windows_ms: med(win) };
+}

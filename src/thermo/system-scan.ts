@@ -1,0 +1,105 @@
+// The bridge to assembly/system-scan.ts: one chemical system's stabilities and hull energies in one
+// kernel call, the basis kept from query to query and columns priced over the stable phases only.
+// The caller (system-solve.ts) writes the system straight into the kernel's memory through
+// `Kernel.heap()` — tens of thousands of systems in a table, so no per-system arrays — and reads
+// the answers from it before the next call.
+import type { Kernel } from './wasm.js';
+
+/** Where one scanSystem call's arrays live (byte addresses in the kernel's memory). */
+export interface ScanLayout {
+  readonly n: number;
+  readonly d: number;
+  readonly nu: number;
+  readonly nq: number;
+  /** f64[n*(d+1)] points: fractions, formation energy. */
+  readonly pts: number;
+  /** i32[n] composition group of each point. */
+  readonly group: number;
+  /** u8[n] 1 stable, 0 unstable, 2 to decide; the decisions on return. */
+  readonly state: number;
+  /** i32[d] the point of each element. */
+  readonly elems: number;
+  /** i32[nu] the points to decide, deepest first. */
+  readonly order: number;
+  /** f64[nq*d] query compositions (every fraction > 0). */
+  readonly queries: number;
+  /** i32[nq] the order the queries are answered in (`writeFacetOrder`). */
+  readonly qorder: number;
+  /** i32[n] the query of each point to decide (-1: none). */
+  readonly qOfPoint: number;
+  /** f64[n] out: phase-separation energy of the points found stable. */
+  readonly signed: number;
+  /** f64[nq] out: hull energy at each query over the stable points. */
+  readonly values: number;
+  /** i32[nq*d], f64[nq*d] out: basis point and its atom fraction, per slot. */
+  readonly index: number;
+  readonly fraction: number;
+  readonly work: number;
+}
+
+/** Resets the kernel's memory and lays out a scan of n points in d dimensions, nu to decide, nq queries. */
+export function allocScan(k: Kernel, n: number, d: number, nu: number, nq: number): ScanLayout {
+  k.reset();
+  return {
+    n,
+    d,
+    nu,
+    nq,
+    pts: k.alloc(8 * n * (d + 1)),
+    group: k.alloc(4 * n),
+    state: k.alloc(n),
+    elems: k.alloc(4 * d),
+    order: k.alloc(4 * nu),
+    queries: k.alloc(8 * nq * d),
+    qorder: k.alloc(4 * nq),
+    qOfPoint: k.alloc(4 * n),
+    signed: k.alloc(8 * n),
+    values: k.alloc(8 * nq),
+    index: k.alloc(4 * nq * d),
+    fraction: k.alloc(8 * nq * d),
+    work: k.alloc(k.exports.scanWorkBytes(n, d, nq)),
+  };
+}
+
+/** Runs the scan laid out in `L` (filled); false when the kernel hit numerical trouble. */
+export function runScan(k: Kernel, L: ScanLayout, tol: number): boolean {
+  const { n, d, nu, nq } = L;
+  const rc = k.exports.scanSystem(n, d, L.pts, L.group, L.state, L.elems, nu, L.order, tol, nq, L.queries, L.qorder, L.qOfPoint, L.signed, L.values, L.index, L.fraction, L.work);
+  return rc === 0;
+}
+
+let keyScratch = new Float64Array(0);
+
+/**
+ * Writes into `qorder` an order of the nq queries (d fractions each, at `queries` in f64 units) in
+ * which neighbours tend to share a facet, so the kept basis walks few facet boundaries:
+ * lexicographic by fractions, each coordinate coarsened to a grid of 1/64 with the direction of
+ * the next one alternating (a boustrophedon sweep).
+ */
+export function writeFacetOrder(f64: Float64Array, queries: number, i32: Int32Array, qorder: number, d: number, nq: number): void {
+  for (let i = 0; i < nq; i++) i32[qorder + i] = i;
+  if (nq < 3 || d < 2) return;
+  if (keyScratch.length < nq) keyScratch = new Float64Array(nq);
+  const keys = keyScratch;
+  for (let i = 0; i < nq; i++) {
+    let key = 0;
+    let flip = false;
+    for (let c = 0; c < Math.min(d - 1, 3); c++) {
+      const cell = Math.min(63, Math.floor(f64[queries + i * d + c]! * 64));
+      key = key * 64 + (flip ? 63 - cell : cell);
+      if (cell & 1) flip = !flip;
+    }
+    keys[i] = key;
+  }
+  // Insertion sort: a system has few compositions of its own (a table's largest, a few hundred).
+  for (let a = 1; a < nq; a++) {
+    const v = i32[qorder + a]!;
+    const kv = keys[v]!;
+    let b = a - 1;
+    while (b >= 0 && keys[i32[qorder + b]!]! > kv) {
+      i32[qorder + b + 1] = i32[qorder + b]!;
+      b--;
+    }
+    i32[qorder + b + 1] = v;
+  }
+}
