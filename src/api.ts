@@ -106,3 +106,35 @@ export {
 } from './screen/index.js';
 export { screenAnode, anodeRow, electronicCharacter, KNOWN_ELECTRONIC, type AnodeOptions, type AnodeRow, type AnodeProduct, type InterphaseType, type Electronic } from './screen/index.js';
 export { screenCoatingsOnEngine, screenInterfacesOnEngine, type EngineScreenOptions } from './screen/index.js';
+// Uncertainty (issue 12): probabilities and bands from the entries' errors, sampled in WASM.
+export {
+  sampledStabilities,
+  sampledWindow,
+  sampledInterfaceReaction,
+  UncertaintyError,
+  normalDeviate,
+  type SamplingOptions,
+  type UncertaintyOptions,
+  type SamplingReport,
+  type SampledStabilities,
+  type SampledWindowOptions,
+  type SampledWindowResult,
+  type SampledReactionResult,
+  type SampledWindow,
+  type SampledReaction,
+  type EntryUncertainty,
+  type LimitUncertainty,
+  type Distribution,
+  type Probability,
+  type Frequency,
+} from './uncertainty/index.js';
+export {
+  sampledStabilitiesOnEngine,
+  sampledWindowOnEngine,
+  sampledReactionOnEngine,
+  sampledCandidatesOnEngine,
+  screenStabilityUncertain,
+  type EngineUncertaintyOptions,
+  type CandidateUncertainty,
+  type UncertainScreenRow,
+} from './screen/index.js';

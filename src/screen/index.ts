@@ -31,3 +31,14 @@ export { SCREEN_JOBS } from './jobs.js';
 export { type EngineScreenOptions, screenCoatingsOnEngine, screenInterfacesOnEngine } from './on-engine.js';
 export { ScreenError, type ScreenOptions, type ScreenRow, screenStability, screenStabilitySync } from './stability.js';
 export { DEFAULT_ELECTROLYTES, screenWindows, windowOf, windowRow, type WindowRow, type WindowsOptions, type WindowsResult, windowStaircase } from './windows.js';
+export { type UncertainScreenRow, screenStabilityUncertain } from './stability-uncertain.js';
+export {
+  CANDIDATE_STREAMS,
+  type CandidateUncertainty,
+  coatingPassProbabilities,
+  type EngineUncertaintyOptions,
+  sampledCandidatesOnEngine,
+  sampledReactionOnEngine,
+  sampledStabilitiesOnEngine,
+  sampledWindowOnEngine,
+} from './uncertainty.js';
