@@ -8,3 +8,4 @@ export { rankingSvg, type RankingRow, type RankingOptions } from './ranking.js';
 export { PlotError, type PlotOptions, type Theme } from './options.js';
 export { escapeXml } from './markup.js';
 export { niceTicks, formatNumber, type NiceTicks } from './scales.js';
+export type { Band } from './band.js';
