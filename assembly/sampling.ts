@@ -31,13 +31,28 @@ import { ld, ldi, st, sti } from './memory';
   return z ^ (z >> 31);
 }
 
-/** A standard normal deviate as a pure function of (seed, sample, stream) (Box–Muller on splitmix64). */
+/**
+ * A standard normal deviate as a pure function of (seed, sample, stream): one splitmix64 hash to a
+ * uniform u in (0, 1), then the inverse normal CDF by Acklam's rational approximation (relative
+ * error below 1.2e-9; a logarithm only in the 5 % of tails) — a few times cheaper than Box–Muller's
+ * logarithm, cosine and square root, and samples draw a normal per entry.
+ */
 export function normalDeviate(seed: u32, sample: i32, stream: i32): f64 {
-  const a = mix64(mix64((<u64>seed) * 0x9e3779b97f4a7c15 + <u64>(<u32>stream)) + (<u64>(<u32>sample)) * 0xd1b54a32d192ed03);
-  const b = mix64(a + 0x9e3779b97f4a7c15);
-  const u1 = (<f64>(a >> 11) + 1.0) * 1.1102230246251565e-16; // (0, 1]
-  const u2 = <f64>(b >> 11) * 1.1102230246251565e-16; // [0, 1)
-  return Math.sqrt(-2.0 * Math.log(u1)) * Math.cos(6.283185307179586 * u2);
+  const h = mix64(mix64((<u64>seed) * 0x9e3779b97f4a7c15 + <u64>(<u32>stream)) + (<u64>(<u32>sample)) * 0xd1b54a32d192ed03);
+  const u = (<f64>(h >> 11) + 0.5) * 1.1102230246251565e-16; // (0, 1), never 0 or 1
+  if (u < 0.02425) return tail(u);
+  if (u > 0.97575) return -tail(1.0 - u);
+  const q = u - 0.5;
+  const r = q * q;
+  return ((((((-3.969683028665376e1 * r + 2.209460984245205e2) * r - 2.759285104469687e2) * r + 1.38357751867269e2) * r - 3.066479806614716e1) * r + 2.506628277459239) * q) /
+    (((((-5.447609879822406e1 * r + 1.615858368580409e2) * r - 1.556989798598866e2) * r + 6.680131188771972e1) * r - 1.328068155288572e1) * r + 1.0);
+}
+
+/** The lower tail of the inverse normal CDF (u < 0.02425). */
+function tail(u: f64): f64 {
+  const q = Math.sqrt(-2.0 * Math.log(u));
+  return (((((-7.784894002430293e-3 * q - 3.223964580411365e-1) * q - 2.400758277161838) * q - 2.549671010415590) * q + 4.374664141464968) * q + 2.938163982698783) /
+    ((((7.784695709041462e-3 * q + 3.224671290700398e-1) * q + 2.445134137142996) * q + 3.754408661907416) * q + 1.0);
 }
 
 // ---- the model: entries, their uncertainties, groups (read from the caller's header) ----

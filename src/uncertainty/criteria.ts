@@ -8,8 +8,7 @@ import type { Composition, Entry } from '../core/index.js';
 import { ElementProfileError, resolveValence, type SystemIndex } from '../thermo/index.js';
 import { normalDeviate } from './kernel.js';
 import type { ResolvedSampling, UncertaintyModel } from './model.js';
-import { closedPoints, groupSamples, hullAtSamples } from './points.js';
-import { scopeOf } from './scope.js';
+import { closedPoints, groupSamples, hullAtSamples, scopeOf } from './points.js';
 
 /** E_hull (eV/atom) of the lowest entry of `c` in each listed sample; null when the data have no entry of `c`. */
 export function compositionEHull(index: SystemIndex, model: UncertaintyModel, seed: number, samples: Int32Array, c: Composition): Float64Array | null {

@@ -10,7 +10,8 @@
 import type { SystemIndex } from '../thermo/index.js';
 import { Layout, placeModel, sampleRange } from './kernel.js';
 import { UncertaintyError, type UncertaintyModel } from './model.js';
-import { type Scope, scopeErrors, scopeOf } from './scope.js';
+import { scopeOf } from './points.js';
+import { type Scope, scopeErrors } from './scope.js';
 import { type Distribution, distribution, type Frequency, type Probability, probability, Tally } from './stats.js';
 
 /** Samples [from, to) of every entry of a dataset (entry-major arrays). */

@@ -6,8 +6,7 @@ export { normalDeviate } from './kernel.js';
 export { DEFAULT_SAMPLES, resolveSampling, type ResolvedSampling, type SamplingOptions, UncertaintyError, uncertaintyModel, type UncertaintyModel } from './model.js';
 export { type AsyncSampler, drive, driveAsync, type DriveOptions, type Sampler } from './run.js';
 export { type Distribution, distribution, type Frequency, type Probability, probability, quantile, rounds } from './stats.js';
-export { closedPoints, grandPoints, groupSamples, hullAtSamples, type PointSet, segmentSamples } from './points.js';
-export { scopeOf } from './scope.js';
+export { closedPoints, grandPoints, groupSamples, hullAtSamples, type PointSet, scopeOf, segmentSamples } from './points.js';
 export {
   coverProbability,
   type LimitUncertainty,

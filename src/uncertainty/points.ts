@@ -4,9 +4,76 @@
  * three questions the kernel answers for a batch of samples on it — the hull at compositions, the
  * hull along a segment (kinks and facets), and the groups' own perturbed energies.
  */
+import type { SystemIndex } from '../thermo/index.js';
 import { Layout, placeModel } from './kernel.js';
 import type { UncertaintyModel } from './model.js';
-import { type Scope, scopeErrors } from './scope.js';
+import { buildScope, type Scope, type ScopeErrors, scopeErrors } from './scope.js';
+
+const scopes = new WeakMap<SystemIndex, Map<string, Scope>>();
+
+/** The scope of the chemical system `elements` (all the index's elements when omitted), kept per index. */
+export function scopeOf(index: SystemIndex, elements?: readonly string[]): Scope {
+  if (!index.isStable.some((v) => v === 1)) for (const _ of index.evaluate({ decompositions: false }));
+  const els = [...new Set(elements ?? [...index.refs.keys()])].sort();
+  const key = els.join('-');
+  let byKey = scopes.get(index);
+  if (!byKey) {
+    byKey = new Map();
+    scopes.set(index, byKey);
+  }
+  let s = byKey.get(key);
+  if (!s) {
+    s = certified(buildScope(index, els));
+    if (byKey.size >= 256) byKey.delete(byKey.keys().next().value!);
+    byKey.set(key, s);
+  }
+  return s;
+}
+
+/**
+ * The scope with its certificates: the deterministic hull at every composition that is not a
+ * vertex, over every other group, in one kernel batch with no perturbation. Any mixture it lies
+ * above will do (a point above a feasible mixture is no vertex, whatever the mixture's phases).
+ */
+function certified(scope: Scope): Scope {
+  const { index } = scope;
+  const nG = scope.groups.length;
+  const queried: number[] = [];
+  for (let g = 0; g < nG; g++) if (!scope.gElem[g] && !index.isStable[index.groups.lowest[scope.groups[g]!]!]) queried.push(g);
+  if (queried.length === 0) return scope;
+  const exact: ScopeErrors = {
+    key: scope.entries,
+    sigma: new Float64Array(scope.entries.length),
+    loadOff: new Int32Array(scope.entries.length + 1),
+    loadName: new Int32Array(0),
+    loadVal: new Float64Array(0),
+    nameKey: new Int32Array(0),
+  };
+  const points = closedPoints(scope);
+  const d = points.d;
+  const queries = new Float64Array(queried.length * d);
+  queried.forEach((g, q) => queries.set(scope.fractions.subarray(g * d, (g + 1) * d), q * d));
+  const h = hullAtPlaced(points, exact, 0, Int32Array.of(0), queries, { exclude: Int32Array.from(queried) });
+  const certOff = new Int32Array(nG + 1);
+  const certG: number[] = [];
+  const certFrac: number[] = [];
+  let q = 0;
+  for (let g = 0; g < nG; g++) {
+    if (queried[q] === g) {
+      if (!Number.isNaN(h.value[q]!)) {
+        for (let i = 0; i < d; i++) {
+          const k = h.group[q * d + i]!;
+          if (k < 0 || h.fraction[q * d + i]! <= 0) continue;
+          certG.push(k);
+          certFrac.push(h.fraction[q * d + i]!);
+        }
+      }
+      q++;
+    }
+    certOff[g + 1] = certG.length;
+  }
+  return { ...scope, certOff, certG: Int32Array.from(certG), certFrac: Float64Array.from(certFrac) };
+}
 
 /** Points for the kernel: group cols[j] at pts row j, its LP energy (f' − offset[j]) · scale[j]. */
 export interface PointSet {
@@ -61,12 +128,6 @@ export function grandPoints(scope: Scope, open: string, mu: number): PointSet {
   return { scope, d, cols: Int32Array.from(cols), pts: Float64Array.from(rows), scale: Float64Array.from(scale), offset: Float64Array.from(offset), openGroup, elements };
 }
 
-function layoutFor(points: PointSet, model: UncertaintyModel): Layout {
-  const L = new Layout();
-  placeModel(L, points.scope, scopeErrors(points.scope, model));
-  return L;
-}
-
 /** Hull values and decompositions (groups, fractions) of `nq` queries per sample. */
 export interface HullAtSamples {
   readonly nq: number;
@@ -92,12 +153,24 @@ export function hullAtSamples(
   queries: Float64Array,
   options: { perSample?: boolean; exclude?: Int32Array; duals?: boolean } = {},
 ): HullAtSamples {
+  return hullAtPlaced(points, scopeErrors(points.scope, model), seed, samples, queries, options);
+}
+
+function hullAtPlaced(
+  points: PointSet,
+  errors: ScopeErrors,
+  seed: number,
+  samples: Int32Array,
+  queries: Float64Array,
+  options: { perSample?: boolean; exclude?: Int32Array; duals?: boolean },
+): HullAtSamples {
   const { d } = points;
   const nS = samples.length;
   const perSample = options.perSample ?? false;
   const nq = perSample ? queries.length / d / Math.max(1, nS) : queries.length / d;
   const n = points.cols.length;
-  const L = layoutFor(points, model);
+  const L = new Layout();
+  placeModel(L, points.scope, errors);
   const args = [L.put(points.cols), L.put(points.pts), L.put(points.scale), L.put(points.offset)] as const;
   const pQ = L.put(queries);
   const pEx = L.put(options.exclude ?? new Int32Array(nq).fill(-1));
@@ -141,7 +214,8 @@ export function segmentSamples(points: PointSet, model: UncertaintyModel, seed: 
   const n = points.cols.length;
   const maxK = MAX_KINKS;
   const maxLines = 4 * maxK;
-  const L = layoutFor(points, model);
+  const L = new Layout();
+  placeModel(L, points.scope, scopeErrors(points.scope, model));
   const args = [L.put(points.cols), L.put(points.pts), L.put(points.scale), L.put(points.offset), L.put(a), L.put(b)] as const;
   const pSamples = L.put(samples);
   const pN = L.out(4 * nS);

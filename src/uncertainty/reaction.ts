@@ -10,8 +10,7 @@ import type { Composition } from '../core/index.js';
 import { type InterfaceReaction, type InterfaceReactionOptions, type InterfaceSetup, interfaceReaction, interfaceSetup, type ReactionDiagram } from '../interface/index.js';
 import type { UncertaintyModel } from './model.js';
 import { sampleRange } from './kernel.js';
-import { closedPoints, grandPoints, groupSamples, hullAtSamples, type PointSet, type SegmentSamples, segmentSamples } from './points.js';
-import { scopeOf } from './scope.js';
+import { closedPoints, grandPoints, groupSamples, hullAtSamples, type PointSet, type SegmentSamples, scopeOf, segmentSamples } from './points.js';
 import { type Distribution, distribution, type Frequency, probability, Tally } from './stats.js';
 
 /** What every sample of one interface shares. */

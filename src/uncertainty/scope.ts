@@ -3,8 +3,8 @@
  * whose energy can move the answer, elemental references included), grouped by composition, with
  * each element's elemental entries (a sample re-references formation energies to the lowest one),
  * and for every group that is not a vertex of the deterministic hull its deterministic
- * decomposition — the certificate that prunes it from a sample's LPs while it stays above it.
- * Built once per (index, system) and kept; plain typed arrays, ready for the kernel.
+ * decomposition — the certificate that prunes it from a sample's LPs while it stays above it
+ * (found in points.ts, which keeps the finished scopes). Plain typed arrays, ready for the kernel.
  */
 import type { SystemIndex } from '../thermo/index.js';
 import type { UncertaintyModel } from './model.js';
@@ -38,39 +38,60 @@ export interface Scope {
   readonly compOff: Int32Array;
   readonly compEl: Int32Array;
   readonly compFrac: Float64Array;
-  /** Group g's deterministic decomposition (groups, atom fractions); empty for hull vertices. */
+  /**
+   * Group g's deterministic decomposition by other groups (atom fractions): a mixture it lies above,
+   * which prunes it from a sample where it still does; empty for the deterministic hull vertices.
+   */
   readonly certOff: Int32Array;
   readonly certG: Int32Array;
   readonly certFrac: Float64Array;
 }
 
-const scopes = new WeakMap<SystemIndex, Map<string, Scope>>();
+const bySystem = new WeakMap<SystemIndex, Map<string, number[]>>();
 
-/** The scope of the chemical system `elements` (all of the index's elements when omitted). */
-export function scopeOf(index: SystemIndex, elements?: readonly string[]): Scope {
-  if (!index.isStable.some((v) => v === 1)) for (const _ of index.evaluate({ decompositions: false }));
-  const els = [...new Set(elements ?? [...index.refs.keys()])].sort();
-  const key = els.join('-');
-  let byKey = scopes.get(index);
-  if (!byKey) {
-    byKey = new Map();
-    scopes.set(index, byKey);
+/** The index's entries by chemical system (kept per index). */
+function membersOf(index: SystemIndex): Map<string, number[]> {
+  let m = bySystem.get(index);
+  if (!m) {
+    m = new Map();
+    index.entries.forEach((e, i) => {
+      const k = e.composition.chemicalSystem;
+      const l = m!.get(k);
+      if (l) l.push(i);
+      else m!.set(k, [i]);
+    });
+    bySystem.set(index, m);
   }
-  let s = byKey.get(key);
-  if (!s) {
-    s = buildScope(index, els);
-    if (byKey.size >= 64) byKey.delete(byKey.keys().next().value!);
-    byKey.set(key, s);
-  }
-  return s;
+  return m;
 }
 
-function buildScope(index: SystemIndex, els: string[]): Scope {
+/** Entries whose elements all lie in `els` (sorted): every subsystem's members, ascending. */
+function entriesWithin(index: SystemIndex, els: readonly string[]): number[] {
+  if (els.length > 12) {
+    const elPos = new Set(els);
+    const out: number[] = [];
+    index.entries.forEach((e, i) => {
+      if (e.composition.elements.every((el) => elPos.has(el))) out.push(i);
+    });
+    return out;
+  }
+  const members = membersOf(index);
+  const out: number[] = [];
+  for (let mask = 1; mask < 1 << els.length; mask++) {
+    const key = els.filter((_, b) => mask & (1 << b)).join('-');
+    const l = members.get(key);
+    if (l) for (const i of l) out.push(i);
+  }
+  return out.sort((a, b) => a - b);
+}
+
+/**
+ * A scope without certificates (empty: nothing is pruned); scopeOf (points.ts) adds them, found
+ * by the kernel in one batch.
+ */
+export function buildScope(index: SystemIndex, els: readonly string[]): Scope {
   const elPos = new Map(els.map((el, k) => [el, k]));
-  const entries: number[] = [];
-  index.entries.forEach((e, i) => {
-    if (e.composition.elements.every((el) => elPos.has(el))) entries.push(i);
-  });
+  const entries = entriesWithin(index, els);
   const nE = entries.length;
   const f = Float64Array.from(entries, (i) => index.eForm[i]!);
   // Groups in order of first appearance; members ascending (the first of equal energies wins).
@@ -122,29 +143,6 @@ function buildScope(index: SystemIndex, els: string[]): Scope {
   });
   const elOff = new Int32Array(d + 1);
   elMembers.forEach((l, k) => (elOff[k + 1] = elOff[k]! + l.length));
-  // Certificates: the deterministic decomposition (over the stable phases) of every group whose
-  // lowest entry is not a vertex.
-  const certOff = new Int32Array(nG + 1);
-  const certG: number[] = [];
-  const certFrac: number[] = [];
-  for (let g = 0; g < nG; g++) {
-    const lowest = index.groups.lowest[groups[g]!]!;
-    if (!index.isStable[lowest] && gElem[g] === 0) {
-      const c = index.entries[lowest]!.composition;
-      const h = index.hullAt(
-        c.elements,
-        Float64Array.from(c.elements, (el) => c.atomicFraction(el)),
-        'stable',
-      );
-      for (const p of h.decomposition) {
-        const k = localGroup.get(index.groups.group[index.indexOf(p.entry)!]!);
-        if (k === undefined) continue;
-        certG.push(k);
-        certFrac.push(p.fraction);
-      }
-    }
-    certOff[g + 1] = certG.length;
-  }
   return {
     index,
     elements: els,
@@ -163,9 +161,9 @@ function buildScope(index: SystemIndex, els: string[]): Scope {
     compOff,
     compEl: Int32Array.from(compEl),
     compFrac: Float64Array.from(compFrac),
-    certOff,
-    certG: Int32Array.from(certG),
-    certFrac: Float64Array.from(certFrac),
+    certOff: new Int32Array(nG + 1),
+    certG: new Int32Array(0),
+    certFrac: new Float64Array(0),
   };
 }
 

@@ -15,8 +15,7 @@ import type { Composition } from '../core/index.js';
 import { type ProfileStep, type StabilityWindow, stabilityWindow, type ThermoSource, type WindowOptions } from '../thermo/index.js';
 import type { UncertaintyModel } from './model.js';
 import { sampleRange } from './kernel.js';
-import { closedPoints, hullAtSamples, type PointSet, segmentSamples } from './points.js';
-import { scopeOf } from './scope.js';
+import { closedPoints, hullAtSamples, type PointSet, scopeOf, segmentSamples } from './points.js';
 import { type Distribution, distribution, type Frequency, type Probability, probability, Tally } from './stats.js';
 
 /** What every sample of one window shares. */
