@@ -1,13 +1,12 @@
 import { realpathSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
-import { loadEntries } from '../io/node.js';
-import { hullReport, type HullReport } from '../thermo/index.js';
-import { formatTable } from './table.js';
-import { checkFlags, parseArgs, UsageError, type CliIO, fileErrorReason } from './args.js';
+import { UsageError, type CliIO } from './args.js';
+import { hullCommand, HULL_USAGE } from './hull.js';
 import { reactCommand, REACT_USAGE } from './react.js';
 import { screenStabilityCommand, SCREEN_USAGE } from './screen-stability.js';
 import { screenCommand, SCREEN_WORKFLOWS_USAGE } from './screen-workflows.js';
 import { demo } from './demo.js';
+import { UNCERTAINTY_USAGE } from './uncertainty.js';
 import { windowCommand, WINDOW_USAGE } from './window.js';
 
 export type { CliIO } from './args.js';
@@ -17,7 +16,7 @@ const USAGE = `interphase — thermodynamic stability of solid electrolytes and 
 Usage:
   interphase demo                    windows of the common solid electrolytes and their reactivity
                                      with Li and LiCoO2, on the embedded Materials Project data
-  interphase hull FILE [--json]      stable phases, E_hull, decompositions of every entry in FILE
+${HULL_USAGE}
   ${WINDOW_USAGE.trim()}
 ${REACT_USAGE.trimEnd()}
   interphase screen stability|windows|interfaces|coatings|anode ...   screening workflows (below)
@@ -29,49 +28,10 @@ API documents. Datasets spanning many elements are evaluated per chemical system
 ${SCREEN_USAGE.trim()}
 
 ${SCREEN_WORKFLOWS_USAGE.trim()}
+
+Uncertainty (hull, window, react, screen stability, screen coatings):
+${UNCERTAINTY_USAGE}
 `;
-
-async function hullCommand(args: readonly string[], io: CliIO): Promise<number> {
-  const p = parseArgs(args, []);
-  checkFlags(p, ['json'], 'hull');
-  const dashed = p.positional.find((a) => a.length > 1 && a.startsWith('-'));
-  if (dashed !== undefined) throw new UsageError(`unknown option ${dashed} for 'hull'`);
-  if (p.positional.length !== 1) throw new UsageError('hull takes exactly one FILE');
-  const file = p.positional[0]!;
-  const entries = await loadEntries(file).catch((err: unknown) => {
-    const reason = fileErrorReason(err);
-    throw reason === undefined ? err : new Error(`cannot read ${file}: ${reason}`, { cause: err });
-  });
-  const progress = io.isTTY ? (done: number, total: number) => io.stderr(`\r${done}/${total} entries`) : undefined;
-  const report = hullReport(entries, progress ? { onProgress: progress } : {});
-  if (progress) io.stderr('\n');
-  if (p.flags.has('json')) io.stdout(`${JSON.stringify(report)}\n`);
-  else io.stdout(hullTable(report));
-  return 0;
-}
-
-function hullTable(report: HullReport): string {
-  const fmt = (v: number) => v.toFixed(4);
-  const rows = report.entries.map((e) => [
-    e.id,
-    e.formula,
-    fmt(e.e_form_per_atom),
-    fmt(e.e_above_hull),
-    e.stable ? 'yes' : '',
-    e.stable
-      ? e.phase_separation_energy !== undefined
-        ? `(phase separation ${fmt(e.phase_separation_energy)})`
-        : ''
-      : Object.entries(e.decomposition)
-          .map(([id, f]) => `${f.toFixed(3)} ${id}`)
-          .join(' + '),
-  ]);
-  const nStable = report.entries.filter((e) => e.stable).length;
-  return (
-    formatTable(['id', 'formula', 'E_form', 'E_hull', 'stable', 'decomposition'], rows, { align: 'llrrll' }) +
-    `\n${report.entries.length} entries over ${report.elements.join('-')}, ${nStable} stable (energies in eV/atom)\n`
-  );
-}
 
 /** Runs the CLI; returns the exit code (0 ok, 1 bad input or failure, 2 bad usage). */
 export async function main(argv: readonly string[], io: CliIO = processIO()): Promise<number> {
