@@ -21,7 +21,7 @@
 // lies strictly below it after perturbation cannot be a vertex of the perturbed hull, so it is left
 // out of the LPs; only groups near the hull are ever priced.
 import { hullBatch, segmentKinks, segmentLines } from './index';
-import { ld, ldi, st, sti } from './memory';
+import { gaussJordanInverse, ld, ldi, st, sti } from './memory';
 
 // ---- counter-based normal deviates ----
 
@@ -77,8 +77,9 @@ let pGOff: usize = 0; // i32[nG+1]
 let pGMem: usize = 0; // i32[] members of each group, ascending
 let pGElem: usize = 0; // u8[nG] 1 for an element's group
 let pCertOff: usize = 0; // i32[nG+1]
-let pCertG: usize = 0; // i32[] deterministic decomposition of each group (groups)
+let pCertG: usize = 0; // i32[] deterministic basis at each group's composition, itself excluded (groups)
 let pCertFrac: usize = 0; // f64[] and atom fractions
+let pCertPrune: usize = 0; // u8[nG] 1: the basis is a mixture the group lies above (it may prune it)
 // per-sample scratch
 let sZ: usize = 0; // f64[nN]
 let sD: usize = 0; // f64[nE] perturbation, then perturbed formation energy f'
@@ -94,7 +95,7 @@ const NUMERICAL_TOL: f64 = 1e-8; // pymatgen's numerical_tol: smaller shares are
 
 /** Header fields (i32 each), in this order; see samplingModel. */
 export function samplingModelFields(): i32 {
-  return 28;
+  return 29;
 }
 
 /** Reads the model's sizes and pointers from an i32 header the caller wrote. */
@@ -127,6 +128,7 @@ export function samplingModel(h: usize): void {
   sFG = <usize>ldi(h, 25);
   sArg = <usize>ldi(h, 26);
   sAlive = <usize>ldi(h, 27);
+  pCertPrune = <usize>ldi(h, 28);
 }
 
 /**
@@ -176,7 +178,7 @@ function perturb(seed: u32, sample: i32, openGroup: i32): void {
     let alive = load<u8>(pGElem + <usize>g) != 0 || fg < -FORMATION_TOL;
     const c0 = ldi(pCertOff, g);
     const c1 = ldi(pCertOff, g + 1);
-    if (alive && c1 > c0) {
+    if (alive && c1 > c0 && load<u8>(pCertPrune + <usize>g) != 0) {
       let mix = 0.0;
       let usable = true;
       for (let l = c0; l < c1; l++) {
@@ -216,6 +218,69 @@ export function sampleGroups(seed: u32, nS: i32, samples: usize, nq: i32, groups
   }
 }
 
+// ---- warm start: the deterministic basis, verified ----
+//
+// Most samples leave a composition's deterministic LP basis optimal. It stays primal feasible (the
+// composition does not move), so it is optimal exactly when no point prices below the plane of its
+// duals; one pricing pass checks that, far cheaper than a cold simplex. Anything else — a basis
+// member no longer a hull point, a degenerate basis, a point below the plane — goes to the LP.
+
+const WARM_PRICE_TOL: f64 = 1e-12; // the simplex's own optimality tolerance
+
+/**
+ * The hull at query row `qrow` (d dims) over the alive points of a system, from group g's
+ * deterministic basis (itself excluded) if it is still optimal: the value, the basis groups in
+ * `basis` (maxD slots); NaN when it is not (or cannot be checked). `rowOf` maps a group to its
+ * point in the system (-1: none). Scratch: wB, wI f64[d*d], wMu f64[d], wDim i32[d].
+ */
+function warmHull(g: i32, d: i32, n: i32, cols: usize, pts: usize, alive: usize, qrow: usize, rowOf: usize, maxD: i32, basis: usize, wB: usize, wI: usize, wMu: usize, wDim: usize): f64 {
+  const c0 = ldi(pCertOff, g);
+  const k = ldi(pCertOff, g + 1) - c0;
+  let m = 0;
+  for (let r = 0; r < d; r++) if (ld(qrow, r) > 0.0) sti(wDim, m++, r);
+  if (k != m || m == 0) return NaN;
+  const stride = d + 1;
+  // Rows of B^T: the basis points at the active dims; right-hand side their energies.
+  for (let c = 0; c < m; c++) {
+    const kg = ldi(pCertG, c0 + c);
+    const j = ldi(rowOf, kg);
+    if (j < 0 || kg == g || load<u8>(alive + <usize>j) == 0) return NaN;
+    for (let r = 0; r < m; r++) st(wB, c * m + r, ld(pts, j * stride + ldi(wDim, r)));
+  }
+  if (!gaussJordanInverse(wB, wI, m, 1e-12)) return NaN;
+  for (let r = 0; r < m; r++) {
+    let s = 0.0;
+    for (let c = 0; c < m; c++) s += ld(wI, r * m + c) * ld(pts, ldi(rowOf, ldi(pCertG, c0 + c)) * stride + d);
+    st(wMu, r, s);
+  }
+  // Pricing: every alive point made of the query's elements lies on or above the plane.
+  for (let j = 0; j < n; j++) {
+    if (load<u8>(alive + <usize>j) == 0 || ldi(cols, j) == g) continue;
+    const row = pts + <usize>(j * stride * 8);
+    let sum = 0.0;
+    let inside = true;
+    let on = 0;
+    for (let r = 0; r < d; r++) {
+      const v = load<f64>(row + <usize>(r * 8));
+      if (v == 0.0) continue;
+      if (ld(qrow, r) <= 0.0) {
+        inside = false;
+        break;
+      }
+      sum += v;
+      on++;
+    }
+    if (!inside || on == 0) continue;
+    let red = load<f64>(row + <usize>(d * 8));
+    for (let r = 0; r < m; r++) red -= ld(wMu, r) * load<f64>(row + <usize>(ldi(wDim, r) * 8));
+    if (red < -WARM_PRICE_TOL) return NaN;
+  }
+  let value = 0.0;
+  for (let c = 0; c < m; c++) value += ld(pCertFrac, c0 + c) * ld(pts, ldi(rowOf, ldi(pCertG, c0 + c)) * stride + d);
+  for (let i = 0; i < maxD; i++) sti(basis, g * maxD + i, i < m && ld(pCertFrac, c0 + i) > NUMERICAL_TOL ? ldi(pCertG, c0 + i) : -1);
+  return value;
+}
+
 // ---- the stability of every entry, system by system (subsystems first) ----
 //
 // A system's header (i32): d, n, cols (i32[n]: group of each point), pts (f64[n*(d+1)]: atomic
@@ -225,6 +290,15 @@ export function sampleGroups(seed: u32, nS: i32, samples: usize, nq: i32, groups
 // a vertex, and the decomposition over the vertices.
 
 const SYS_FIELDS: i32 = 7;
+
+/** Group g's verdict from the hull v of every other composition at its own. */
+@inline function settleInto(g: i32, v: f64, gStable: usize, hall: usize): void {
+  const fg = ld(sFG, g);
+  const cand = isCandidate(g);
+  const stable = load<u8>(pGElem + <usize>g) != 0 || (cand && fg - v < -STABLE_TOL);
+  store<u8>(gStable + <usize>g, stable ? 1 : 0);
+  st(hall, g, cand && fg < v ? fg : v);
+}
 
 /**
  * For each sample: every entry's E_hull (outEhull f64[nE*nS], entry-major) and stability (outStable
@@ -238,8 +312,19 @@ export function sampleStability(
   seed: u32, nS: i32, samples: usize, nSys: i32, sys: usize, maxD: i32,
   outEhull: usize, outStable: usize, outBasis: usize, outArg: usize,
   alive: usize, alive2: usize, excl: usize, val: usize, idx: usize, lam: usize,
-  hall: usize, gStable: usize, basis: usize, work: usize,
+  hall: usize, gStable: usize, basis: usize, work: usize, warm: usize, maxQ: i32,
 ): i32 {
+  // The warm-start scratch: rowOf i32[nG], B and its inverse f64[maxD²], μ f64[maxD], the active
+  // dims i32[maxD], the queries left for the LP f64[maxQ*maxD] and their positions i32[maxQ].
+  const rowOf = warm;
+  let w = (warm + <usize>(4 * nG) + 7) & ~7;
+  const wB = w; w += <usize>(8 * maxD * maxD);
+  const wI = w; w += <usize>(8 * maxD * maxD);
+  const wMu = w; w += <usize>(8 * maxD);
+  const wDim = w; w += <usize>(8 * maxD);
+  const qLeft = w; w += <usize>(8 * maxQ * maxD);
+  const qPos = w;
+  for (let g = 0; g < nG; g++) sti(rowOf, g, -1);
   let failed = 0;
   for (let s = 0; s < nS; s++) {
     perturb(seed, ldi(samples, s), -1);
@@ -256,23 +341,32 @@ export function sampleStability(
         const g = ldi(cols, j);
         st(pts, j * (d + 1) + d, ld(sFG, g));
         store<u8>(alive + <usize>j, load<u8>(sAlive + <usize>g));
+        sti(rowOf, g, j);
       }
+      // Each composition against every other one: the deterministic basis if it still holds,
+      // the others in one LP batch.
+      let left = 0;
       for (let q = 0; q < nq; q++) {
         const g = ldi(qGroup, q);
-        sti(excl, q, load<u8>(pGElem + <usize>g) != 0 ? -1 : g);
+        const qrow = queries + <usize>(q * d * 8);
+        const v = load<u8>(pGElem + <usize>g) != 0 ? <f64>NaN : warmHull(g, d, n, cols, pts, alive, qrow, rowOf, maxD, basis, wB, wI, wMu, wDim);
+        if (!isNaN(v)) {
+          settleInto(g, v, gStable, hall);
+          continue;
+        }
+        for (let r = 0; r < d; r++) st(qLeft, left * d + r, ld(qrow, r));
+        sti(excl, left, load<u8>(pGElem + <usize>g) != 0 ? -1 : g);
+        sti(qPos, left, q);
+        left++;
       }
-      hullBatch(n, d, pts, alive, cols, nq, queries, excl, val, idx, lam, 0, work);
-      for (let q = 0; q < nq; q++) {
-        const g = ldi(qGroup, q);
-        const v = ld(val, q);
-        const fg = ld(sFG, g);
+      if (left > 0) hullBatch(n, d, pts, alive, cols, left, qLeft, excl, val, idx, lam, 0, work);
+      for (let l = 0; l < left; l++) {
+        const g = ldi(qGroup, ldi(qPos, l));
+        const v = ld(val, l);
         if (isNaN(v)) failed++;
-        const cand = isCandidate(g);
-        const stable = load<u8>(pGElem + <usize>g) != 0 || (cand && fg - v < -STABLE_TOL);
-        store<u8>(gStable + <usize>g, stable ? 1 : 0);
-        st(hall, g, cand && fg < v ? fg : v);
+        settleInto(g, v, gStable, hall);
         for (let i = 0; i < maxD; i++) {
-          const j = i < d && ld(lam, q * d + i) > NUMERICAL_TOL ? ldi(idx, q * d + i) : -1;
+          const j = i < d && ld(lam, l * d + i) > NUMERICAL_TOL ? ldi(idx, l * d + i) : -1;
           sti(basis, g * maxD + i, j >= 0 ? ldi(cols, j) : -1);
         }
       }
@@ -295,6 +389,7 @@ export function sampleStability(
           sti(basis, g * maxD + i, j >= 0 ? ldi(cols, j) : -1);
         }
       }
+      for (let j = 0; j < n; j++) sti(rowOf, ldi(cols, j), -1);
     }
     // Entries: a stable group's lowest member is the vertex; every other entry lies E_hull above.
     for (let g = 0; g < nG; g++) {

@@ -94,8 +94,9 @@ export function hullSamples(index: SystemIndex, model: UncertaintyModel, seed: n
   const pArg = L.out(4 * nG * nS);
   const scratch = [L.out(maxN), L.out(maxN), L.out(4 * maxQ), L.out(8 * maxQ), L.out(4 * maxQ * maxD), L.out(8 * maxQ * maxD), L.out(8 * nG), L.out(nG), L.out(4 * nG * maxD)] as const;
   const pWork = L.out(L.x.workBytes(maxN, maxD));
+  const pWarm = L.out(4 * nG + 16 + 16 * maxD * maxD + 16 * maxD + 8 * maxQ * maxD + 4 * maxQ + 16);
   L.flush();
-  const failed = L.x.sampleStability(seed, nS, pSamples, blocks.length, pSys, maxD, pEhull, pStable, pBasis, pArg, ...scratch, pWork);
+  const failed = L.x.sampleStability(seed, nS, pSamples, blocks.length, pSys, maxD, pEhull, pStable, pBasis, pArg, ...scratch, pWork, pWarm, maxQ);
   if (failed > 0) throw new UncertaintyError(`${failed} sampled hull problems of samples ${from}–${to - 1} could not be solved`);
   const ehull = L.f64(pEhull, nE * nS);
   const stable = L.u8(pStable, nE * nS);

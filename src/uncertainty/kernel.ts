@@ -36,6 +36,8 @@ export interface SamplingExports {
     gStable: number,
     basis: number,
     work: number,
+    warm: number,
+    maxQ: number,
   ): number;
   sampleHullAt(
     seed: number,
@@ -170,6 +172,7 @@ export function placeModel(L: Layout, scope: Scope, err: ScopeErrors): void {
     L.out(8 * nG),
     L.out(4 * nG),
     L.out(nG),
+    L.put(scope.certPrune),
   ];
   if (fields.length !== L.x.samplingModelFields()) throw new Error('sampling kernel: model header out of step with assembly/sampling.ts');
   const header = L.put(Int32Array.from(fields));

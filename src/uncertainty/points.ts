@@ -31,15 +31,16 @@ export function scopeOf(index: SystemIndex, elements?: readonly string[]): Scope
 }
 
 /**
- * The scope with its certificates: the deterministic hull at every composition that is not a
- * vertex, over every other group, in one kernel batch with no perturbation. Any mixture it lies
- * above will do (a point above a feasible mixture is no vertex, whatever the mixture's phases).
+ * The scope with its deterministic bases: the hull at every compound's composition over every
+ * other group, in one kernel batch with no perturbation — warm starts, and for the compositions
+ * that are not vertices certificates too. Any mixture a group lies above will do as a certificate
+ * (a point above a feasible mixture is no vertex, whatever the mixture's phases).
  */
 function certified(scope: Scope): Scope {
   const { index } = scope;
   const nG = scope.groups.length;
   const queried: number[] = [];
-  for (let g = 0; g < nG; g++) if (!scope.gElem[g] && !index.isStable[index.groups.lowest[scope.groups[g]!]!]) queried.push(g);
+  for (let g = 0; g < nG; g++) if (!scope.gElem[g]) queried.push(g);
   if (queried.length === 0) return scope;
   const exact: ScopeErrors = {
     key: scope.entries,
@@ -57,22 +58,25 @@ function certified(scope: Scope): Scope {
   const certOff = new Int32Array(nG + 1);
   const certG: number[] = [];
   const certFrac: number[] = [];
+  const certPrune = new Uint8Array(nG);
   let q = 0;
   for (let g = 0; g < nG; g++) {
     if (queried[q] === g) {
       if (!Number.isNaN(h.value[q]!)) {
+        // The whole basis (members at 0 included: they make it square for the warm start).
         for (let i = 0; i < d; i++) {
           const k = h.group[q * d + i]!;
-          if (k < 0 || h.fraction[q * d + i]! <= 0) continue;
+          if (k < 0) continue;
           certG.push(k);
           certFrac.push(h.fraction[q * d + i]!);
         }
+        certPrune[g] = index.isStable[index.groups.lowest[scope.groups[g]!]!] ? 0 : 1;
       }
       q++;
     }
     certOff[g + 1] = certG.length;
   }
-  return { ...scope, certOff, certG: Int32Array.from(certG), certFrac: Float64Array.from(certFrac) };
+  return { ...scope, certOff, certG: Int32Array.from(certG), certFrac: Float64Array.from(certFrac), certPrune };
 }
 
 /** Points for the kernel: group cols[j] at pts row j, its LP energy (f' − offset[j]) · scale[j]. */

@@ -39,12 +39,19 @@ export interface Scope {
   readonly compEl: Int32Array;
   readonly compFrac: Float64Array;
   /**
-   * Group g's deterministic decomposition by other groups (atom fractions): a mixture it lies above,
-   * which prunes it from a sample where it still does; empty for the deterministic hull vertices.
+   * Group g's deterministic LP basis at its composition, itself excluded (groups, atom fractions):
+   * each sample first checks whether it still holds (a warm start); for a group that is not a
+   * deterministic vertex it is also a mixture the group lies above, which prunes the group from a
+   * sample where it still does.
    */
   readonly certOff: Int32Array;
   readonly certG: Int32Array;
   readonly certFrac: Float64Array;
+  /**
+   * 1 where the basis above is a certificate (the group is not a deterministic vertex); for the
+   * vertices it is their competing mixture, a warm start of the phase-separation LP only.
+   */
+  readonly certPrune: Uint8Array;
 }
 
 const bySystem = new WeakMap<SystemIndex, Map<string, number[]>>();
@@ -164,6 +171,7 @@ export function buildScope(index: SystemIndex, els: readonly string[]): Scope {
     certOff: new Int32Array(nG + 1),
     certG: new Int32Array(0),
     certFrac: new Float64Array(0),
+    certPrune: new Uint8Array(nG),
   };
 }
 
