@@ -225,3 +225,11 @@ describe('uncertainties of entries', () => {
     expect(e!.uncertaintyPerAtom).toBe(0);
   });
 });
+
+describe('limits', () => {
+  it('the stability of every entry of a dataset spanning more than 16 elements is refused with the way out', async () => {
+    const { defaultEntries } = await import('../src/io/index.js');
+    const entries = await defaultEntries();
+    expect(() => sampledStabilities(entries.slice(0, 4000), { samples: 10 })).toThrow(/at most 16 elements at once, got \d+ .*cut the data to the chemical systems/);
+  }, 30_000);
+});

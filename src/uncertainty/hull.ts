@@ -73,7 +73,17 @@ function systemBlocks(scope: Scope): SystemBlock[] {
 const SYS_FIELDS = 7;
 
 /** Samples [from, to) of the stability of every entry of `index` under `model`. */
+/** The most elements a dataset may span for `hullSamples` (its scope holds every entry at once). */
+export const MAX_HULL_ELEMENTS = 16;
+
 export function hullSamples(index: SystemIndex, model: UncertaintyModel, seed: number, from: number, to: number): HullSamples {
+  const els = [...index.refs.keys()].sort();
+  if (els.length > MAX_HULL_ELEMENTS) {
+    throw new UncertaintyError(
+      `the stability of every entry under uncertainty is sampled for datasets of at most ${MAX_HULL_ELEMENTS} elements at once, got ${els.length} (${els.join(' ')}): ` +
+        `cut the data to the chemical systems in question (windows, reactions and screens sample their own systems only)`,
+    );
+  }
   const scope = scopeOf(index);
   const blocks = systemBlocks(scope);
   const nS = to - from;
