@@ -146,6 +146,24 @@ describe('one seed, one answer', () => {
     expect(local.entries).toEqual(here.entries);
   }, 60_000);
 
+  it('reports progress and stops when cancelled', async () => {
+    const entries = entriesFromCsv(csv);
+    const seen: number[] = [];
+    sampledStabilities(entries, { samples: 600, onProgress: (done) => seen.push(done) });
+    expect(seen.at(-1)).toBe(600);
+    expect(seen.length).toBeGreaterThan(1);
+    const stop = new AbortController();
+    const run = sampledStabilitiesOnEngine(localEngine(), {
+      data: entries,
+      samples: 100_000,
+      signal: stop.signal,
+      onProgress: (done) => {
+        if (done >= 256) stop.abort(new Error('enough'));
+      },
+    });
+    await expect(run).rejects.toThrow('enough');
+  });
+
   it('stops early at the requested precision, in rounds that do not depend on the workers', () => {
     const entries = entriesFromCsv(csv);
     const loose = sampledStabilities(entries, { samples: 4000, precision: 0.05, seed: 2 });

@@ -8,7 +8,7 @@
  */
 import type { Composition } from '../core/index.js';
 import { type InterfaceReaction, type InterfaceReactionOptions, type InterfaceSetup, interfaceReaction, interfaceSetup, type ReactionDiagram } from '../interface/index.js';
-import type { UncertaintyModel } from './model.js';
+import { UncertaintyError, type UncertaintyModel } from './model.js';
 import { sampleRange } from './kernel.js';
 import { closedPoints, grandPoints, groupSamples, hullAtSamples, type PointSet, type SegmentSamples, scopeOf, segmentSamples } from './points.js';
 import { type Distribution, distribution, type Frequency, probability, Tally } from './stats.js';
@@ -35,7 +35,7 @@ const NUMERICAL_TOL = 1e-8;
 
 export function reactionSetup(c1: string | Composition, c2: string | Composition, diagram: ReactionDiagram, options: InterfaceReactionOptions = {}): ReactionSetup {
   const reaction = interfaceReaction(c1, c2, diagram, options);
-  if (!reaction.norm) throw new Error('interface reactions under uncertainty are per atom of mixture: norm must stay true');
+  if (!reaction.norm) throw new UncertaintyError('interface reactions under uncertainty are per atom of mixture: norm must stay true');
   const setup = interfaceSetup(c1, c2, diagram, options);
   const index = setup.source.index;
   const open = setup.open?.element;
@@ -144,7 +144,7 @@ export function minima(
   const t = new Float64Array(nS);
   for (let s = 0; s < nS; s++) {
     const nk = seg.count[s]!;
-    if (nk < 0) throw new Error(`the sampled hull along ${setup.c2.formula} → ${setup.c1.formula} could not be solved (sample ${samples[s]})`);
+    if (nk < 0) throw new UncertaintyError(`the sampled hull along ${setup.c2.formula} → ${setup.c1.formula} could not be solved (sample ${samples[s]})`);
     const energy = (h: number, tt: number) => h - tt * e1[s]! - (1 - tt) * e2[s]!;
     let bestE = energy(lineAt(seg, s, 0, 0), 0);
     let bestT = 0;

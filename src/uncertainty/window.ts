@@ -13,7 +13,7 @@
  */
 import type { Composition } from '../core/index.js';
 import { type ProfileStep, type StabilityWindow, stabilityWindow, type ThermoSource, type WindowOptions } from '../thermo/index.js';
-import type { UncertaintyModel } from './model.js';
+import { UncertaintyError, type UncertaintyModel } from './model.js';
 import { sampleRange } from './kernel.js';
 import { closedPoints, hullAtSamples, type PointSet, scopeOf, segmentSamples } from './points.js';
 import { type Distribution, distribution, type Frequency, type Probability, probability, Tally } from './stats.js';
@@ -44,7 +44,7 @@ export function windowSetup(source: ThermoSource, composition: Composition | str
   const window = stabilityWindow(source, composition, options);
   const comp = window.composition;
   const el = window.element;
-  if (Number.isNaN(window.valence)) throw new Error(`no ion valence for ${el}: give { valence } to sample its window in volts`);
+  if (Number.isNaN(window.valence)) throw new UncertaintyError(`no ion valence for ${el}: give { valence } to sample its window in volts`);
   const index = scopeIndex(source);
   const els = [...new Set([...comp.elements, el])].sort();
   const scope = scopeOf(index, els);
@@ -95,7 +95,7 @@ export function windowSamples(setup: WindowSetup, model: UncertaintyModel, seed:
   const zero = ZERO_EVOLUTION * nAtoms;
   for (let s = 0; s < nS; s++) {
     const nk = seg.count[s]!;
-    if (nk < 0) throw new Error(`the sampled ${setup.window.element} profile of ${setup.window.composition.reducedFormula} could not be solved (sample ${from + s})`);
+    if (nk < 0) throw new UncertaintyError(`the sampled ${setup.window.element} profile of ${setup.window.composition.reducedFormula} could not be solved (sample ${from + s})`);
     const ts: number[] = [];
     const mus: number[] = [];
     const evols: number[] = [];
