@@ -431,3 +431,5 @@ export function segmentLines(): i32 {
 export * from './reactions';
 export * from './facets';
 export * from './system-scan';
+// Monte Carlo sampling over uncertain energies (issue 12): calls hullBatch / segmentKinks above.
+export * from './sampling';

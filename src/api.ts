@@ -120,3 +120,35 @@ export {
 } from './thermo/index.js';
 export { redoxSvg, chempotMapSvg, type RedoxPlotData, type RedoxPlotOptions, type ChempotMapPlotData } from './plot/index.js';
 export { screenAir, AIR_GASES, HARMFUL_GASES, SCREEN_USE_HULL_ENERGY, type AirOptions, type AirResult, type AirRow, type AnodeThresholds } from './screen/index.js';
+// Uncertainty (issue 12): probabilities and bands from the entries' errors, sampled in WASM.
+export {
+  sampledStabilities,
+  sampledWindow,
+  sampledInterfaceReaction,
+  UncertaintyError,
+  normalDeviate,
+  type SamplingOptions,
+  type UncertaintyOptions,
+  type SamplingReport,
+  type SampledStabilities,
+  type SampledWindowOptions,
+  type SampledWindowResult,
+  type SampledReactionResult,
+  type SampledWindow,
+  type SampledReaction,
+  type EntryUncertainty,
+  type LimitUncertainty,
+  type Distribution,
+  type Probability,
+  type Frequency,
+} from './uncertainty/index.js';
+export {
+  sampledStabilitiesOnEngine,
+  sampledWindowOnEngine,
+  sampledReactionOnEngine,
+  sampledCandidatesOnEngine,
+  screenStabilityUncertain,
+  type EngineUncertaintyOptions,
+  type CandidateUncertainty,
+  type UncertainScreenRow,
+} from './screen/index.js';

@@ -13,7 +13,7 @@ export * from './api.js';
 
 // Browser additions.
 export { csvCandidatesFromFile, entriesFromFile, type FileLoadOptions } from './io/index.js';
-export type { WebService, DataInfo, HullResult, HullRow, WindowResult, InterfaceResult, ScreenJobOptions, ScreenSummary } from './web/index.js';
+export type { WebService, DataInfo, HullResult, HullRow, WindowResult, InterfaceResult, ScreenJobOptions, ScreenSummary, UncertainResult, WebSamplingOptions } from './web/index.js';
 export { proxy } from 'comlink';
 
 /**

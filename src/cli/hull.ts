@@ -1,14 +1,17 @@
 // `interphase hull FILE [--json] [--out FILE]`: stable phases, E_hull, decompositions and
 // phase-separation energies of every entry of a file, each within its own chemical system.
+// --plot and --uncertainty are hull-sampled.ts, loaded only when asked for (start-up).
 // Rows are made one at a time and written as they are made (output.ts): the text table takes its
 // column widths in a first pass over the rows, then writes them in a second.
 import { loadEntries } from '../io/node.js';
 import { hullRows, type HullReportEntry } from '../thermo/index.js';
-import { checkFlags, fileErrorReason, parseArgs, rejectDashed, UsageError, type CliIO } from './args.js';
+import { checkFlags, fileErrorReason, type Parsed, parseArgs, rejectDashed, UsageError, type CliIO } from './args.js';
+import { UNCERTAINTY_BOOLEAN, UNCERTAINTY_USAGE, UNCERTAINTY_VALUED } from './uncertainty-flags.js';
 import { openOutput } from './output.js';
 import { tableLine } from './table.js';
 
-export const HULL_USAGE = `Usage: interphase hull FILE [--json] [--out FILE]
+export const HULL_USAGE = `Usage: interphase hull FILE [--json] [--out FILE] [--plot FILE.svg]
+         [--uncertainty [--sigma S] [--samples N] [--seed N] [--precision P] [--workers N]]
 
   Stable phases, E_hull, decompositions (and the phase-separation energies of stable compounds)
   of every entry in FILE, each within its own chemical system — one phase diagram for a ternary,
@@ -20,15 +23,28 @@ export const HULL_USAGE = `Usage: interphase hull FILE [--json] [--out FILE]
   --json       {"elements", "entries": [{"id", "formula", "e_form_per_atom", "e_above_hull",
                "stable", "decomposition", "phase_separation_energy"?}]} (pymatgen's keys)
   --out FILE   write to FILE instead of stdout
+  --plot FILE.svg  the hull of a binary or ternary FILE (coloured by P(stable) with --uncertainty)
+${UNCERTAINTY_USAGE}
 `;
 
-export async function hullCommand(args: readonly string[], io: CliIO): Promise<number> {
-  const p = parseArgs(args, ['out']);
-  checkFlags(p, ['json', 'out'], 'hull');
-  rejectDashed(p, 'hull');
-  if (p.positional.length !== 1) throw new UsageError(`hull takes exactly one FILE${p.positional.length ? `, got ${p.positional.length}: ${p.positional.join(' ')}` : ''}`);
+/** hull's flags (shared with hull-sampled.ts). */
+export const HULL_VALUED = ['out', 'plot', ...UNCERTAINTY_VALUED];
+export const HULL_FLAGS = ['json', ...HULL_VALUED, ...UNCERTAINTY_BOOLEAN];
+
+/** --out FILE. */
+export function outFlag(p: Parsed): string | undefined {
   const outFile = p.flags.get('out');
   if (outFile === true || outFile === '') throw new UsageError('--out needs a FILE');
+  return outFile;
+}
+
+export async function hullCommand(args: readonly string[], io: CliIO): Promise<number> {
+  const p = parseArgs(args, HULL_VALUED);
+  checkFlags(p, HULL_FLAGS, 'hull');
+  rejectDashed(p, 'hull');
+  if (p.positional.length !== 1) throw new UsageError(`hull takes exactly one FILE${p.positional.length ? `, got ${p.positional.length}: ${p.positional.join(' ')}` : ''}`);
+  const outFile = outFlag(p);
+  if (p.flags.has('plot') || p.flags.has('uncertainty') || p.flags.has('workers')) return (await import('./hull-sampled.js')).hullSampledCommand(args, io);
   const file = p.positional[0]!;
   const entries = await loadEntries(file).catch((err: unknown) => {
     const reason = fileErrorReason(err);

@@ -69,6 +69,9 @@ Usage: interphase COMMAND [options]       (interphase COMMAND --help for its opt
   screen WORKFLOW           screens: stability CANDIDATES, windows, interfaces, coatings, anode, air
   --version                 the version
 
+hull, window, react, screen stability and screen coatings take --uncertainty [--sigma S] …:
+probabilities and 5–95 % bands from the energies' errors (COMMAND --help for the flags).
+
 FILE: pymatgen entry JSON (.json/.json.gz), records with composition + e_form_per_atom,
 CSV formula,e_form_per_atom[,id] or formula,energy[,id] (.csv/.csv.gz), or Materials Project
 API documents. Without --data, commands use the embedded Materials Project data (said on stderr).

@@ -7,9 +7,27 @@ import { DEFAULT_DATA_INFO, defaultEntries } from '../io/index.js';
 import { PhaseDiagram } from '../thermo/index.js';
 import { formatTable } from './table.js';
 import { voltageMap, type VoltageMap } from '../interface/index.js';
+import { reactionCurveSvg } from '../plot/index.js';
+import { sampledReactionOnEngine } from '../screen/index.js';
+import type { SampledReaction, SamplingReport } from '../uncertainty/index.js';
+import {
+  bandText,
+  distributionJson,
+  percent,
+  plotFlag,
+  samplingFlags,
+  samplingJson,
+  samplingText,
+  samplingWorkers,
+  UNCERTAINTY_BOOLEAN,
+  UNCERTAINTY_VALUED,
+  withEngine,
+  writeSvg,
+} from './uncertainty.js';
 
 export const REACT_USAGE = `  interphase react A B [--data FILE] [--open EL (--voltage V | --mu MU)] [--use-hull-energy]
-        [--include-no-mixing-energy] [--json]
+        [--include-no-mixing-energy] [--json] [--plot FILE.svg]
+        [--uncertainty [--sigma S] [--samples N] [--seed N] [--precision P]]
   interphase react A B [--data FILE] --map [--open EL] [--from V] [--to V] [--include-no-mixing-energy] [--json]
       interface reaction of x·A + (1−x)·B: every kink (x, reaction energy per atom of mixture,
       balanced reaction, products) and the minimum; with --open the system is open to EL at a
@@ -21,13 +39,16 @@ export const REACT_USAGE = `  interphase react A B [--data FILE] [--open EL (--v
       their lowest entries). Every report names its conventions. The phase diagram is the
       chemical system of A + B (+ EL) cut out of FILE (e.g. the MP formation-energy table);
       without --data, of the embedded Materials Project data (said on stderr).
-      A and B may have fractional amounts (Li0.5CoO2, LiNi1/3Mn1/3Co1/3O2).
+      A and B may have fractional amounts (Li0.5CoO2, LiNi1/3Mn1/3Co1/3O2). --plot: the reaction
+      curve as SVG. --uncertainty: the minimum's and x's distributions, the products at the
+      minimum and how often, the curve's 5–95 % band (JSON "uncertainty": {"minimum", "x",
+      "products": [{"products", "p", "se"}], "curve": {"x", "q05", "q50", "q95"}, …}).
       Accepted: --voltage, --from, --to from -100 to 100 (V vs the metal); --mu from -100 to
       100 (eV/atom relative to the element); --valence from 0.1 to 10.
 `;
 
-const VALUED = ['data', 'open', 'voltage', 'mu', 'from', 'to', 'valence'] as const;
-const BOOLEAN = ['json', 'use-hull-energy', 'include-no-mixing-energy', 'map'] as const;
+const VALUED = ['data', 'open', 'voltage', 'mu', 'from', 'to', 'valence', 'plot', ...UNCERTAINTY_VALUED];
+const BOOLEAN = ['json', 'use-hull-energy', 'include-no-mixing-energy', 'map', ...UNCERTAINTY_BOOLEAN];
 
 /** Runs `react`; returns the exit code (throws UsageError for a bad command line, Error for bad input). */
 export async function reactCommand(args: readonly string[], io: CliIO): Promise<number> {
@@ -59,6 +80,11 @@ export async function reactCommand(args: readonly string[], io: CliIO): Promise<
   if (valence !== undefined && open === undefined) throw new UsageError('--valence needs --open EL');
   const includeNoMixingEnergy = p.flags.has('include-no-mixing-energy');
   if (includeNoMixingEnergy && open === undefined) throw new UsageError('--include-no-mixing-energy needs --open EL (it decides how an open system counts each reactant)');
+  const sampling = samplingFlags(p);
+  const workers = samplingWorkers(p);
+  if (workers && !sampling) throw new UsageError('--workers needs --uncertainty');
+  const plot = plotFlag(p);
+  if (map && (sampling || plot !== undefined)) throw new UsageError(`--${sampling ? 'uncertainty' : 'plot'} is for one reaction, not --map`);
 
   const c1 = parseReactant(a, 'reactant A');
   const c2 = parseReactant(b, 'reactant B');
@@ -95,8 +121,49 @@ export async function reactCommand(args: readonly string[], io: CliIO): Promise<
     if (valence !== undefined) options.open.valence = valence;
   }
   const r = interfaceReaction(a, b, pd, options);
-  io.stdout(p.flags.has('json') ? `${JSON.stringify(reactionJson(a, b, r))}\n` : reactionText(a, b, r, pd, file));
+  let sampled: (SampledReaction & SamplingReport) | undefined;
+  if (sampling) {
+    const { useHullEnergy: u, open: o } = options;
+    sampled = await withEngine(workers, (engine) =>
+      sampledReactionOnEngine(engine, c1.toDict(), c2.toDict(), { ...sampling, useHullEnergy: u ?? false, includeNoMixingEnergy, ...(o ? { open: o } : {}), data: entries, dataName: file }),
+    );
+  }
+  if (plot !== undefined) {
+    const band = sampled ? { band: { x: sampled.curve.x, lo: sampled.curve.q05, hi: sampled.curve.q95, label: `5–95 % of ${sampled.samples} samples` } } : {};
+    await writeSvg(
+      plot,
+      reactionCurveSvg({
+        c1: a,
+        c2: b,
+        ...(r.open && Number.isFinite(r.open.voltage) ? { open: { element: r.open.element, voltage: r.open.voltage } } : {}),
+        kinks: r.kinks.map((k) => ({ x: k.x, energy: k.energyPerAtom, products: sortedProducts(k) })),
+        ...(r.curve.x.length > r.kinks.length ? { curve: { x: [...r.curve.x], energy: [...r.curve.energyPerAtom] } } : {}),
+        ...band,
+      }),
+    );
+  }
+  if (p.flags.has('json')) io.stdout(`${JSON.stringify({ ...reactionJson(a, b, r), ...(sampled ? { uncertainty: uncertaintyJson(sampled) } : {}) })}\n`);
+  else io.stdout(reactionText(a, b, r, pd, file) + (sampled ? uncertaintyText(sampled, r) : ''));
   return 0;
+}
+
+function uncertaintyJson(s: SampledReaction & SamplingReport) {
+  return {
+    ...samplingJson(s),
+    minimum: distributionJson(s.minimum),
+    x: distributionJson(s.x),
+    products: s.products.map((q) => ({ products: [...q.value], p: q.p, se: q.se })),
+    curve: s.curve,
+  };
+}
+
+function uncertaintyText(s: SampledReaction & SamplingReport, r: InterfaceReaction): string {
+  const scale = r.open ? `eV per non-${r.open.element} atom` : 'eV/atom';
+  return (
+    `\n${samplingText(s)}\n` +
+    `  minimum ${bandText(s.minimum, 4)} ${scale}, std ${s.minimum.std.toFixed(4)}; at x = ${bandText(s.x, 4)}\n` +
+    `  products at the minimum: ${s.products.map((q) => `${q.value.join(' + ')} ${percent(q.p)}`).join(', ')}\n`
+  );
 }
 
 /** Entries of FILE whose elements all lie in `system`, and every element FILE mentions. */

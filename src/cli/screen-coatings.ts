@@ -5,17 +5,20 @@ import { screenCoatings, type CoatingOptions, type CoatingsResult } from '../scr
 import { screenCoatingsOnEngine } from '../screen/index.js';
 import { formatTable } from './table.js';
 import { bar, clean, common, csv, emit, engineData, f3, f4, hullEnergyFlag, hullEnergyNote, onEngineOrHere, workersFlag, writePlot } from './screen-common.js';
+import { localEngine } from '../engine/index.js';
+import { percent, samplingFlags } from './uncertainty.js';
 
 export async function coatingsCommand(args: readonly string[], io: CliIO): Promise<number> {
   const c = await common(
     'coatings',
     args,
     io,
-    ['cathode', 'electrolyte', 'range', 'max-ehull', 'max-reaction', 'min-gap', 'limit', 'criteria', 'workers'],
-    ['use-hull-energy', 'entry-energies', 'include-no-mixing-energy', 'closed-only'],
+    ['cathode', 'electrolyte', 'range', 'max-ehull', 'max-reaction', 'min-gap', 'limit', 'criteria', 'workers', 'sigma', 'samples', 'seed', 'precision'],
+    ['use-hull-energy', 'entry-energies', 'include-no-mixing-energy', 'closed-only', 'uncertainty', 'independent-corrections'],
   );
   const useHullEnergy = hullEnergyFlag(c.p);
   const workers = workersFlag(c.p, undefined);
+  const sampling = samplingFlags(c.p);
   const criteria = c.p.flags.get('criteria') as string | undefined;
   if (criteria !== undefined && criteria !== 'default' && criteria !== 'xiao2019') throw new UsageError(`--criteria is default or xiao2019, got ${JSON.stringify(criteria)}`);
   let range: [number, number] | undefined;
@@ -54,10 +57,12 @@ export async function coatingsCommand(args: readonly string[], io: CliIO): Promi
       ...(c.p.flags.has('include-no-mixing-energy') ? { includeNoMixingEnergy: true } : {}),
       onProgress: (d, t) => b.update(d, t),
     };
+    const uncertainty = sampling ? { uncertainty: sampling } : {};
     r = await onEngineOrHere(
       workers,
-      (engine) => ((where = `${engine.size} worker${engine.size > 1 ? 's' : ''}`), screenCoatingsOnEngine(engine, { ...options, ...engineData(c) })),
-      async () => screenCoatings(await c.data(), options),
+      (engine) => ((where = `${engine.size} worker${engine.size > 1 ? 's' : ''}`), screenCoatingsOnEngine(engine, { ...options, ...engineData(c), ...uncertainty })),
+      // Sampling runs as jobs: in this thread on the local engine.
+      async () => (sampling ? screenCoatingsOnEngine(localEngine(), { ...options, ...engineData(c), ...uncertainty }) : screenCoatings(await c.data(), options)),
     );
   } catch (e) {
     b.clear();
@@ -96,6 +101,7 @@ export async function coatingsCommand(args: readonly string[], io: CliIO): Promi
           'passed',
           'judged',
           'score',
+          ...(sampling ? ['p_pass', 'p_pass_se', 'pass_samples'] : []),
         ],
         rows.map((x) => [
           x.rank,
@@ -116,6 +122,7 @@ export async function coatingsCommand(args: readonly string[], io: CliIO): Promi
           x.passed,
           x.judged,
           x.score,
+          ...(sampling ? [x.p_pass ?? null, x.p_pass_se ?? null, x.pass_samples ?? null] : []),
         ]),
       ),
     table: () =>
@@ -132,6 +139,7 @@ export async function coatingsCommand(args: readonly string[], io: CliIO): Promi
           'gap',
           'passed',
           'criteria E_hull/window/cathode/electrolyte/gap',
+          ...(sampling ? ['P(pass all)'] : []),
         ],
         rows.map((x) => [
           String(x.rank),
@@ -145,8 +153,9 @@ export async function coatingsCommand(args: readonly string[], io: CliIO): Promi
           x.band_gap === null ? 'n/a' : x.band_gap.toFixed(2),
           `${x.passed}/${x.judged}`,
           [x.criteria.e_above_hull, x.criteria.window, x.criteria.cathode_reaction, x.criteria.electrolyte_reaction, x.criteria.band_gap].map(mark).join('/'),
+          ...(sampling ? [x.p_pass === undefined ? '–' : `${percent(x.p_pass)} ± ${percent(x.p_pass_se!)}`] : []),
         ]),
-        { align: 'rlrrrrrrrrl' },
+        { align: sampling ? 'rlrrrrrrrrlr' : 'rlrrrrrrrrl' },
       ) +
       `\n${r.candidates} candidates${rows.length < r.rows.length ? `, best ${rows.length} shown (--limit N, --json for all)` : ''}; criteria (Xiao et al., Joule 3, 1252 (2019); thresholds are options):\n` +
       `  E_hull <= ${t.max_e_above_hull} eV/atom; window covers ${t.cathode_range_V[0]}–${t.cathode_range_V[1]} V vs Li/Li+; reaction energies with ${t.cathode_name} and ${t.electrolyte_name}\n` +

@@ -17,9 +17,11 @@ import { createEngine, type Engine } from '../engine/index.js';
 import { candidatesOf, loadEntries } from '../io/node.js';
 import { openOutput, type Output } from './output.js';
 import { progressBar } from './progress.js';
-import { screenStability, type ScreenOptions, type ScreenRow } from '../screen/index.js';
+import { screenStability, screenStabilityUncertain, type ScreenOptions, type ScreenRow, type UncertainScreenRow } from '../screen/index.js';
+import { samplingFlags } from './uncertainty.js';
 
 export const SCREEN_USAGE = `Usage: interphase screen stability CANDIDATES [--data FILE] [--workers N] [--json|--csv] [--out FILE] [--skip-errors]
+         [--uncertainty [--sigma S] [--samples N] [--seed N] [--precision P]]
 
 E_hull and decomposition of every candidate composition in CANDIDATES (any entry format, e.g. CSV
 formula,e_form_per_atom[,id]) against a reference dataset, each within its chemical system and
@@ -33,13 +35,17 @@ reference phases it competes with.
   --json | --csv  output format (default: a text table)
   --out FILE      write the rows to FILE instead of stdout
   --skip-errors   report candidates that cannot be screened on stderr and go on (default: stop)
+  --uncertainty   add P(stable) = P(E_hull ≤ 0) with the reference's and the candidates' errors
+                  (an e_form_per_atom_std column, --sigma) and E_hull's 5–95 % band: columns
+                  p_stable, p_stable_se, e_above_hull_std, e_above_hull_q05/_q50/_q95, samples
 `;
 
 /** Runs `screen stability` with the arguments that follow it; returns the exit code. */
 export async function screenStabilityCommand(args: readonly string[], io: CliIO, options: { signal?: AbortSignal } = {}): Promise<number> {
-  const p = parseArgs(args, ['data', 'workers', 'out']);
-  checkFlags(p, ['data', 'workers', 'out', 'json', 'csv', 'skip-errors'], 'screen stability');
+  const p = parseArgs(args, ['data', 'workers', 'out', 'sigma', 'samples', 'seed', 'precision']);
+  checkFlags(p, ['data', 'workers', 'out', 'json', 'csv', 'skip-errors', 'sigma', 'samples', 'seed', 'precision', 'uncertainty', 'independent-corrections'], 'screen stability');
   rejectDashed(p, 'screen stability');
+  const sampling = samplingFlags(p);
   if (p.positional.length !== 1) throw new UsageError('screen stability takes exactly one CANDIDATES file');
   if (p.flags.has('json') && p.flags.has('csv')) throw new UsageError('give one of --json and --csv');
   const file = p.positional[0]!;
@@ -100,8 +106,9 @@ export async function screenStabilityCommand(args: readonly string[], io: CliIO,
   let rows = 0;
   let below = 0;
   try {
-    const writer = rowWriter(format, out, referenceName);
-    for await (const row of screenStability(candidatesOf(file), reference, screenOptions)) {
+    const writer = rowWriter(format, out, referenceName, sampling !== undefined);
+    const screen = sampling ? screenStabilityUncertain(candidatesOf(file), reference, sampling, screenOptions) : screenStability(candidatesOf(file), reference, screenOptions);
+    for await (const row of screen) {
       rows++;
       if (row.e_above_hull < 0) below++;
       await writer.row(row);
@@ -134,7 +141,13 @@ interface RowWriter {
   end(summary: { rows: number; below: number; failed: number }): Promise<void>;
 }
 
-function rowWriter(format: Format, out: Output, referenceName: string): RowWriter {
+const P_HEADER = ',p_stable,p_stable_se,e_above_hull_std,e_above_hull_q05,e_above_hull_q50,e_above_hull_q95,samples';
+const pCells = (r: ScreenRow): string => {
+  const u = r as UncertainScreenRow;
+  return `,${u.p_stable},${u.p_stable_se},${u.e_above_hull_std},${u.e_above_hull_q05},${u.e_above_hull_q50},${u.e_above_hull_q95},${u.samples}`;
+};
+
+function rowWriter(format: Format, out: Output, referenceName: string, uncertain: boolean): RowWriter {
   const decomp = (d: Record<string, number>, sep: string, item: (id: string, f: number) => string): string =>
     Object.keys(d)
       .map((id) => item(id, d[id]!))
@@ -142,14 +155,17 @@ function rowWriter(format: Format, out: Output, referenceName: string): RowWrite
   switch (format) {
     case 'csv': {
       let first = true;
+      const header = `id,formula,e_form_per_atom,e_above_hull,decomposition${uncertain ? P_HEADER : ''}\n`;
       return {
         async row(r) {
-          if (first) await out.write('id,formula,e_form_per_atom,e_above_hull,decomposition\n');
+          if (first) await out.write(header);
           first = false;
-          await out.write(`${csvCell(r.id)},${csvCell(r.formula)},${r.e_form_per_atom},${r.e_above_hull},${csvCell(decomp(r.decomposition, ' ', (id, f) => `${id}:${f}`))}\n`);
+          await out.write(
+            `${csvCell(r.id)},${csvCell(r.formula)},${r.e_form_per_atom},${r.e_above_hull},${csvCell(decomp(r.decomposition, ' ', (id, f) => `${id}:${f}`))}${uncertain ? pCells(r) : ''}\n`,
+          );
         },
         async end() {
-          if (first) await out.write('id,formula,e_form_per_atom,e_above_hull,decomposition\n');
+          if (first) await out.write(header);
         },
       };
     }
@@ -167,12 +183,18 @@ function rowWriter(format: Format, out: Output, referenceName: string): RowWrite
     default: {
       const fmt = (v: number) => v.toFixed(4);
       let first = true;
-      const line = (cells: string[]) => `${`${cells[0]!.padEnd(20)}  ${cells[1]!.padEnd(20)}  ${cells[2]!.padStart(8)}  ${cells[3]!.padStart(8)}  ${cells[4]}`.trimEnd()}\n`;
+      const line = (cells: string[]) =>
+        `${`${cells[0]!.padEnd(20)}  ${cells[1]!.padEnd(20)}  ${cells[2]!.padStart(8)}  ${cells[3]!.padStart(8)}  ${uncertain ? `${cells[5]!.padStart(9)}  ${cells[6]!.padStart(19)}  ` : ''}${cells[4]}`.trimEnd()}\n`;
+      const extra = (r: ScreenRow): string[] => {
+        if (!uncertain) return [];
+        const u = r as UncertainScreenRow;
+        return [`${(100 * u.p_stable).toFixed(1)} %`, `${fmt(u.e_above_hull_q05)}…${fmt(u.e_above_hull_q95)}`];
+      };
       return {
         async row(r) {
-          if (first) await out.write(line(['id', 'formula', 'E_form', 'E_hull', 'decomposition']));
+          if (first) await out.write(line(['id', 'formula', 'E_form', 'E_hull', 'decomposition', 'P(stable)', 'E_hull 5–95 %']));
           first = false;
-          await out.write(line([r.id, r.formula, fmt(r.e_form_per_atom), fmt(r.e_above_hull), decomp(r.decomposition, ' + ', (id, f) => `${f.toFixed(3)} ${id}`)]));
+          await out.write(line([r.id, r.formula, fmt(r.e_form_per_atom), fmt(r.e_above_hull), decomp(r.decomposition, ' + ', (id, f) => `${f.toFixed(3)} ${id}`), ...extra(r)]));
         },
         async end(s) {
           await out.write(`\n${s.rows} candidates against ${referenceName}: ${s.below} below the reference hull (E_hull < 0)${s.failed ? `, ${s.failed} skipped` : ''}; energies in eV/atom\n`);

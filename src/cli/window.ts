@@ -11,8 +11,27 @@ import { DEFAULT_DATA_INFO, defaultEntries } from '../io/index.js';
 import { PhaseDiagram } from '../thermo/index.js';
 import { formatTable } from './table.js';
 import { checkFlags, fileErrorReason, parseArgs, rejectDashed, UsageError, type CliIO } from './args.js';
+import { windowPlotData } from '../thermo/index.js';
+import { voltageStaircaseSvg } from '../plot/index.js';
+import { sampledWindowOnEngine } from '../screen/index.js';
+import type { SampledWindow, SamplingReport } from '../uncertainty/index.js';
+import {
+  bandText,
+  distributionJson,
+  percent,
+  plotFlag,
+  samplingFlags,
+  samplingJson,
+  samplingText,
+  samplingWorkers,
+  UNCERTAINTY_BOOLEAN,
+  UNCERTAINTY_VALUED,
+  withEngine,
+  writeSvg,
+} from './uncertainty.js';
 
-export const WINDOW_USAGE = `interphase window FORMULA [--data FILE] [--element Li] [--valence Z] [--json]
+export const WINDOW_USAGE = `interphase window FORMULA [--data FILE] [--element Li] [--valence Z] [--json] [--plot FILE.svg]
+                  [--uncertainty [--sigma S] [--samples N] [--seed N] [--precision P] [--cover LO,HI]]
 
   Electrochemical stability window of FORMULA against the open element (default Li): the
   voltages (vs the metal) between which it neither takes up nor gives off the element, the
@@ -31,6 +50,14 @@ export const WINDOW_USAGE = `interphase window FORMULA [--data FILE] [--element 
                   "e_above_hull", "charge_balanced", "warnings",
                   "steps": [{"mu", "voltage", "evolution", "products", "reaction"}]}
                  mu in eV/atom relative to the element's reference; an infinite limit is null
+  --plot FILE    the voltage staircase as SVG (with --uncertainty: the 5–95 % band of the
+                 uptake and of each limit)
+  --uncertainty  the limits' distributions (5–50–95 %), their linear error bars from the
+                 limiting reactions, the products beyond them and how often, the staircase band;
+                 --cover LO,HI adds P(window covers LO–HI V). JSON: "uncertainty": {"samples",
+                 "seed", "sigma", …, "reduction_V"/"oxidation_V": {"mean", "std", "q05", "q50",
+                 "q95", …_se, "linear_sigma", "beyond": [{"products", "p", "se"}]}, "covers",
+                 "staircase": {"voltage", "q05", "q50", "q95"}}
 
   FORMULA may have fractional amounts (Li0.5CoO2, LiNi1/3Mn1/3Co1/3O2). A composition that is not
   charge balanced in common oxidation states (e.g. the rounded Li0.33La0.56TiO3) is warned
@@ -69,8 +96,22 @@ export function windowReport(formula: string, w: StabilityWindow): WindowReport 
 }
 
 export async function windowCommand(args: readonly string[], io: CliIO): Promise<number> {
-  const p = parseArgs(args, ['data', 'element', 'valence']);
-  checkFlags(p, ['data', 'element', 'valence', 'json'], 'window');
+  const p = parseArgs(args, ['data', 'element', 'valence', 'plot', 'cover', ...UNCERTAINTY_VALUED]);
+  checkFlags(p, ['data', 'element', 'valence', 'json', 'plot', 'cover', ...UNCERTAINTY_VALUED, ...UNCERTAINTY_BOOLEAN], 'window');
+  const sampling = samplingFlags(p);
+  const workers = samplingWorkers(p);
+  if (workers && !sampling) throw new UsageError('--workers needs --uncertainty');
+  const plot = plotFlag(p);
+  const coverFlag = p.flags.get('cover');
+  if (coverFlag !== undefined && !sampling) throw new UsageError('--cover needs --uncertainty');
+  let cover: [number, number] | undefined;
+  if (coverFlag !== undefined) {
+    const parts = String(coverFlag)
+      .split(/[,:]/)
+      .map((x) => Number(x.trim()));
+    if (parts.length !== 2 || !parts.every(Number.isFinite) || parts[0]! > parts[1]!) throw new UsageError(`--cover needs LO,HI voltages (e.g. 2.5,4.3), got ${JSON.stringify(coverFlag)}`);
+    cover = [parts[0]!, parts[1]!];
+  }
   rejectDashed(p, 'window');
   if (p.positional.length !== 1) throw new UsageError(`window takes exactly one FORMULA${p.positional.length ? `, got ${p.positional.length}: ${p.positional.join(' ')}` : ''}`);
   const formula = p.positional[0]!.trim();
@@ -118,8 +159,25 @@ export async function windowCommand(args: readonly string[], io: CliIO): Promise
   const opts = valence !== undefined ? { element, valence } : { element };
   const w = stabilityWindow(pd, comp, opts);
   for (const m of w.warnings) io.stderr(`interphase: warning: ${m}\n`);
+  let sampled: (SampledWindow & SamplingReport) | undefined;
+  if (sampling) {
+    sampled = await withEngine(workers, (engine) => sampledWindowOnEngine(engine, comp.toDict(), { ...sampling, ...opts, ...(cover ? { covers: cover } : {}), data: cut, dataName: file }));
+  }
+  if (plot !== undefined) {
+    const data = windowPlotData(w);
+    const band = sampled
+      ? {
+          band: { x: sampled.staircase.voltage, lo: sampled.staircase.q05, hi: sampled.staircase.q95, label: `5–95 % of ${sampled.samples} samples` },
+          limitRanges: {
+            reduction: [sampled.reduction.distribution.q05, sampled.reduction.distribution.q95] as [number, number],
+            oxidation: [sampled.oxidation.distribution.q05, sampled.oxidation.distribution.q95] as [number, number],
+          },
+        }
+      : {};
+    await writeSvg(plot, voltageStaircaseSvg({ ...data, ...band }));
+  }
   if (p.flags.has('json')) {
-    io.stdout(`${JSON.stringify(windowReport(formula, w))}\n`);
+    io.stdout(`${JSON.stringify({ ...windowReport(formula, w), ...(sampled ? { uncertainty: uncertaintyJson(sampled) } : {}) })}\n`);
     return 0;
   }
   let en: EnumeratedWindow | undefined;
@@ -130,7 +188,38 @@ export async function windowCommand(args: readonly string[], io: CliIO): Promise
     enError = e instanceof Error ? e.message : String(e);
   }
   io.stdout(windowTable(formula, w, pd, en, enError));
+  if (sampled) io.stdout(uncertaintyText(sampled));
   return 0;
+}
+
+/** `window --uncertainty --json`: the "uncertainty" object. */
+function uncertaintyJson(s: SampledWindow & SamplingReport) {
+  const limit = (l: SampledWindow['reduction']) => ({
+    ...distributionJson(l.distribution),
+    linear_sigma: l.linearSigma,
+    beyond: l.beyond.map((b) => ({ products: [...b.value], p: b.p, se: b.se })),
+  });
+  return {
+    ...samplingJson(s),
+    reduction_V: limit(s.reduction),
+    oxidation_V: limit(s.oxidation),
+    ...(s.covers ? { covers: { range: [...s.covers.range], p: s.covers.probability.p, se: s.covers.probability.se } } : {}),
+    staircase: s.staircase,
+  };
+}
+
+function uncertaintyText(s: SampledWindow & SamplingReport): string {
+  const lines = ['', samplingText(s)];
+  for (const [name, l] of [
+    ['reduction', s.reduction],
+    ['oxidation', s.oxidation],
+  ] as const) {
+    const lin = l.linearSigma === null ? '' : `, linear error bar ±${l.linearSigma.toFixed(3)} V`;
+    lines.push(`  ${name} limit: ${bandText(l.distribution)} V, std ${Number.isFinite(l.distribution.std) ? l.distribution.std.toFixed(3) : '–'} V${lin}`);
+    lines.push(`    beyond it: ${l.beyond.map((b) => `${b.value.join(' + ') || '(nothing)'} ${percent(b.p)}`).join(', ')}`);
+  }
+  if (s.covers) lines.push(`  P(window covers ${s.covers.range[0]}–${s.covers.range[1]} V) = ${percent(s.covers.probability.p)} ± ${percent(s.covers.probability.se)}`);
+  return `${lines.join('\n')}\n`;
 }
 
 const v = (x: number) => (Number.isNaN(x) ? '?' : x === Infinity ? '∞' : x.toFixed(3));

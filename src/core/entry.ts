@@ -13,11 +13,21 @@ export interface EntryInit {
   eFormPerAtom?: number;
   /** Energy correction (eV, total for the composition as written), added to `energy`. */
   correction?: number;
-  /** Uncertainty of the correction (eV, total). */
+  /** Uncertainty of the correction (eV, total): pymatgen's `correction_uncertainty`. */
   correctionUncertainty?: number;
+  /**
+   * The correction's uncertainty item by item, keyed by pymatgen's adjustment `name` (eV, total for
+   * the composition as written: `uncertainty_per_atom × n_atoms`). One name is one error shared
+   * by every entry that carries it (all oxides share "MP2020 anion correction (oxide)").
+   */
+  correctionUncertainties?: Readonly<Record<string, number>>;
+  /** Standard deviation of this entry's own energy (eV/atom), independent of every other entry's. */
+  uncertaintyPerAtom?: number;
   volumePerAtom?: number;
   bandGap?: number;
 }
+
+const NO_UNCERTAINTIES: Readonly<Record<string, number>> = Object.freeze({});
 
 export class EntryError extends Error {
   override name = 'EntryError';
@@ -38,6 +48,10 @@ export class Entry {
   readonly energyPerAtom: number;
   readonly correction: number;
   readonly correctionUncertainty: number;
+  /** Named parts of the correction's uncertainty (eV, total); empty when none were given. */
+  readonly correctionUncertainties: Readonly<Record<string, number>>;
+  /** Independent standard deviation of the energy (eV/atom); 0 when none was given. */
+  readonly uncertaintyPerAtom: number;
   readonly volumePerAtom?: number;
   readonly bandGap?: number;
 
@@ -65,10 +79,18 @@ export class Entry {
       ['correction uncertainty', init.correctionUncertainty],
       ['volume_per_atom', init.volumePerAtom],
       ['band_gap', init.bandGap],
+      ['uncertainty', init.uncertaintyPerAtom],
     ] as const) {
       if (v !== undefined && v !== null && (typeof v !== 'number' || !Number.isFinite(v))) {
         throw new EntryError(`${where()}: ${name} is not a finite number (${typeof v === 'string' ? `string ${JSON.stringify(v)}` : String(v)})`);
       }
+    }
+    if (init.uncertaintyPerAtom !== undefined && init.uncertaintyPerAtom < 0) throw new EntryError(`${where()}: uncertainty must be >= 0 eV/atom, got ${init.uncertaintyPerAtom}`);
+    const named = init.correctionUncertainties ?? NO_UNCERTAINTIES;
+    if (named === null || typeof named !== 'object') throw new EntryError(`${where()}: correction uncertainties must map names to numbers`);
+    for (const [name, v] of Object.entries(named)) {
+      if (typeof v !== 'number' || !Number.isFinite(v) || v < 0)
+        throw new EntryError(`${where()}: uncertainty of correction ${JSON.stringify(name)} must be a finite number >= 0 eV, got ${String(v)}`);
     }
     this.id = id;
     this.composition = comp;
@@ -84,6 +106,8 @@ export class Entry {
     }
     this.correction = correction;
     this.correctionUncertainty = init.correctionUncertainty ?? 0;
+    this.correctionUncertainties = Object.keys(named).length ? Object.freeze({ ...named }) : NO_UNCERTAINTIES;
+    this.uncertaintyPerAtom = init.uncertaintyPerAtom ?? 0;
     if (init.volumePerAtom !== undefined) this.volumePerAtom = init.volumePerAtom;
     if (init.bandGap !== undefined) this.bandGap = init.bandGap;
   }
@@ -100,7 +124,7 @@ export class Entry {
 /**
  * An entry as plain data, for crossing to a worker (structured clone keeps no classes): the same
  * composition and energy per atom (formation entries keep theirs as given, total entries their
- * corrected total energy), volume and band gap.
+ * corrected total energy), volume, band gap and uncertainties.
  */
 export interface EntryData {
   id: string;
@@ -109,6 +133,9 @@ export interface EntryData {
   eFormPerAtom?: number;
   volumePerAtom?: number;
   bandGap?: number;
+  correctionUncertainty?: number;
+  correctionUncertainties?: Record<string, number>;
+  uncertaintyPerAtom?: number;
 }
 
 export function entryToData(e: Entry): EntryData {
@@ -117,6 +144,10 @@ export function entryToData(e: Entry): EntryData {
   else d.energy = e.energy;
   if (e.volumePerAtom !== undefined) d.volumePerAtom = e.volumePerAtom;
   if (e.bandGap !== undefined) d.bandGap = e.bandGap;
+  // Uncertainties travel too: a worker sampling energies needs them.
+  if (e.correctionUncertainty) d.correctionUncertainty = e.correctionUncertainty;
+  if (Object.keys(e.correctionUncertainties).length) d.correctionUncertainties = { ...e.correctionUncertainties };
+  if (e.uncertaintyPerAtom) d.uncertaintyPerAtom = e.uncertaintyPerAtom;
   return d;
 }
 

@@ -11,6 +11,8 @@ const CSV_FORMULA = new Set(['formula', 'composition', 'formula_pretty']);
 const CSV_EFORM = new Set(['e_form_per_atom', 'formation_energy_per_atom', 'e_form']);
 const CSV_ENERGY = new Set(['energy']);
 const CSV_ID = new Set(['id', 'entry_id', 'material_id']);
+// The standard deviation of each row's energy (eV/atom), for uncertainty sampling.
+const CSV_STD = new Set(['e_form_per_atom_std', 'uncertainty']);
 
 const DECIMAL = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 
@@ -73,8 +75,9 @@ export function headerText(line: string, lineNo: number, source: string): string
  * line is the header: a formula column (`formula`), exactly one energy column
  * (`e_form_per_atom` → formation entries, or `energy` = total energy of the formula as written,
  * uncorrected and without correction), and optionally an `id` column (`id`/`entry_id`/
- * `material_id`). Without an id column — or for an empty id cell — the id is the formula
- * exactly as written. Blank lines are not rows and are ignored; any other malformed line throws.
+ * `material_id`), and optionally the standard deviation of each energy in eV/atom
+ * (`e_form_per_atom_std` or `uncertainty`; an empty cell gives none), for uncertainty sampling.
+ * Without an id column — or for an empty id cell — the id is the formula exactly as written. Blank lines are not rows and are ignored; any other malformed line throws.
  */
 export class CsvEntryReader {
   readonly source: string;
@@ -82,6 +85,7 @@ export class CsvEntryReader {
   private iFormula = -1;
   private iEnergy = -1;
   private iId = -1;
+  private iStd = -1;
   private kind: 'formation' | 'total' = 'formation';
   private count = 0;
   private readonly ids: UniqueIds | undefined;
@@ -141,9 +145,21 @@ export class CsvEntryReader {
     } catch (e) {
       fail(loc, id, `unparsable formula ${JSON.stringify(formula)}: ${errorMessage(e)}`, e);
     }
+    let std: number | undefined;
+    if (this.iStd >= 0) {
+      const rawStd = (cells[this.iStd] as string).trim();
+      const col = this.header[this.iStd];
+      // An empty cell: no uncertainty given for this row.
+      if (rawStd !== '') {
+        if (!DECIMAL.test(rawStd)) fail(loc, id, `${col} is not a number (${JSON.stringify(rawStd)})`);
+        std = Number(rawStd);
+        if (!Number.isFinite(std) || std < 0) fail(loc, id, `${col} must be a finite number >= 0 (eV/atom), got ${rawStd}`);
+      }
+    }
     let entry: Entry;
     try {
-      entry = this.kind === 'formation' ? new Entry({ id: id as string, composition, eFormPerAtom: value }) : new Entry({ id: id as string, composition, energy: value });
+      const base = { id: id as string, composition, ...(std !== undefined ? { uncertaintyPerAtom: std } : {}) };
+      entry = this.kind === 'formation' ? new Entry({ ...base, eFormPerAtom: value }) : new Entry({ ...base, energy: value });
     } catch (e) {
       fail(loc, id, errorMessage(e), e);
     }
@@ -171,8 +187,13 @@ export class CsvEntryReader {
         this.iEnergy = set(this.iEnergy, 'energy');
         this.kind = 'total';
       } else if (CSV_ID.has(c)) this.iId = set(this.iId, 'id');
+      else if (CSV_STD.has(c)) this.iStd = set(this.iStd, 'uncertainty');
       else {
-        fail(loc, undefined, `unknown format: unexpected CSV column ${JSON.stringify(cells[i])} in header ${JSON.stringify(text)}; expected formula,e_form_per_atom[,id] or formula,energy[,id]`);
+        fail(
+          loc,
+          undefined,
+          `unknown format: unexpected CSV column ${JSON.stringify(cells[i])} in header ${JSON.stringify(text)}; expected formula,e_form_per_atom[,id][,e_form_per_atom_std] or formula,energy[,id][,uncertainty]`,
+        );
       }
     }
     if (this.iFormula < 0 || this.iEnergy < 0) {

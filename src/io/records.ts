@@ -17,8 +17,12 @@
  *    a Temperature one's `uncertainty_per_deg × temp × n_atoms`; NaN / null uncertainties count as
  *    0. (pymatgen reports NaN when a non-zero correction has zero uncertainty, e.g. legacy
  *    entries with a bare `correction`; we report 0, since entries need a finite number.)
- *  - `formation`: `{entry_id, composition, e_form_per_atom, volume_per_atom?, data?: {band_gap?}}`
- *    (Alexandria convex-hull records). Their `energy` field is ignored (ambiguous normalisation).
+ *    The named parts are kept too (`correctionUncertainties`, by adjustment `name`): uncertainty
+ *    sampling draws one error per name, shared by every entry carrying it. Without adjustments,
+ *    a `correction_uncertainty` key is the entry's whole uncertainty.
+ *  - `formation`: `{entry_id, composition, e_form_per_atom, volume_per_atom?, data?: {band_gap?},
+ *    e_form_per_atom_std? | uncertainty?}` (Alexandria convex-hull records; the optional standard
+ *    deviation in eV/atom). Their `energy` field is ignored (ambiguous normalisation).
  *  - `mp-api`: Materials Project API summary / thermo documents, see `MpEnergyChoice` below.
  *  - CSV (csv-reader.ts): header `formula,e_form_per_atom[,id]` or `formula,energy[,id]`.
  */
@@ -164,6 +168,8 @@ export class RecordConverter {
 interface Adjustment {
   value: number;
   uncertainty: number;
+  /** pymatgen's adjustment `name` (e.g. "MP2020 anion correction (oxide)"), when it has one. */
+  name: string | undefined;
 }
 
 /** Value and uncertainty of one pymatgen EnergyAdjustment dict (as pymatgen computes them). */
@@ -200,7 +206,8 @@ function adjustmentOf(adj: unknown, k: number, loc: RecordLocation, id: string):
   }
   if (!Number.isFinite(value)) fail(loc, id, `energy_adjustments[${k}] value is not finite`);
   if (!Number.isFinite(uncertainty)) uncertainty = 0;
-  return { value, uncertainty };
+  const name = typeof adj.name === 'string' && adj.name !== '' ? adj.name : undefined;
+  return { value, uncertainty, name };
 }
 
 function pymatgenInit(record: Record<string, unknown>, id: string, loc: RecordLocation): EntryInit {
@@ -209,21 +216,36 @@ function pymatgenInit(record: Record<string, unknown>, id: string, loc: RecordLo
   const adjs = record.energy_adjustments;
   let correction: number;
   let correctionUncertainty = 0;
+  // Named parts of the uncertainty: one error per adjustment name, shared by every entry with that
+  // name (uncertainty sampling draws it once); an unnamed adjustment's is the entry's own.
+  const named: Record<string, number> = {};
+  let unnamed2 = 0;
   if (Array.isArray(adjs) && adjs.length > 0) {
     correction = 0;
     let var2 = 0;
     adjs.forEach((a, k) => {
-      const { value, uncertainty } = adjustmentOf(a, k, loc, id);
+      const { value, uncertainty, name } = adjustmentOf(a, k, loc, id);
       correction += value;
       // pymatgen: ufloat(value, unc) only when value != 0 (else ufloat(value, 0)).
-      if (value !== 0) var2 += uncertainty * uncertainty;
+      if (value === 0 || uncertainty === 0) return;
+      var2 += uncertainty * uncertainty;
+      if (name === undefined) unnamed2 += uncertainty * uncertainty;
+      else named[name] = (named[name] ?? 0) + uncertainty; // the same name twice: one error, added
     });
     correctionUncertainty = Math.sqrt(var2);
   } else {
     if (adjs !== undefined && adjs !== null && !Array.isArray(adjs)) fail(loc, id, `energy_adjustments is not a list`);
     correction = optNum(record, 'correction', loc, id) ?? 0;
+    correctionUncertainty = optNum(record, 'correction_uncertainty', loc, id) ?? 0;
+    if (correctionUncertainty < 0) fail(loc, id, `correction_uncertainty must be >= 0, got ${correctionUncertainty}`);
   }
-  return { id, composition, energy, correction, correctionUncertainty };
+  const init: EntryInit = { id, composition, energy, correction, correctionUncertainty };
+  if (Object.keys(named).length) {
+    init.correctionUncertainties = named;
+    // Unnamed parts stay the entry's own error (per atom), beside the named ones.
+    if (unnamed2 > 0) init.uncertaintyPerAtom = Math.sqrt(unnamed2) / composition.numAtoms;
+  }
+  return init;
 }
 
 function formationInit(record: Record<string, unknown>, id: string, loc: RecordLocation): EntryInit {
@@ -231,6 +253,8 @@ function formationInit(record: Record<string, unknown>, id: string, loc: RecordL
   const init: EntryInit = { id, composition, eFormPerAtom: num(record, 'e_form_per_atom', loc, id) };
   const vol = optNum(record, 'volume_per_atom', loc, id);
   if (vol !== undefined) init.volumePerAtom = vol;
+  const std = uncertaintyField(record, loc, id);
+  if (std !== undefined) init.uncertaintyPerAtom = std;
   const data = record.data;
   if (isObject(data)) {
     const gap = data.band_gap;
@@ -240,6 +264,19 @@ function formationInit(record: Record<string, unknown>, id: string, loc: RecordL
     }
   }
   return init;
+}
+
+/** Standard deviation fields of a formation-energy record (eV/atom): the first present of these. */
+export const UNCERTAINTY_FIELDS = ['e_form_per_atom_std', 'uncertainty'] as const;
+
+function uncertaintyField(record: Record<string, unknown>, loc: RecordLocation, id: string): number | undefined {
+  for (const key of UNCERTAINTY_FIELDS) {
+    const v = optNum(record, key, loc, id);
+    if (v === undefined) continue;
+    if (v < 0) fail(loc, id, `${key} must be >= 0 eV/atom, got ${v}`);
+    return v;
+  }
+  return undefined;
 }
 
 function unwrapRecords(records: unknown, source: string): unknown[] {

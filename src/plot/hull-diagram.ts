@@ -47,8 +47,8 @@ export function binaryHullSvg(pd: PhaseDiagram, options: HullPlotOptions = {}): 
   parts.push(polyline(hullPts, { class: 'hull' }));
   const rU = Math.max(2.5, fs * 0.27);
   const rS = Math.max(3.5, fs * 0.42);
-  parts.push(el('g', { class: 'unstable-points' }, shown.map((s) => unstablePoint(s, sx(xOf(s.entry)), sy(s.eFormPerAtom), cutoff, rU)).join('')));
-  parts.push(el('g', { class: 'stable-points' }, stable.map((s, i) => stablePoint(s, hullPts[i]![0], hullPts[i]![1], rS)).join('')));
+  parts.push(el('g', { class: 'unstable-points' }, shown.map((s) => unstablePoint(s, sx(xOf(s.entry)), sy(s.eFormPerAtom), cutoff, rU, options.pStable?.[s.entry.id])).join('')));
+  parts.push(el('g', { class: 'stable-points' }, stable.map((s, i) => stablePoint(s, hullPts[i]![0], hullPts[i]![1], rS, options.pStable?.[s.entry.id])).join('')));
 
   const obstacles = stable.map((_, i) => markerBox(hullPts[i]![0], hullPts[i]![1], rS));
   const soft = shown.map((s) => markerBox(sx(xOf(s.entry)), sy(s.eFormPerAtom), rU));
@@ -67,7 +67,19 @@ export function binaryHullSvg(pd: PhaseDiagram, options: HullPlotOptions = {}): 
 
   const lx = frame.x + frame.width + fs * 1.5;
   parts.push(
-    sideColumn(lx, frame.y, r.height - fs, fs, cutoff, hidden, options.showUnstable !== false, layer, hullLegend({ label: 'convex hull', className: 'hull' }, shown.length > 0), r.width - lx - fs),
+    sideColumn(
+      lx,
+      frame.y,
+      r.height - fs,
+      fs,
+      cutoff,
+      hidden,
+      options.showUnstable !== false,
+      layer,
+      hullLegend({ label: 'convex hull', className: 'hull' }, shown.length > 0),
+      r.width - lx - fs,
+      options.pStable !== undefined,
+    ),
   );
 
   const desc =
@@ -134,9 +146,9 @@ export function ternaryHullSvg(pd: PhaseDiagram, options: HullPlotOptions = {}):
   );
   const rU = Math.max(2.2, fs * 0.24);
   const rS = Math.max(3.5, fs * 0.4);
-  parts.push(el('g', { class: 'unstable-points' }, shown.map((st) => unstablePoint(st, ...pos(st.entry), cutoff, rU)).join('')));
+  parts.push(el('g', { class: 'unstable-points' }, shown.map((st) => unstablePoint(st, ...pos(st.entry), cutoff, rU, options.pStable?.[st.entry.id])).join('')));
   const stable = [...sub.stable];
-  parts.push(el('g', { class: 'stable-points' }, stable.map((st) => stablePoint(st, ...pos(st.entry), rS)).join('')));
+  parts.push(el('g', { class: 'stable-points' }, stable.map((st) => stablePoint(st, ...pos(st.entry), rS, options.pStable?.[st.entry.id])).join('')));
 
   // Corner labels: the elemental phases; the compounds get placed labels.
   const cornerOf = new Map([A, B, C].map((e, k) => [e, k]));
@@ -169,7 +181,21 @@ export function ternaryHullSvg(pd: PhaseDiagram, options: HullPlotOptions = {}):
   parts.push(layer.svg);
 
   const lx = r.width - sideW;
-  parts.push(sideColumn(lx, top, r.height - fs, fs, cutoff, hidden, options.showUnstable !== false, layer, hullLegend({ label: 'tie-line', className: 'tie-line' }, shown.length > 0), sideW - fs));
+  parts.push(
+    sideColumn(
+      lx,
+      top,
+      r.height - fs,
+      fs,
+      cutoff,
+      hidden,
+      options.showUnstable !== false,
+      layer,
+      hullLegend({ label: 'tie-line', className: 'tie-line' }, shown.length > 0),
+      sideW - fs,
+      options.pStable !== undefined,
+    ),
+  );
 
   const desc =
     options.description ??

@@ -24,21 +24,33 @@ export interface HullPlotOptions extends PlotOptions {
   eHullCutoff?: number;
   /** Draw unstable entries (default true). */
   showUnstable?: boolean;
+  /**
+   * P(stable) by entry id (an uncertainty run's): every point is then coloured by it, green (1)
+   * to red (0), and its tooltip says it; the colour bar is P(stable)'s.
+   */
+  pStable?: Readonly<Record<string, number>>;
 }
 
 const DEFAULT_CUTOFF = 0.2;
 
-export function pointTooltip(r: EntryStability): string {
+export function pointTooltip(r: EntryStability, p?: number): string {
   const lines = [
     `${r.entry.id}: ${r.entry.composition.reducedFormula}`,
     `E_form = ${formatNumber(r.eFormPerAtom, 4)} eV/atom`,
     r.stable ? `E_hull = 0 (stable)` : `E_hull = ${formatNumber(r.eAboveHull, 4)} eV/atom`,
   ];
   if (r.phaseSeparationEnergy !== undefined) lines.push(`phase separation energy = ${formatNumber(r.phaseSeparationEnergy, 4)} eV/atom`);
+  if (p !== undefined) lines.push(`P(stable) = ${formatNumber(p, 3)}`);
   return lines.join('\n');
 }
 
 export function cutoffOf(fn: string, o: HullPlotOptions): number {
+  if (o.pStable !== undefined) {
+    if (o.pStable === null || typeof o.pStable !== 'object') throw new PlotError(`${fn}: option pStable must map entry ids to probabilities`);
+    for (const [id, p] of Object.entries(o.pStable)) {
+      if (typeof p !== 'number' || !(p >= 0 && p <= 1)) throw new PlotError(`${fn}: option pStable[${JSON.stringify(id)}] must be a probability 0 … 1, got ${String(p)}`);
+    }
+  }
   const c = o.eHullCutoff ?? DEFAULT_CUTOFF;
   if (typeof c !== 'number' || !Number.isFinite(c) || c < 0) throw new PlotError(`${fn}: option eHullCutoff must be a finite number >= 0 (eV/atom), got ${String(c)}`);
   return c;
@@ -52,14 +64,18 @@ export function shownUnstable(sub: SubSystem, o: HullPlotOptions, cutoff: number
   return { shown, hidden: unstable.length - shown.length };
 }
 
-export function unstablePoint(r: EntryStability, cx: number, cy: number, cutoff: number, radius: number): string {
-  const color = rampColor(cutoff > 0 ? r.eAboveHull / cutoff : 0);
-  return el('circle', { cx, cy, r: radius, class: 'point unstable', fill: color, 'data-id': r.entry.id }, tooltip(pointTooltip(r)));
+export function unstablePoint(r: EntryStability, cx: number, cy: number, cutoff: number, radius: number, p?: number): string {
+  const color = p !== undefined ? rampColor(1 - p) : rampColor(cutoff > 0 ? r.eAboveHull / cutoff : 0);
+  return el('circle', { cx, cy, r: radius, class: 'point unstable', fill: color, 'data-id': r.entry.id, ...pAttr(p) }, tooltip(pointTooltip(r, p)));
 }
 
-export function stablePoint(r: EntryStability, cx: number, cy: number, radius: number): string {
-  return el('circle', { cx, cy, r: radius, class: 'point stable', 'data-id': r.entry.id }, tooltip(pointTooltip(r)));
+export function stablePoint(r: EntryStability, cx: number, cy: number, radius: number, p?: number): string {
+  // An inline style: the stylesheet's fill of .stable would win over a fill attribute.
+  const style = p !== undefined ? { style: `fill:${rampColor(1 - p)}` } : {};
+  return el('circle', { cx, cy, r: radius, class: 'point stable', 'data-id': r.entry.id, ...style, ...pAttr(p) }, tooltip(pointTooltip(r, p)));
 }
+
+const pAttr = (p: number | undefined) => (p !== undefined ? { 'data-p-stable': String(p) } : {});
 
 export function markerBox(x: number, y: number, r: number): Box {
   return { x0: x - r, y0: y - r, x1: x + r, y1: y + r };
@@ -86,12 +102,17 @@ export function sideColumn(
   layer: LabelLayer,
   items: readonly LegendItem[],
   width: number,
+  pStable = false,
 ): string {
   const parts: string[] = [];
   const lg = legend(items, x, y, fs);
   parts.push(lg.svg);
   let at = y + lg.height + fs;
-  if (showUnstable && cutoff > 0) {
+  if (pStable) {
+    const cb = colorBar(x, at, 110, 1, 'P(stable)', fs, true);
+    parts.push(cb.svg);
+    at += cb.height + fs * 1.5;
+  } else if (showUnstable && cutoff > 0) {
     const cb = colorBar(x, at, 110, cutoff, 'E_hull (eV/atom)', fs);
     parts.push(cb.svg);
     at += cb.height + fs * 1.5;

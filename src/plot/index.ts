@@ -10,3 +10,4 @@ export { escapeXml } from './markup.js';
 export { niceTicks, formatNumber, type NiceTicks } from './scales.js';
 export { redoxSvg, type RedoxPlotData, type RedoxPlotOptions } from './redox.js';
 export { chempotMapSvg, type ChempotMapPlotData } from './chempot-map.js';
+export type { Band } from './band.js';

@@ -1,4 +1,5 @@
 // Interface reaction energy against the mixing ratio of two compositions.
+import { type Band, bandSvg, validateBand } from './band.js';
 import { labelKey, labelLayer, type LabelItem } from './labels.js';
 import { el, line, polyline, tooltip } from './markup.js';
 import { PlotError, requireFinite, resolveOptions, type PlotOptions } from './options.js';
@@ -19,6 +20,8 @@ export interface ReactionCurve {
    * whose share differs between c1 and c2); default: straight lines through the kinks.
    */
   curve?: { x: number[]; energy: number[] };
+  /** The 5–95 % band of the reaction energy over an uncertainty run's samples (eV/atom vs x). */
+  band?: Band;
 }
 
 export interface ReactionCurveOptions extends PlotOptions {
@@ -40,7 +43,7 @@ export function reactionCurveSvg(curve: ReactionCurve, options: ReactionCurveOpt
   const r = resolveOptions(fn, options, 720, 440);
   const fs = r.fontSize;
 
-  const es = [...c.kinks.map((p) => p.energy), ...(c.curve?.energy ?? [])].map((e) => e * k);
+  const es = [...c.kinks.map((p) => p.energy), ...(c.curve?.energy ?? []), ...(c.band ? [...c.band.lo, ...c.band.hi] : [])].map((e) => e * k);
   const lo = Math.min(0, ...es);
   const hi = Math.max(0, ...es);
   const span = hi - lo || 1;
@@ -55,6 +58,7 @@ export function reactionCurveSvg(curve: ReactionCurve, options: ReactionCurveOpt
   parts.push(axes(frame, { scale: sx, ticks: xt, label: `Mixing ratio x in x·${c.c1} + (1−x)·${c.c2}` }, { scale: sy, ticks: yt, label: `Reaction energy (${unit})` }, fs));
   if (yt.start < 0 && yt.stop > 0) parts.push(line(frame.x, sy(0), frame.x + frame.width, sy(0), { class: 'zero' }));
 
+  if (c.band) parts.push(bandSvg(c.band, sx, sy, k));
   const pts = c.kinks.map((p) => [sx(p.x), sy(p.energy * k)] as const);
   const line0 = c.curve ? c.curve.x.map((x, i) => [sx(x), sy(c.curve!.energy[i]! * k)] as const) : pts;
   parts.push(polyline(line0, { class: 'curve' }));
@@ -136,6 +140,10 @@ function validate(fn: string, c: ReactionCurve): ReactionCurve {
     });
     order.sort((a, b) => x[a]! - x[b]!);
     curve = { x: order.map((i) => x[i]!), energy: order.map((i) => energy[i]!) };
+  }
+  if (c.band !== undefined) {
+    validateBand(fn, 'curve.band', c.band);
+    if (c.band.x[0]! < -1e-9 || c.band.x[c.band.x.length - 1]! > 1 + 1e-9) throw new PlotError(`${fn}: curve.band.x must lie in [0, 1]`);
   }
   return { ...c, kinks: [...c.kinks].sort((a, b) => a.x - b.x), ...(curve ? { curve } : {}) };
 }

@@ -1,5 +1,6 @@
 // The voltage profile of an electrochemical stability window: element uptake (reduction, below
 // the window) or release (oxidation, above it) per formula unit against the voltage.
+import { type Band, bandSvg, validateBand } from './band.js';
 import { labelKey, labelLayer, type LabelItem } from './labels.js';
 import { el, line, text, tooltip } from './markup.js';
 import { PlotError, requireFinite, resolveOptions, type PlotOptions } from './options.js';
@@ -21,6 +22,10 @@ export interface VoltageProfile {
    * window. Bounds may be ±Infinity (open ends).
    */
   steps: Array<{ voltageRange: [number, number]; evolution: number; products: string[] }>;
+  /** The 5–95 % band of the uptake over an uncertainty run's samples (x: voltage). */
+  band?: Band;
+  /** The 5–95 % ranges of the two limits over the samples (V), shaded at each limit. */
+  limitRanges?: { reduction?: [number, number]; oxidation?: [number, number] };
 }
 
 export interface StaircaseOptions extends PlotOptions {
@@ -65,7 +70,7 @@ export function voltageStaircaseSvg(profile: VoltageProfile, options: StaircaseO
     v1 = hi + pad;
   }
   const xt = niceTicks(v0, v1, 8, false);
-  const ys = p.steps.map((s) => s.evolution);
+  const ys = [...p.steps.map((s) => s.evolution), ...(p.band ? [...p.band.lo, ...p.band.hi] : [])];
   const yLo = Math.min(0, ...ys);
   const yHi = Math.max(0, ...ys);
   const ySpan = yHi - yLo || 1;
@@ -94,6 +99,24 @@ export function voltageStaircaseSvg(profile: VoltageProfile, options: StaircaseO
     ),
   );
   if (yt.start < 0 && yt.stop > 0) parts.push(line(frame.x, sy(0), frame.x + frame.width, sy(0), { class: 'zero' }));
+  // Uncertainty: the limits' ranges and the uptake's band, under the steps.
+  for (const [kind, range] of Object.entries(p.limitRanges ?? {})) {
+    if (!range) continue;
+    const a = sx(clampV(range[0]));
+    const b = sx(clampV(range[1]));
+    if (b > a)
+      parts.push(
+        el(
+          'rect',
+          { x: a, y: frame.y, width: b - a, height: frame.height, class: 'limit-band', 'data-limit': kind },
+          tooltip(`${kind} limit, 5–95 %: ${formatNumber(range[0], dec)}–${formatNumber(range[1], dec)} V`),
+        ),
+      );
+  }
+  if (p.band) {
+    const keep = p.band.x.map((_, i) => i).filter((i) => p.band!.x[i]! >= v0 && p.band!.x[i]! <= v1);
+    if (keep.length >= 2) parts.push(bandSvg({ ...p.band, x: keep.map((i) => p.band!.x[i]!), lo: keep.map((i) => p.band!.lo[i]!), hi: keep.map((i) => p.band!.hi[i]!) }, sx, sy));
+  }
 
   // Limits: dashed lines, labelled above the frame (reduction to the left, oxidation to the right).
   const limits: string[] = [];
@@ -175,6 +198,13 @@ function validate(fn: string, p: VoltageProfile): VoltageProfile {
     if (!Array.isArray(s.products) || s.products.some((x) => typeof x !== 'string')) throw new PlotError(`${fn}: ${where}.products must be an array of strings`);
     return s;
   });
+  if (p.band !== undefined) validateBand(fn, 'profile.band', p.band);
+  for (const [kind, range] of Object.entries(p.limitRanges ?? {})) {
+    if (range === undefined) continue;
+    if (!Array.isArray(range) || range.length !== 2 || !range.every((v) => typeof v === 'number' && !Number.isNaN(v)) || range[0] > range[1]) {
+      throw new PlotError(`${fn}: profile.limitRanges.${kind} must be [low, high] voltages`);
+    }
+  }
   const finite = [w.reductionV, w.oxidationV, ...steps.flatMap((s) => s.voltageRange)].filter(Number.isFinite);
   if (finite.length === 0) throw new PlotError(`${fn}: no finite voltage in the profile (window and steps are all infinite)`);
   return { ...p, steps: [...steps].sort((a, b) => a.voltageRange[0] - b.voltageRange[0] || a.voltageRange[1] - b.voltageRange[1]) };

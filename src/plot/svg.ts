@@ -148,7 +148,8 @@ export function legend(items: readonly LegendItem[], x: number, y: number, fontS
  * A vertical colour bar for the ramp from 0 (top) to `max` (bottom) with nice tick labels;
  * the gradient id derives from the root id.
  */
-export function colorBar(x: number, y: number, height: number, max: number, title: string, fontSize: number): { svg: string; height: number } {
+/** `invert`: the top of the ramp is `max`, the bottom 0 (a probability: 1 is good). */
+export function colorBar(x: number, y: number, height: number, max: number, title: string, fontSize: number, invert = false): { svg: string; height: number } {
   const gid = `${ID}-ramp`;
   const stops = [0, 0.25, 0.5, 0.75, 1].map((t) => el('stop', { offset: t, 'stop-color': rampColor(t) })).join('');
   const top = y + fontSize * 2.1;
@@ -163,7 +164,7 @@ export function colorBar(x: number, y: number, height: number, max: number, titl
       el(
         'g',
         { class: 'tick', 'data-value': String(v) },
-        line(x + w, s(v), x + w + 4, s(v), { class: 'tick' }) + text(x + w + 7, s(v) + fontSize * 0.35, formatNumber(v, ticks.decimals), { class: 'muted' }),
+        line(x + w, s(v), x + w + 4, s(v), { class: 'tick' }) + text(x + w + 7, s(v) + fontSize * 0.35, formatNumber(invert ? max - v : v, ticks.decimals), { class: 'muted' }),
       ),
     ),
   ];

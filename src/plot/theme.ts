@@ -95,6 +95,8 @@ function themeRules(scope: string, p: Palette): string {
     r('.min', `fill:${p.highlight};stroke:${p.bg}`),
     r('text.min-label', `fill:${p.highlight}`),
     r('.window', `fill:${p.shade}`),
+    r('.band', `fill:${p.accent}`),
+    r('.limit-band', `fill:${p.shade}`),
     r('.limit', `stroke:${p.shade}`),
     r('text.limit-label', `fill:${p.shade}`),
     r('.threshold', `stroke:${p.highlight}`),
@@ -122,6 +124,8 @@ export function styleSheet(scope: string, theme: Theme, fontSize: number): strin
     `${scope} .unstable{stroke-width:0.6;stroke-opacity:0.45}` +
     `${scope} .stable, ${scope} .kink, ${scope} .min{stroke-width:1.2}` +
     `${scope} .window{fill-opacity:0.13}` +
+    `${scope} .band{fill-opacity:0.2;stroke:none}` +
+    `${scope} .limit-band{fill-opacity:0.18;stroke:none}` +
     `${scope} .limit{stroke-width:1.5;stroke-dasharray:5 3}` +
     `${scope} .threshold{stroke-width:1.5;stroke-dasharray:5 3}` +
     `${scope} .corner{font-weight:600}` +

@@ -118,6 +118,13 @@ export interface CoatingRow {
   pass_all: boolean;
   /** The most negative of the four reaction energies. */
   score: number;
+  /**
+   * With uncertainty: P(every judged criterion passes), all judged on one perturbed energy vector
+   * per sample, its Monte Carlo standard error and the samples drawn for this row.
+   */
+  p_pass?: number;
+  p_pass_se?: number;
+  pass_samples?: number;
 }
 
 export interface CoatingsResult {

@@ -43,3 +43,14 @@ export { type EngineScreenOptions, screenCoatingsOnEngine, screenInterfacesOnEng
 export { ScreenError, type ScreenOptions, type ScreenRow, screenStability, screenStabilitySync } from './stability.js';
 export { DEFAULT_ELECTROLYTES, screenWindows, windowOf, windowRow, type WindowRow, type WindowsOptions, type WindowsResult, windowStaircase } from './windows.js';
 export { AIR_GASES, type AirOptions, type AirResult, type AirRow, HARMFUL_GASES, screenAir } from './air.js';
+export { type UncertainScreenRow, screenStabilityUncertain } from './stability-uncertain.js';
+export {
+  CANDIDATE_STREAMS,
+  type CandidateUncertainty,
+  coatingPassProbabilities,
+  type EngineUncertaintyOptions,
+  sampledCandidatesOnEngine,
+  sampledReactionOnEngine,
+  sampledStabilitiesOnEngine,
+  sampledWindowOnEngine,
+} from './uncertainty.js';

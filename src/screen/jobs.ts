@@ -13,17 +13,19 @@
  * rebuild exactly). Browser-safe.
  */
 import { Composition } from '../core/index.js';
-import { entryFromData, entryToData, type EntryData } from '../core/index.js';
 import { defineDataKind, defineJob, jobTable, type SerializedError } from '../engine/index.js';
-import { DEFAULT_DATA_INFO, defaultEntries } from '../io/index.js';
 import { packReference, ReferenceHull, type BatchResult, type CandidateBatch, type PackedReference, type StabilityFlags } from '../thermo/index.js';
 import { anodeRow, type AnodeRow, type AnodeThresholds } from './anode.js';
 import { coatingRow, planCoatings, type CoatingOptions, type CoatingRow, type CoatingThresholds } from './coatings.js';
-import { prepareScreenData, resolveMaterial, ScreenWorkflowError, type Material, type ScreenData } from './common.js';
+import { resolveMaterial, ScreenWorkflowError, type Material, type ScreenData } from './common.js';
+import { DATASET } from './dataset.js';
 import { screenCsvChunk, type CsvChunkResult } from './csv-candidates.js';
 import type { CsvChunk } from '../io/index.js';
 import { interfaceRow, planInterfaces, type Electrode, type InterfaceRow, type InterfacesOptions } from './interfaces.js';
+import { UNCERTAINTY_JOBS } from './uncertainty-jobs.js';
 import { windowOf, windowRow, type WindowRow } from './windows.js';
+
+export { DATASET, type DatasetWire } from './dataset.js';
 
 // --- data kinds -------------------------------------------------------------------------------
 
@@ -40,23 +42,6 @@ export const REFERENCE = defineDataKind<PackedReference, ReferenceHull, Stabilit
     apply: (hull, known) => hull.applyFlags(known),
     concat: concatFlags,
     buffers: (f) => [f.points.buffer, f.flags.buffer],
-  },
-});
-
-/** What a screening dataset crosses threads as: its entries, or null for the embedded table. */
-export interface DatasetWire {
-  readonly name: string;
-  readonly embedded: boolean;
-  readonly entries: readonly EntryData[] | null;
-}
-
-/** A dataset for the screening workflows: each worker prepares it (index evaluated) once. */
-export const DATASET = defineDataKind<DatasetWire, ScreenData>({
-  name: 'dataset',
-  pack: (entries, name) => (entries === null ? { name: name ?? DEFAULT_DATA_INFO.name, embedded: true, entries: null } : { name: name ?? 'data', embedded: false, entries: entries.map(entryToData) }),
-  async open(w) {
-    const entries = w.embedded ? await defaultEntries() : w.entries!.map(entryFromData);
-    return prepareScreenData(entries, w.name, w.embedded);
   },
 });
 
@@ -195,7 +180,7 @@ export const ANODE_ROWS = defineJob<{ materials: Array<string | WireMaterial> } 
 });
 
 /** Every job the worker scripts serve. */
-export const SCREEN_JOBS = jobTable([STABILITY_BATCH, STABILITY_CSV, PREPARE, COATINGS_PLAN, COATINGS_ROWS, INTERFACES_PLAN, INTERFACES_ROWS, WINDOWS_ROWS, ANODE_ROWS]);
+export const SCREEN_JOBS = jobTable([STABILITY_BATCH, STABILITY_CSV, PREPARE, COATINGS_PLAN, COATINGS_ROWS, INTERFACES_PLAN, INTERFACES_ROWS, WINDOWS_ROWS, ANODE_ROWS, ...UNCERTAINTY_JOBS]);
 
 function concatFlags(chunks: readonly StabilityFlags[]): StabilityFlags {
   if (chunks.length === 1) return chunks[0]!;

@@ -4,11 +4,13 @@
  * data once. The plan (thresholds, materials, candidates) is a job too, so the calling thread
  * never builds the index: it only sends slices and ranks the rows.
  */
-import type { Entry } from '../core/index.js';
+import { Composition, type Entry } from '../core/index.js';
+import type { SamplingOptions } from '../uncertainty/index.js';
 import type { DataHandle, Engine } from '../engine/index.js';
 import { rankCoatings, type CoatingOptions, type CoatingRow, type CoatingsResult } from './coatings.js';
 import { type Material, SCREEN_USE_HULL_ENERGY } from './common.js';
 import type { InterfaceRow, InterfacesOptions, InterfacesResult } from './interfaces.js';
+import { coatingPassProbabilities } from './uncertainty.js';
 import { COATINGS_PLAN, COATINGS_ROWS, DATASET, INTERFACES_PLAN, INTERFACES_ROWS, PREPARE, toWire, type DatasetWire, type WireCoatingOptions, type WireInterfacesOptions } from './jobs.js';
 
 export interface EngineScreenOptions {
@@ -17,13 +19,18 @@ export interface EngineScreenOptions {
   /** Its name in reports (default `data`; the embedded table's own name). */
   dataName?: string;
   signal?: AbortSignal;
+  /**
+   * Coatings: sample the energies' uncertainty and report P(every criterion passes) per row
+   * (`p_pass`); each row stops at `precision` (default 0.01 here) or `samples`.
+   */
+  uncertainty?: SamplingOptions;
 }
 
 const materialToWire = (m: string | Material) => (typeof m === 'string' ? m : toWire(m));
 
 /** `screenCoatings` on the engine: candidates in slices, ranked here. */
 export async function screenCoatingsOnEngine(engine: Engine, options: CoatingOptions & EngineScreenOptions = {}): Promise<CoatingsResult> {
-  const { data, dataName, signal, onProgress, limit, candidates, ...rest } = options;
+  const { data, dataName, signal, onProgress, limit, candidates, uncertainty, ...rest } = options;
   const ds = engine.data(DATASET, data, dataName);
   const wire: WireCoatingOptions = { ...rest, ...(candidates ? { candidates: candidates.map(materialToWire) as WireCoatingOptions['candidates'] } : {}) };
   const run = { data: ds, ...(signal ? { signal } : {}) };
@@ -42,6 +49,19 @@ export async function screenCoatingsOnEngine(engine: Engine, options: CoatingOpt
   );
   const rows: CoatingRow[] = parts.flatMap((p) => p.rows);
   rankCoatings(rows);
+  if (uncertainty) {
+    const ps = await coatingPassProbabilities(
+      engine,
+      rows.map((r) => ({ amounts: Composition.parse(r.formula).toDict(), id: r.id })),
+      rest,
+      { precision: 0.01, ...uncertainty, ...(data ? { data } : {}), ...(dataName ? { dataName } : {}), ...(signal ? { signal } : {}) },
+    );
+    rows.forEach((r, i) => {
+      r.p_pass = ps[i]!.probability.p;
+      r.p_pass_se = ps[i]!.probability.se;
+      r.pass_samples = ps[i]!.samples;
+    });
+  }
   return { thresholds: plan.thresholds, rows: limit !== undefined ? rows.slice(0, limit) : rows, candidates: list.length, failed: parts.flatMap((p) => p.failed) };
 }
 

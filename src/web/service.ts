@@ -6,14 +6,13 @@
  * so `createEngine()` in browsers starts its pool on the same script.
  */
 import { proxy, type ProxyMarked } from 'comlink';
-import { Composition } from '../core/index.js';
+import { Composition, Entry } from '../core/index.js';
 import { defaultEntries, DEFAULT_DATA_INFO } from '../io/index.js';
-import { stabilityWindow, windowPlotData } from '../thermo/index.js';
+import { PhaseDiagram, stabilityWindow, windowPlotData } from '../thermo/index.js';
+import { type UncertainResult, uncertain, type WebSamplingOptions } from './uncertainty.js';
 import { createEngine, EngineService, type Engine, type JobProgress, type WorkerRunResult } from '../engine/index.js';
 import { SCREEN_JOBS } from '../screen/index.js';
-import { Entry } from '../core/index.js';
 import { interfaceReaction, parseReactant } from '../interface/index.js';
-import { PhaseDiagram } from '../thermo/index.js';
 import { binaryHullSvg, reactionCurveSvg, ternaryHullSvg, voltageStaircaseSvg } from '../plot/index.js';
 import { screenStability } from '../screen/index.js';
 import { entriesFromFile } from '../io/index.js';
@@ -296,6 +295,11 @@ export class WebService {
       svg,
       ms: performance.now() - t0,
     };
+  }
+
+  /** `hull`, `window` or `interface` under uncertainty (see web/uncertainty.ts): args as for those. */
+  uncertain(kind: 'hull' | 'window' | 'interface', args: string[], options: WebSamplingOptions = {}): UncertainResult {
+    return uncertain(kind, args, options, (els) => this.diagram(els));
   }
 
   /**
