@@ -1,7 +1,7 @@
 import { type CandidateRows, packCandidateRows, writePoints } from './candidate-rows.js';
 import { groupByComposition, hullCandidates, type CompositionGroups } from './hull-points.js';
 import type { Entry } from '../core/index.js';
-import { hullBatch, HullError, hullSegment, shareTolerance, type HullBatchResult, type PointSet, unresolvedFraction, unresolvedFractions } from './hull.js';
+import { hullBatch, HullError, hullSegment, shareTolerance, type PointSet, unresolvedFraction, unresolvedFractions } from './hull.js';
 import { elementalReferences, elementsOfSystems, formationEnergies, withElementalReferences } from './references.js';
 import { type PhaseAmount, phasesOf, scanOneSystem, type SolveScratch, solveByLP, type SystemOutcome } from './system-solve.js';
 

@@ -16,7 +16,6 @@ export interface PhaseAmount {
   readonly fraction: number;
 }
 
-
 /** One chemical system solved: per own entry its signed distance, and its decomposition on demand. */
 export interface SystemOutcome {
   readonly signed: Float64Array;
