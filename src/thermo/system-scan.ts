@@ -61,9 +61,40 @@ export function allocScan(k: Kernel, n: number, d: number, nu: number, nq: numbe
   };
 }
 
-/** Runs the scan laid out in `L` (filled); false when the kernel hit numerical trouble. */
+/**
+ * The smallest atomic fraction the scan takes. Its tolerances are absolute and sized for fractions
+ * of real cells (1/400 and up); with far smaller ones (Ti50000001S2, S at 1e-8) its kept basis
+ * drifts by more than 1e-9 eV/atom (test/hull.fuzz.test.ts against an exact rational LP), so such
+ * a system goes to the per-query LPs, which that test holds exact down to MIN_ATOMIC_FRACTION.
+ */
+export const SCAN_MIN_FRACTION = 1e-3;
+
+/** Whether a fraction in (0, SCAN_MIN_FRACTION) is among the points or queries laid out in `L`. */
+function hasTinyFraction(f64: Float64Array, L: ScanLayout): boolean {
+  const { n, d, nq } = L;
+  const pts = L.pts >> 3;
+  for (let j = 0; j < n; j++) {
+    const row = pts + j * (d + 1);
+    for (let c = 0; c < d; c++) {
+      const v = f64[row + c]!;
+      if (v > 0 && v < SCAN_MIN_FRACTION) return true;
+    }
+  }
+  const qs = L.queries >> 3;
+  for (let i = 0; i < nq * d; i++) {
+    const v = f64[qs + i]!;
+    if (v > 0 && v < SCAN_MIN_FRACTION) return true;
+  }
+  return false;
+}
+
+/**
+ * Runs the scan laid out in `L` (filled); false when the kernel hit numerical trouble or the
+ * system has fractions below SCAN_MIN_FRACTION (the caller then solves it by LPs).
+ */
 export function runScan(k: Kernel, L: ScanLayout, tol: number): boolean {
   const { n, d, nu, nq } = L;
+  if (hasTinyFraction(k.heap().f64, L)) return false;
   const rc = k.exports.scanSystem(n, d, L.pts, L.group, L.state, L.elems, nu, L.order, tol, nq, L.queries, L.qorder, L.qOfPoint, L.signed, L.values, L.index, L.fraction, L.work);
   return rc === 0;
 }
