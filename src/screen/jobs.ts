@@ -24,6 +24,7 @@ import { screenCsvChunk, type CsvChunkResult } from './csv-candidates.js';
 import type { CsvChunk } from '../io/index.js';
 import { interfaceRow, planInterfaces, type Electrode, type InterfaceRow, type InterfacesOptions } from './interfaces.js';
 import { windowOf, windowRow, type WindowRow } from './windows.js';
+import { checkArgsObject, checkCandidateBatch, checkCsvJob, checkDatasetWire, checkPackedReference } from './wire-checks.js';
 
 // --- data kinds -------------------------------------------------------------------------------
 
@@ -35,6 +36,7 @@ export const REFERENCE = defineDataKind<PackedReference, ReferenceHull, Stabilit
     return packReference(entries);
   },
   open: (packed) => new ReferenceHull(packed),
+  validate: checkPackedReference,
   learned: {
     take: (hull) => hull.takeLearned(),
     apply: (hull, known) => hull.applyFlags(known),
@@ -58,6 +60,7 @@ export const DATASET = defineDataKind<DatasetWire, ScreenData>({
     const entries = w.embedded ? await defaultEntries() : w.entries!.map(entryFromData);
     return prepareScreenData(entries, w.name, w.embedded);
   },
+  validate: checkDatasetWire,
 });
 
 // --- stability ---------------------------------------------------------------------------------
@@ -67,6 +70,7 @@ export const STABILITY_BATCH = defineJob<CandidateBatch, BatchResult, ReferenceH
   name: 'stability.batch',
   data: REFERENCE,
   run: (hull, batch) => hull.screen(batch),
+  validate: checkCandidateBatch,
   buffers: (r) => [r.eAboveHull.buffer, r.decompOffsets.buffer, r.decompPoints.buffer, r.decompFractions.buffer],
 });
 
@@ -75,6 +79,7 @@ export const STABILITY_CSV = defineJob<{ chunk: CsvChunk; unknownElements: 'erro
   name: 'stability.csv',
   data: REFERENCE,
   run: (hull, { chunk, unknownElements }) => screenCsvChunk(hull, chunk, unknownElements),
+  validate: checkCsvJob,
   buffers: (r) => [r.eForm.buffer, r.eAboveHull.buffer, r.status.buffer, r.decompOffsets.buffer, r.decompPoints.buffer, r.decompFractions.buffer],
 });
 
@@ -107,6 +112,7 @@ export type WireInterfacesOptions = Omit<InterfacesOptions, 'electrolytes' | 'el
 /** Input errors of the workflows come back as ScreenWorkflowError. */
 const workflow = {
   errors: 'input',
+  validate: checkArgsObject,
   rebuildError: (e: SerializedError): Error => (e.name === 'ScreenWorkflowError' ? new ScreenWorkflowError(e.message) : Object.assign(new Error(e.message), { name: e.name })),
 } as const;
 
