@@ -9,6 +9,7 @@ import { screenStabilityCommand, SCREEN_USAGE } from './screen-stability.js';
 import { screenCommand, SCREEN_WORKFLOWS_USAGE } from './screen-workflows.js';
 import { demo } from './demo.js';
 import { windowCommand, WINDOW_USAGE } from './window.js';
+import { workerCommand, WORKER_USAGE } from './worker.js';
 
 export type { CliIO } from './args.js';
 
@@ -21,6 +22,7 @@ Usage:
   ${WINDOW_USAGE.trim()}
 ${REACT_USAGE.trimEnd()}
   interphase screen stability|windows|interfaces|coatings|anode ...   screening workflows (below)
+${WORKER_USAGE}
 
 FILE: pymatgen entry JSON (.json/.json.gz), records with composition + e_form_per_atom,
 CSV formula,e_form_per_atom[,id] or formula,energy[,id] (.csv/.csv.gz), or Materials Project
@@ -89,6 +91,8 @@ export async function main(argv: readonly string[], io: CliIO = processIO()): Pr
         if (workflow === 'stability') return await screenStabilityCommand(more, io);
         return await screenCommand(rest, io);
       }
+      case 'worker':
+        return await workerCommand(rest, io);
       case 'demo':
         if (rest.length) throw new UsageError('demo takes no arguments');
         return await demo(io);

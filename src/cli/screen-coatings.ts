@@ -5,9 +5,16 @@ import { screenCoatings, type CoatingOptions, type CoatingsResult } from '../scr
 import { screenCoatingsOnEngine } from '../screen/index.js';
 import { formatTable } from './table.js';
 import { bar, clean, common, csv, emit, engineData, f3, f4, onEngineOrHere, workersFlag, writePlot } from './screen-common.js';
+import { QUEUE_VALUED } from './queue.js';
 
 export async function coatingsCommand(args: readonly string[], io: CliIO): Promise<number> {
-  const c = await common('coatings', args, io, ['cathode', 'electrolyte', 'range', 'max-ehull', 'max-reaction', 'min-gap', 'limit', 'criteria', 'workers'], ['use-hull-energy', 'closed-only']);
+  const c = await common(
+    'coatings',
+    args,
+    io,
+    ['cathode', 'electrolyte', 'range', 'max-ehull', 'max-reaction', 'min-gap', 'limit', 'criteria', 'workers', ...QUEUE_VALUED],
+    ['use-hull-energy', 'closed-only'],
+  );
   const workers = workersFlag(c.p, undefined);
   const criteria = c.p.flags.get('criteria') as string | undefined;
   if (criteria !== undefined && criteria !== 'default' && criteria !== 'xiao2019') throw new UsageError(`--criteria is default or xiao2019, got ${JSON.stringify(criteria)}`);
@@ -48,8 +55,12 @@ export async function coatingsCommand(args: readonly string[], io: CliIO): Promi
     };
     r = await onEngineOrHere(
       workers,
-      (engine) => ((where = `${engine.size} worker${engine.size > 1 ? 's' : ''}`), screenCoatingsOnEngine(engine, { ...options, ...engineData(c) })),
+      (engine, signal) => (
+        (where = engine.platform === 'queue' ? 'on the queue' : `${engine.size} worker${engine.size > 1 ? 's' : ''}`),
+        screenCoatingsOnEngine(engine, { ...options, ...engineData(c), ...(signal ? { signal } : {}) })
+      ),
       async () => screenCoatings(await c.data(), options),
+      { options: c.queue, io },
     );
   } catch (e) {
     b.clear();

@@ -5,9 +5,10 @@ import { screenInterfaces, type InterfacesResult } from '../screen/index.js';
 import { screenInterfacesOnEngine } from '../screen/index.js';
 import { formatTable } from './table.js';
 import { bar, common, csv, emit, engineData, f4, listFlag, onEngineOrHere, workersFlag, writePlot } from './screen-common.js';
+import { QUEUE_VALUED } from './queue.js';
 
 export async function interfacesCommand(args: readonly string[], io: CliIO): Promise<number> {
-  const c = await common('interfaces', args, io, ['electrolytes', 'electrodes', 'voltage', 'workers'], ['use-hull-energy']);
+  const c = await common('interfaces', args, io, ['electrolytes', 'electrodes', 'voltage', 'workers', ...QUEUE_VALUED], ['use-hull-energy']);
   const workers = workersFlag(c.p, 0);
   if (c.p.positional.length) throw new UsageError(`screen interfaces takes no positional arguments (got ${c.p.positional.join(' ')}): use --electrolytes A,B and --electrodes X,Y`);
   const voltage = numberFlag(c.p, 'voltage', 0);
@@ -25,8 +26,9 @@ export async function interfacesCommand(args: readonly string[], io: CliIO): Pro
     };
     r = await onEngineOrHere(
       workers,
-      (engine) => screenInterfacesOnEngine(engine, { ...options, ...engineData(c) }),
+      (engine, signal) => screenInterfacesOnEngine(engine, { ...options, ...engineData(c), ...(signal ? { signal } : {}) }),
       async () => screenInterfaces(await c.data(), options),
+      { options: c.queue, io },
     );
   } finally {
     b.clear();

@@ -16,9 +16,10 @@ import { createEngine, type Engine } from '../engine/index.js';
 import { candidatesOf, loadEntries } from '../io/node.js';
 import { progressBar } from './progress.js';
 import { screenStability, type ScreenOptions, type ScreenRow } from '../screen/index.js';
+import { QUEUE_USAGE, QUEUE_VALUED, queueFlags, startQueueRun, type QueueRun } from './queue.js';
 
 export const SCREEN_USAGE = `Usage:
-  interphase screen stability CANDIDATES [--data FILE] [--workers N] [--json|--csv] [--out FILE] [--skip-errors]
+  interphase screen stability CANDIDATES [--data FILE] [--workers N | --queue URL [--resume RUN]] [--json|--csv] [--out FILE] [--skip-errors]
 
 E_hull and decomposition of every candidate composition in CANDIDATES (any entry format, e.g. CSV
 formula,e_form_per_atom[,id]) against a reference dataset, each within its chemical system and
@@ -31,13 +32,15 @@ reference phases it competes with.
   --workers N     worker threads (default: available cores; 0 = this thread)
   --json | --csv  output format (default: a text table)
   --out FILE      write the rows to FILE instead of stdout
-  --skip-errors   report candidates that cannot be screened on stderr and go on (default: stop)
+  --skip-errors   report candidates (and, on the queue, chunks that keep failing) that cannot be
+                  screened on stderr and go on (default: stop)
+${QUEUE_USAGE}
 `;
 
 /** Runs `screen stability` with the arguments that follow it; returns the exit code. */
 export async function screenStabilityCommand(args: readonly string[], io: CliIO, options: { signal?: AbortSignal } = {}): Promise<number> {
-  const p = parseArgs(args, ['data', 'workers', 'out']);
-  checkFlags(p, ['data', 'workers', 'out', 'json', 'csv', 'skip-errors'], 'screen stability');
+  const p = parseArgs(args, ['data', 'workers', 'out', ...QUEUE_VALUED]);
+  checkFlags(p, ['data', 'workers', 'out', 'json', 'csv', 'skip-errors', ...QUEUE_VALUED], 'screen stability');
   const dashed = p.positional.find((a) => a.length > 1 && a.startsWith('-'));
   if (dashed !== undefined) throw new UsageError(`unknown option ${dashed} for 'screen stability'`);
   if (p.positional.length !== 1) throw new UsageError('screen stability takes exactly one CANDIDATES file');
@@ -54,6 +57,7 @@ export async function screenStabilityCommand(args: readonly string[], io: CliIO,
   if (dataFile === true) throw new UsageError('--data needs a FILE');
   const outFile = p.flags.get('out');
   if (outFile === true) throw new UsageError('--out needs a FILE');
+  const queue = queueFlags(p);
 
   await access(file, constants.R_OK).catch(fileError(file));
   let reference: readonly Entry[];
@@ -96,7 +100,13 @@ export async function screenStabilityCommand(args: readonly string[], io: CliIO,
       : {}),
   };
   let engine: Engine | undefined;
-  if (workers !== 0) {
+  let run: QueueRun | undefined;
+  if (queue) {
+    run = await startQueueRun(queue, io, options.signal);
+    engine = run.engine;
+    screenOptions.engine = engine;
+    screenOptions.signal = run.signal;
+  } else if (workers !== 0) {
     engine = await createEngine(workers === undefined ? {} : { workers });
     screenOptions.engine = engine;
   }
@@ -118,14 +128,14 @@ export async function screenStabilityCommand(args: readonly string[], io: CliIO,
     await out.close().catch(() => {});
     throw fileError(file)(e);
   } finally {
-    await engine?.close();
+    await (run ?? engine)?.close();
   }
   if (io.isTTY) {
     bar.finish();
     const secs = (performance.now() - t0) / 1000;
     io.stderr(
       `${rows.toLocaleString('en-US')} candidates screened against ${referenceName} in ${secs.toFixed(1)} s` +
-        ` (${Math.round(rows / Math.max(secs, 1e-9)).toLocaleString('en-US')}/s, ${engine ? `${engine.size} worker${engine.size > 1 ? 's' : ''}` : 'in this thread'}); ` +
+        ` (${Math.round(rows / Math.max(secs, 1e-9)).toLocaleString('en-US')}/s, ${run ? run.where : engine ? `${engine.size} worker${engine.size > 1 ? 's' : ''}` : 'in this thread'}); ` +
         `${below.toLocaleString('en-US')} below the reference hull${failed ? `; ${failed} skipped` : ''}\n`,
     );
   } else if (failed > 20) io.stderr(`interphase: ${failed} candidates skipped in all\n`);

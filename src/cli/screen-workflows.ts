@@ -37,6 +37,7 @@ export const SCREEN_WORKFLOWS_USAGE = `Screening workflows (without --data: the 
       electronic character, and the interphase: stable, kinetically stable, passivating or
       mixed-conducting
   common options: --data FILE  --json | --csv  --out FILE  --plot FILE.svg
+  interfaces and coatings also: --queue URL [--resume RUN]  on the queue's workers (see screen stability)
 `;
 
 /** Runs `screen <workflow> ...`; returns the exit code (throws UsageError for a bad command line, Error for bad input). */
