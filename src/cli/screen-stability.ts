@@ -16,7 +16,7 @@ import { createEngine, type Engine } from '../engine/index.js';
 import { candidatesOf, loadEntries } from '../io/node.js';
 import { progressBar } from './progress.js';
 import { screenStability, type ScreenOptions, type ScreenRow } from '../screen/index.js';
-import { QUEUE_USAGE, QUEUE_VALUED, queueFlags, startQueueRun, type QueueRun } from './queue.js';
+import { QUEUE_CHUNK_CHARS, QUEUE_USAGE, QUEUE_VALUED, queueFlags, startQueueRun, type QueueRun } from './queue.js';
 
 export const SCREEN_USAGE = `Usage:
   interphase screen stability CANDIDATES [--data FILE] [--workers N | --queue URL [--resume RUN]] [--json|--csv] [--out FILE] [--skip-errors]
@@ -116,7 +116,7 @@ export async function screenStabilityCommand(args: readonly string[], io: CliIO,
   let below = 0;
   try {
     const writer = rowWriter(format, out, referenceName);
-    for await (const row of screenStability(candidatesOf(file), reference, screenOptions)) {
+    for await (const row of screenStability(candidatesOf(file, run ? { chunkChars: QUEUE_CHUNK_CHARS } : {}), reference, screenOptions)) {
       rows++;
       if (row.e_above_hull < 0) below++;
       await writer.row(row);
