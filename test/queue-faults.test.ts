@@ -4,7 +4,7 @@
 // runs; URLs checked, passwords never shown. Each test its own queue name; redis-servers of the
 // tests' own on loopback ports.
 import { createHash } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -195,6 +195,35 @@ describe('Redis killed and restarted mid-run', () => {
     await engine.close();
     await w.close(true);
     await redis.stop();
+  });
+});
+
+describe('TLS and a password (rediss://)', () => {
+  it('screens over TLS with a password; a wrong password or an unknown CA is refused, naming the URL without the password', async () => {
+    const redis = await startRedis({ tls: true, password: 's3cret' });
+    const ca = readFileSync(join(redis.dir, 'ca.pem'));
+    try {
+      expect(redis.url).toBe(`rediss://:s3cret@127.0.0.1:${redis.port}`);
+      const w = await startQueueWorker({ queue: { url: redis.url, name: 'tls', tls: { ca } }, table: SCREEN_JOBS, concurrency: 1, ...FAST });
+      const engine = (await createEngine({ queue: { url: `rediss://127.0.0.1:${redis.port}`, password: 's3cret', name: 'tls', tls: { ca } } })) as QueueEngine;
+      try {
+        expect(await lines(screenStability(reference.slice(0, 1000), reference, { engine, batchSize: 250 }))).toEqual(sync.slice(0, 1000));
+      } finally {
+        await engine.close();
+        await w.close();
+      }
+      for (const queue of [
+        { url: `rediss://:wrong@127.0.0.1:${redis.port}`, tls: { ca } },
+        { url: redis.url }, // the test CA is not trusted by default
+      ]) {
+        const err = await createEngine({ queue }).catch((e: Error) => e);
+        expect(err).toBeInstanceOf(EngineError);
+        expect((err as Error).message).toContain(`cannot reach Redis at rediss://:***@127.0.0.1:${redis.port}`);
+        expect((err as Error).message).not.toMatch(/s3cret|wrong/);
+      }
+    } finally {
+      await redis.stop();
+    }
   });
 });
 

@@ -6,6 +6,7 @@
  * that nothing of them loads unless a queue is used. Node only.
  */
 import { createHash } from 'node:crypto';
+import { isIP } from 'node:net';
 import { deserialize, serialize } from 'node:v8';
 import { EngineError, type QueueOptions } from './engine.js';
 
@@ -53,7 +54,7 @@ export function queueTarget(options: string | QueueOptions): QueueTarget {
     db,
     ...(u.username ? { username: decodeURIComponent(u.username) } : {}),
     ...(password ? { password } : {}),
-    ...(u.protocol === 'rediss:' ? { tls: { servername: host, ...(o.tls ?? {}) } } : {}),
+    ...(u.protocol === 'rediss:' ? { tls: { ...(isIP(host) ? {} : { servername: host }), ...(o.tls ?? {}) } } : {}),
     // Commands wait through a reconnection (BullMQ's workers require it); the producer watches
     // for Redis being away too long itself.
     maxRetriesPerRequest: null,

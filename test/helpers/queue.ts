@@ -1,8 +1,8 @@
 // For the queue tests: a redis-server of their own on a free loopback port (temp dir, AOF on,
 // fsync always), `interphase worker` processes from the built bin (dist/cli.js), and candidate
 // CSV files made from the embedded table.
-import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -32,6 +32,21 @@ function freePort(): Promise<number> {
   });
 }
 
+/** A CA and a server certificate for 127.0.0.1 (subjectAltName IP), by the openssl command line. */
+function makeCertificates(dir: string): void {
+  const openssl = (...args: string[]): void => {
+    try {
+      execFileSync('openssl', args, { cwd: dir, stdio: 'pipe' });
+    } catch (e) {
+      throw new Error(`openssl ${args[0]} failed (Debian: apt-get install openssl): ${String((e as { stderr?: Buffer }).stderr ?? e)}`);
+    }
+  };
+  openssl('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'ca.key', '-out', 'ca.pem', '-days', '2', '-subj', '/CN=interphase test CA');
+  openssl('req', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'server.key', '-out', 'server.csr', '-subj', '/CN=127.0.0.1');
+  writeFileSync(join(dir, 'san.ext'), 'subjectAltName=IP:127.0.0.1\n');
+  openssl('x509', '-req', '-in', 'server.csr', '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'server.pem', '-days', '2', '-extfile', 'san.ext');
+}
+
 export interface RedisServer {
   readonly port: number;
   readonly url: string;
@@ -46,14 +61,32 @@ export interface RedisServer {
 }
 
 /** A redis-server of the test's own: loopback, a free port, a temp dir, AOF on (`aof: false`: no persistence at all). */
-export async function startRedis(options: { aof?: boolean } = {}): Promise<RedisServer> {
+export async function startRedis(options: { aof?: boolean; tls?: boolean; password?: string } = {}): Promise<RedisServer> {
   requireQueueTools();
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'interphase-redis-'));
   const aof = options.aof ?? true;
+  // TLS: the only listener is a TLS port, its certificate signed by a throwaway CA of the test's own.
+  if (options.tls) makeCertificates(dir);
+  const listen = options.tls
+    ? [
+        '--port',
+        '0',
+        '--tls-port',
+        String(port),
+        '--tls-cert-file',
+        join(dir, 'server.pem'),
+        '--tls-key-file',
+        join(dir, 'server.key'),
+        '--tls-ca-cert-file',
+        join(dir, 'ca.pem'),
+        '--tls-auth-clients',
+        'no',
+      ]
+    : ['--port', String(port)];
   const args = [
-    '--port',
-    String(port),
+    ...listen,
+    ...(options.password ? ['--requirepass', options.password] : []),
     '--bind',
     '127.0.0.1',
     '--dir',
@@ -69,10 +102,16 @@ export async function startRedis(options: { aof?: boolean } = {}): Promise<Redis
     '--logfile',
     join(dir, 'redis.log'),
   ];
+  const connection = {
+    port,
+    host: '127.0.0.1',
+    ...(options.password ? { password: options.password } : {}),
+    ...(options.tls ? { tls: { ca: readFileSync(join(dir, 'ca.pem')) } } : {}),
+  };
   let proc: ChildProcess | undefined;
   const up = async (): Promise<void> => {
     proc = spawn(REDIS_SERVER!, args, { stdio: 'ignore' });
-    const probe = new Redis({ port, host: '127.0.0.1', lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0 });
+    const probe = new Redis({ ...connection, lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0 });
     probe.on('error', () => {});
     for (let i = 0; ; i++) {
       try {
@@ -94,11 +133,11 @@ export async function startRedis(options: { aof?: boolean } = {}): Promise<Redis
       proc.kill(signal);
     });
   await up();
-  const client = new Redis({ port, host: '127.0.0.1', maxRetriesPerRequest: null });
+  const client = new Redis({ ...connection, maxRetriesPerRequest: null });
   client.on('error', () => {});
   return {
     port,
-    url: `redis://127.0.0.1:${port}`,
+    url: `${options.tls ? 'rediss' : 'redis'}://${options.password ? `:${options.password}@` : ''}127.0.0.1:${port}`,
     dir,
     client,
     kill: () => down('SIGKILL'),
