@@ -8,7 +8,7 @@ const ts = () => typescript({ tsconfig: './tsconfig.json', declaration: false, o
 // Browser bundles ship minified (module scope: top-level names may be mangled too).
 const minify = () => terser({ module: true, compress: { passes: 2 }, format: { comments: false } });
 
-const nodeExternal = (id) => id.startsWith('node:') || id === 'comlink' || id.startsWith('comlink/');
+const nodeExternal = (id) => id.startsWith('node:') || id === 'comlink' || id.startsWith('comlink/') || id === 'bullmq' || id === 'ioredis';
 
 export default [
   {
@@ -54,13 +54,14 @@ function browserBuilds() {
       if (importer && /[\\/]src[\\/]thermo[\\/]wasm\.ts$/.test(importer) && id === '../generated/wasm-binary.js') return src('./src/web/wasm-source.ts');
       // The embedded table: one asset (interphase-data.csv.gz) fetched by URL, not base64 in each bundle.
       if (importer && /[\\/]src[\\/]io[\\/]default-data\.ts$/.test(importer) && id === './default-data-bytes.js') return src('./src/web/default-data-source.ts');
-      if (importer && id === './platform-node.js') return `\0node-stub:${id}`;
+      // The Node engine adapter and the queue engine (bullmq, Redis): never in a browser bundle.
+      if (importer && (id === './platform-node.js' || id === './queue-open.js')) return `\0node-stub:${id}`;
       return null;
     },
     load(id) {
       if (id.startsWith('\0node-stub:')) {
         const what = JSON.stringify(id.slice('\0node-stub:'.length));
-        return `const fail = () => { throw new Error('interphase: ' + ${what} + ' is not available in browsers'); };\nexport default new Proxy({}, { get: fail });\nexport const nodePlatform = fail;\n`;
+        return `const fail = () => { throw new Error('interphase: ' + ${what} + ' is not available in browsers'); };\nexport default new Proxy({}, { get: fail });\nexport const nodePlatform = fail;\nexport const createQueueEngine = fail;\n`;
       }
       return null;
     },

@@ -78,6 +78,13 @@ describe('csvCandidates: the same rows as streamEntries', () => {
       expect(viaCsv.length).toBe(5001);
       expect(viaCsv).toEqual(viaEntries);
       expect(viaCsv.some((r) => r.id === 'c,13')).toBe(true);
+      if (workers) {
+        // Another chunk size (the queue's choice): more jobs, the same rows.
+        const before = engine.stats.batches;
+        expect(await collect(screenStability(csvCandidates(path, { chunkChars: 4096 }), reference, options))).toEqual(viaEntries);
+        expect(engine.stats.batches - before).toBeGreaterThan(10);
+        expect(() => csvCandidates(path, { chunkChars: 0 })).toThrow('chunkChars must be a whole number >= 1, got 0');
+      }
     });
   }
 

@@ -44,6 +44,10 @@ export const COMMANDS: Readonly<Record<string, () => Promise<Command>>> = {
     const m = await import('./chempot.js');
     return { usage: `Usage: ${m.CHEMPOT_USAGE.trimStart()}`, run: m.chempotCommand };
   },
+  worker: async () => {
+    const m = await import('./worker.js');
+    return { usage: m.WORKER_HELP, run: m.workerCommand };
+  },
   screen: async () => {
     const m = await import('./screen-workflows.js');
     return { usage: m.SCREEN_OVERVIEW, run: m.screenCommand, sub: m.SCREEN_WORKFLOWS };
@@ -67,6 +71,7 @@ Usage: interphase COMMAND [options]       (interphase COMMAND --help for its opt
   redox FORMULA             its own decomposition energy and capacity vs voltage
   chempot FORMULA           its equilibria over a two-element chemical-potential plane
   screen WORKFLOW           screens: stability CANDIDATES, windows, interfaces, coatings, anode, air
+  worker --queue URL        serve screening jobs from a Redis queue (README: More than one machine)
   --version                 the version
 
 hull, window, react, screen stability and screen coatings take --uncertainty [--sigma S] …:

@@ -7,13 +7,14 @@ import { formatTable } from './table.js';
 import { bar, clean, common, csv, emit, engineData, f3, f4, hullEnergyFlag, hullEnergyNote, onEngineOrHere, workersFlag, writePlot } from './screen-common.js';
 import { localEngine } from '../engine/index.js';
 import { percent, samplingFlags } from './uncertainty.js';
+import { QUEUE_VALUED } from './queue.js';
 
 export async function coatingsCommand(args: readonly string[], io: CliIO): Promise<number> {
   const c = await common(
     'coatings',
     args,
     io,
-    ['cathode', 'electrolyte', 'range', 'max-ehull', 'max-reaction', 'min-gap', 'limit', 'criteria', 'workers', 'sigma', 'samples', 'seed', 'precision'],
+    ['cathode', 'electrolyte', 'range', 'max-ehull', 'max-reaction', 'min-gap', 'limit', 'criteria', 'workers', 'sigma', 'samples', 'seed', 'precision', ...QUEUE_VALUED],
     ['use-hull-energy', 'entry-energies', 'include-no-mixing-energy', 'closed-only', 'uncertainty', 'independent-corrections'],
   );
   const useHullEnergy = hullEnergyFlag(c.p);
@@ -60,9 +61,13 @@ export async function coatingsCommand(args: readonly string[], io: CliIO): Promi
     const uncertainty = sampling ? { uncertainty: sampling } : {};
     r = await onEngineOrHere(
       workers,
-      (engine) => ((where = `${engine.size} worker${engine.size > 1 ? 's' : ''}`), screenCoatingsOnEngine(engine, { ...options, ...engineData(c), ...uncertainty })),
+      (engine, signal) => (
+        (where = engine.platform === 'queue' ? 'on the queue' : `${engine.size} worker${engine.size > 1 ? 's' : ''}`),
+        screenCoatingsOnEngine(engine, { ...options, ...engineData(c), ...uncertainty, ...(signal ? { signal } : {}) })
+      ),
       // Sampling runs as jobs: in this thread on the local engine.
       async () => (sampling ? screenCoatingsOnEngine(localEngine(), { ...options, ...engineData(c), ...uncertainty }) : screenCoatings(await c.data(), options)),
+      { options: c.queue, io },
     );
   } catch (e) {
     b.clear();

@@ -12,6 +12,8 @@ import type { Entry } from '../core/index.js';
 import { loadEntries } from '../io/node.js';
 import { progressBar, type ProgressBar } from './progress.js';
 import { SCREEN_USE_HULL_ENERGY, screenData, type ScreenData } from '../screen/index.js';
+import { QUEUE_VALUED, queueFlags, startQueueRun } from './queue.js';
+import type { QueueOptions } from '../engine/index.js';
 
 export type Format = 'table' | 'json' | 'csv';
 
@@ -29,6 +31,8 @@ export interface Common {
   entries: readonly Entry[] | undefined;
   /** The data indexed in this thread (built on first call; not needed when an engine runs the job). */
   data: () => Promise<ScreenData>;
+  /** `--queue URL [--resume RUN]` (commands that take QUEUE_VALUED): run on the queue. */
+  queue: QueueOptions | undefined;
 }
 
 export async function common(name: string, args: readonly string[], io: CliIO, valued: string[], boolean: string[]): Promise<Common> {
@@ -55,7 +59,8 @@ export async function common(name: string, args: readonly string[], io: CliIO, v
   }
   const dataName = file ?? DEFAULT_DATA_INFO.name;
   let data: Promise<ScreenData> | undefined;
-  return { p, format, out, plot, name: dataName, entries, data: () => (data ??= entries ? screenData(entries, file) : screenData()) };
+  const queue = valued.includes(QUEUE_VALUED[0]!) ? queueFlags(p) : undefined;
+  return { p, format, out, plot, name: dataName, entries, queue, data: () => (data ??= entries ? screenData(entries, file) : screenData()) };
 }
 
 /**
@@ -80,8 +85,24 @@ export function workersFlag(p: Parsed, dflt: number | undefined): number | undef
   return workersArg(p, dflt, availableParallelism());
 }
 
-/** Runs `viaEngine` on an engine of `workers` (undefined: the cores) closed afterwards, or `here` for 0. */
-export async function onEngineOrHere<T>(workers: number | undefined, viaEngine: (engine: Engine) => Promise<T>, here: () => Promise<T>): Promise<T> {
+/**
+ * Runs `viaEngine` on an engine of `workers` (undefined: the cores) closed afterwards, or `here` for
+ * 0; with `queue`, on the queue (Ctrl-C cancels: `viaEngine` gets the signal).
+ */
+export async function onEngineOrHere<T>(
+  workers: number | undefined,
+  viaEngine: (engine: Engine, signal?: AbortSignal) => Promise<T>,
+  here: () => Promise<T>,
+  queue?: { options: QueueOptions | undefined; io: CliIO },
+): Promise<T> {
+  if (queue?.options) {
+    const run = await startQueueRun(queue.options, queue.io);
+    try {
+      return await viaEngine(run.engine, run.signal);
+    } finally {
+      await run.close();
+    }
+  }
   if (workers === 0) return here();
   const engine = await createEngine(workers === undefined ? {} : { workers });
   try {

@@ -6,9 +6,10 @@ import { screenInterfacesOnEngine } from '../screen/index.js';
 import { formatTable } from './table.js';
 import { bar, common, csv, emit, engineData, f4, hullEnergyFlag, hullEnergyNote, listFlag, onEngineOrHere, workersFlag, writePlot } from './screen-common.js';
 import { reactionConvention } from '../interface/index.js';
+import { QUEUE_VALUED } from './queue.js';
 
 export async function interfacesCommand(args: readonly string[], io: CliIO): Promise<number> {
-  const c = await common('interfaces', args, io, ['electrolytes', 'electrodes', 'voltage', 'workers'], ['use-hull-energy', 'entry-energies']);
+  const c = await common('interfaces', args, io, ['electrolytes', 'electrodes', 'voltage', 'workers', ...QUEUE_VALUED], ['use-hull-energy', 'entry-energies']);
   const useHullEnergy = hullEnergyFlag(c.p);
   const workers = workersFlag(c.p, 0);
   if (c.p.positional.length) throw new UsageError(`screen interfaces takes no positional arguments (got ${c.p.positional.join(' ')}): use --electrolytes A,B and --electrodes X,Y`);
@@ -27,8 +28,9 @@ export async function interfacesCommand(args: readonly string[], io: CliIO): Pro
     };
     r = await onEngineOrHere(
       workers,
-      (engine) => screenInterfacesOnEngine(engine, { ...options, ...engineData(c) }),
+      (engine, signal) => screenInterfacesOnEngine(engine, { ...options, ...engineData(c), ...(signal ? { signal } : {}) }),
       async () => screenInterfaces(await c.data(), options),
+      { options: c.queue, io },
     );
   } finally {
     b.clear();

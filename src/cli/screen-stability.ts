@@ -19,8 +19,10 @@ import { openOutput, type Output } from './output.js';
 import { progressBar } from './progress.js';
 import { screenStability, screenStabilityUncertain, type ScreenOptions, type ScreenRow, type UncertainScreenRow } from '../screen/index.js';
 import { samplingFlags } from './uncertainty.js';
+import { QUEUE_CHUNK_CHARS, QUEUE_USAGE, QUEUE_VALUED, queueFlags, startQueueRun, type QueueRun } from './queue.js';
 
-export const SCREEN_USAGE = `Usage: interphase screen stability CANDIDATES [--data FILE] [--workers N] [--json|--csv] [--out FILE] [--skip-errors]
+export const SCREEN_USAGE = `Usage: interphase screen stability CANDIDATES [--data FILE] [--workers N | --queue URL [--resume RUN]] [--json|--csv]
+         [--out FILE] [--skip-errors]
          [--uncertainty [--sigma S] [--samples N] [--seed N] [--precision P]]
 
 E_hull and decomposition of every candidate composition in CANDIDATES (any entry format, e.g. CSV
@@ -34,7 +36,9 @@ reference phases it competes with.
   --workers N     worker threads (default: available cores; 0 = this thread; at most 4 per core)
   --json | --csv  output format (default: a text table)
   --out FILE      write the rows to FILE instead of stdout
-  --skip-errors   report candidates that cannot be screened on stderr and go on (default: stop)
+  --skip-errors   report candidates (and, on the queue, chunks that keep failing) that cannot be
+                  screened on stderr and go on (default: stop)
+${QUEUE_USAGE}
   --uncertainty   add P(stable) = P(E_hull ≤ 0) with the reference's and the candidates' errors
                   (an e_form_per_atom_std column, --sigma) and E_hull's 5–95 % band: columns
                   p_stable, p_stable_se, e_above_hull_std, e_above_hull_q05/_q50/_q95, samples
@@ -42,8 +46,8 @@ reference phases it competes with.
 
 /** Runs `screen stability` with the arguments that follow it; returns the exit code. */
 export async function screenStabilityCommand(args: readonly string[], io: CliIO, options: { signal?: AbortSignal } = {}): Promise<number> {
-  const p = parseArgs(args, ['data', 'workers', 'out', 'sigma', 'samples', 'seed', 'precision']);
-  checkFlags(p, ['data', 'workers', 'out', 'json', 'csv', 'skip-errors', 'sigma', 'samples', 'seed', 'precision', 'uncertainty', 'independent-corrections'], 'screen stability');
+  const p = parseArgs(args, ['data', 'workers', 'out', 'sigma', 'samples', 'seed', 'precision', ...QUEUE_VALUED]);
+  checkFlags(p, ['data', 'workers', 'out', 'json', 'csv', 'skip-errors', 'sigma', 'samples', 'seed', 'precision', 'uncertainty', 'independent-corrections', ...QUEUE_VALUED], 'screen stability');
   rejectDashed(p, 'screen stability');
   const sampling = samplingFlags(p);
   if (p.positional.length !== 1) throw new UsageError('screen stability takes exactly one CANDIDATES file');
@@ -55,6 +59,7 @@ export async function screenStabilityCommand(args: readonly string[], io: CliIO,
   if (dataFile === true) throw new UsageError('--data needs a FILE');
   const outFile = p.flags.get('out');
   if (outFile === true) throw new UsageError('--out needs a FILE');
+  const queue = queueFlags(p);
 
   await access(file, constants.R_OK).catch(fileError(file));
   let reference: readonly Entry[];
@@ -97,7 +102,13 @@ export async function screenStabilityCommand(args: readonly string[], io: CliIO,
       : {}),
   };
   let engine: Engine | undefined;
-  if (workers !== 0) {
+  let run: QueueRun | undefined;
+  if (queue) {
+    run = await startQueueRun(queue, io, options.signal);
+    engine = run.engine;
+    screenOptions.engine = engine;
+    screenOptions.signal = run.signal;
+  } else if (workers !== 0) {
     engine = await createEngine(workers === undefined ? {} : { workers });
     screenOptions.engine = engine;
   }
@@ -107,7 +118,8 @@ export async function screenStabilityCommand(args: readonly string[], io: CliIO,
   let below = 0;
   try {
     const writer = rowWriter(format, out, referenceName, sampling !== undefined);
-    const screen = sampling ? screenStabilityUncertain(candidatesOf(file), reference, sampling, screenOptions) : screenStability(candidatesOf(file), reference, screenOptions);
+    const candidates = candidatesOf(file, run ? { chunkChars: QUEUE_CHUNK_CHARS } : {});
+    const screen = sampling ? screenStabilityUncertain(candidates, reference, sampling, screenOptions) : screenStability(candidates, reference, screenOptions);
     for await (const row of screen) {
       rows++;
       if (row.e_above_hull < 0) below++;
@@ -120,14 +132,14 @@ export async function screenStabilityCommand(args: readonly string[], io: CliIO,
     await out.close().catch(() => {});
     throw fileError(file)(e);
   } finally {
-    await engine?.close();
+    await (run ?? engine)?.close();
   }
   if (io.isTTY) {
     bar.finish();
     const secs = (performance.now() - t0) / 1000;
     io.stderr(
       `${rows.toLocaleString('en-US')} candidates screened against ${referenceName} in ${secs.toFixed(1)} s` +
-        ` (${Math.round(rows / Math.max(secs, 1e-9)).toLocaleString('en-US')}/s, ${engine ? `${engine.size} worker${engine.size > 1 ? 's' : ''}` : 'in this thread'}); ` +
+        ` (${Math.round(rows / Math.max(secs, 1e-9)).toLocaleString('en-US')}/s, ${run ? run.where : engine ? `${engine.size} worker${engine.size > 1 ? 's' : ''}` : 'in this thread'}); ` +
         `${below.toLocaleString('en-US')} below the reference hull${failed ? `; ${failed} skipped` : ''}\n`,
     );
   } else if (failed > 20) io.stderr(`interphase: ${failed} candidates skipped in all\n`);

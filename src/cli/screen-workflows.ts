@@ -8,6 +8,7 @@
 import { DEFAULT_ELECTRODES } from '../screen/index.js';
 import { UsageError, VOLTAGE_LIMIT, type CliIO } from './args.js';
 import type { Command } from './command.js';
+import { QUEUE_USAGE } from './queue.js';
 import { airCommand } from './screen-air.js';
 import { anodeCommand } from './screen-anode.js';
 import { coatingsCommand } from './screen-coatings.js';
@@ -46,6 +47,7 @@ const INTERFACES_USAGE = `Usage: interphase screen interfaces [--electrolytes A,
   --voltage V        one voltage for every electrode (0 to ${VOLTAGE_LIMIT} V vs Li)
   --entry-energies   reactants at their lowest entries (default: their hull energies)
   --workers N        worker threads (default: this thread; at most 4 per core)
+${QUEUE_USAGE}
 ${COMMON}
 ${ENERGIES}
 `;
@@ -63,6 +65,7 @@ const COATINGS_USAGE = `Usage: interphase screen coatings [FORMULA ...] [--catho
   --range LOW,HIGH   the cathode's voltage range (0 to ${VOLTAGE_LIMIT} V vs Li)
   --entry-energies   reactants at their lowest entries (default: their hull energies)
   --workers N        worker threads (default: the cores; 0: this thread; at most 4 per core)
+${QUEUE_USAGE}
 ${COMMON}
 ${ENERGIES}
 `;

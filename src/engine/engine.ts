@@ -1,6 +1,7 @@
 /**
- * The engine: one API that runs any registered job (job.ts) — in this thread (local.ts) or on a
- * pool of workers (pool.ts: Node `worker_threads` or browser Web Workers, Comlink in both) — so
+ * The engine: one API that runs any registered job (job.ts) — in this thread (local.ts), on a
+ * pool of workers (pool.ts: Node `worker_threads` or browser Web Workers, Comlink in both) or on a
+ * Redis-backed queue served by workers on any number of hosts (queue-engine.ts, Node only) — so
  * that the screens above never ask where their jobs run. Data a job needs is prepared once per
  * engine and array (`engine.data(kind, entries)`), sent once to each worker that runs a job on it.
  *
@@ -19,6 +20,38 @@ export interface EngineOptions {
   workers?: number;
   /** Another worker script (a bundler's copy of engine-worker.js, or a wrapper importing it). */
   workerUrl?: string | URL;
+  /**
+   * Run the jobs on a BullMQ queue in Redis instead (Node only): `redis://[:PASSWORD@]HOST:PORT[/DB]`
+   * or `rediss://…` (TLS), or the full options. Workers: `interphase worker --queue URL` on each host.
+   */
+  queue?: string | QueueOptions;
+}
+
+/** A queue engine's options (queue-engine.ts; README "More than one machine"). */
+export interface QueueOptions {
+  /** `redis://[USER:PASSWORD@]HOST:PORT[/DB]` or `rediss://…` (TLS). */
+  url: string;
+  /** The password when the URL carries none (keeps it out of command lines). */
+  password?: string;
+  /** TLS options for `rediss://` (e.g. `{ ca }` for a private certificate authority). */
+  tls?: Record<string, unknown>;
+  /** The BullMQ queue's name (default `interphase`); workers must serve the same one. */
+  name?: string;
+  /** This run's id (default: a new one); letters, digits, `_` and `-`. */
+  run?: string;
+  /** Continue run `resume` of a producer that died: its stored results are used, its jobs kept. */
+  resume?: string;
+  /** Jobs the screens keep in flight (their look-ahead; default 8; a resumed run keeps its own). */
+  size?: number;
+  /** Attempts of a job that throws, with exponential backoff from `backoffMs` (default 3, 1000). */
+  attempts?: number;
+  backoffMs?: number;
+  /** How often pending jobs are checked for results or loss beside the event stream (default 2000 ms). */
+  pollMs?: number;
+  /** The run fails when Redis cannot be reached for this long (default 60000 ms). */
+  redisDownMs?: number;
+  /** Results, data and run records expire after this long in Redis (default 7 days). */
+  ttlSeconds?: number;
 }
 
 /** Data prepared for an engine's jobs; `wire` is its packed form (what workers are sent). */
@@ -81,8 +114,8 @@ export class BatchFailedError extends Error {
 export interface Engine extends AsyncDisposable {
   /** Jobs run at once (workers; 1 in this thread). */
   readonly size: number;
-  /** Where jobs run: `thread` (this one), `node` (worker_threads), `browser` (Web Workers). */
-  readonly platform: 'thread' | 'node' | 'browser';
+  /** Where jobs run: `thread` (this one), `node` (worker_threads), `browser` (Web Workers), `queue` (Redis). */
+  readonly platform: 'thread' | 'node' | 'browser' | 'queue';
   readonly stats: Readonly<EngineStats>;
   /**
    * Prepares data of a kind for jobs: `entries` (cached per array: the same unchanged array gives
@@ -90,6 +123,11 @@ export interface Engine extends AsyncDisposable {
    * omitted (kinds that support it).
    */
   data<W>(kind: DataKind<W, unknown, unknown>, entries?: readonly Entry[], name?: string): DataHandle<W>;
+  /**
+   * Data already packed (by another host: a queue worker received its wire form): a handle for
+   * it, as `data` gives one for entries. The wire is trusted to be of this kind (validate it first).
+   */
+  adopt<W>(kind: DataKind<W, unknown, unknown>, wire: W, name: string): DataHandle<W>;
   /** Frees data in the engine and its workers. */
   release(handle: DataHandle): void;
   /** Runs one job: on the next free worker, or here. */
@@ -122,6 +160,13 @@ let nextDataId = 1;
 /** A fresh data id (unique in this thread: engines and workers key data by it). */
 export function newDataId(): number {
   return nextDataId++;
+}
+
+/** Throws unless a job that needs data of a kind is given a handle of that kind. */
+export function checkJobData(job: { readonly name: string; readonly data?: { readonly name: string } }, handle: DataHandle | undefined): void {
+  if (!job.data) return;
+  if (!handle) throw new EngineError(`job ${job.name} needs data of kind ${job.data.name}`);
+  if (handle.kind !== job.data.name) throw new EngineError(`job ${job.name} runs on ${job.data.name} data, not ${handle.kind}`);
 }
 
 export function errorMessage(e: unknown): string {

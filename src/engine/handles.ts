@@ -39,9 +39,22 @@ export class DataHandles {
         cache.set(entries, { handle, stamp });
       }
     }
+    this.keep(kind.name, handle);
+    return handle as DataHandle<W>;
+  }
+
+  /** Marks a handle most recently used; drops the least recently used past the limit. */
+  private keep(kind: string, handle: DataHandle): void {
+    const live = this.liveOf(kind);
     live.delete(handle.id);
     live.set(handle.id, handle);
     while (live.size > this.limit) this.drop(live.values().next().value!);
+  }
+
+  /** A handle for a wire form packed elsewhere (each call a new one). */
+  adopt<W>(kind: DataKind<W, unknown, unknown>, wire: W, name: string): DataHandle<W> {
+    const handle: DataHandle = { id: newDataId(), kind: kind.name, name, embedded: false, wire };
+    this.keep(kind.name, handle);
     return handle as DataHandle<W>;
   }
 

@@ -1,11 +1,13 @@
-// engine/: where jobs run — the job API (job.ts), the engine in this thread (local.ts) and on a
-// pool of workers (pool.ts, create.ts), the worker side (service.ts). Knows no chemistry: the
-// screens declare their jobs and data kinds (screen/jobs.ts); the worker scripts register them.
+// engine/: where jobs run — the job API (job.ts), the engine in this thread (local.ts), on a pool
+// of workers (pool.ts, create.ts) or on a Redis queue (Node only: node.ts), the worker side
+// (service.ts). Knows no chemistry: the screens declare their jobs and data kinds (screen/jobs.ts);
+// the worker scripts register them.
 export {
   defineJob,
   defineDataKind,
   jobTable,
   runOutcome,
+  checkPlainData,
   type AnyJob,
   type ArgsOf,
   type DataKind,
@@ -27,6 +29,7 @@ export {
   type EngineOptions,
   type EngineStats,
   type EntriesStamp,
+  type QueueOptions,
   type RunOptions,
 } from './engine.js';
 export { localEngine, createLocalEngine, type LocalEngine } from './local.js';

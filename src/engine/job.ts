@@ -22,6 +22,11 @@ export interface DataKind<Wire = unknown, Ctx = unknown, Learned = unknown> {
   /** Where jobs run: the context, built once per worker (may load the embedded table). */
   open(wire: Wire): Ctx | Promise<Ctx>;
   /**
+   * Checks a wire form that arrived from elsewhere (another host, through a queue): throws an
+   * error naming what is wrong. Plain data is checked before (`checkPlainData`).
+   */
+  validate?(wire: unknown): void;
+  /**
    * What a job found about the data that other workers need not find again (point stabilities
    * of a reference): taken after each job, logged by the engine and handed to every other worker
    * before its next job on this data.
@@ -51,6 +56,11 @@ export interface JobSpec<Args = unknown, Result = unknown, Ctx = unknown> {
   readonly errors?: 'input' | 'retry';
   /** Rebuilds an input error from its name and message on the calling side (default: `Error`). */
   rebuildError?(e: SerializedError): Error;
+  /**
+   * Checks arguments that arrived from elsewhere (another host, through a queue) before `run`:
+   * throws an error naming what is wrong. Plain data is checked before (`checkPlainData`).
+   */
+  validate?(args: unknown): void;
 }
 
 export interface SerializedError {
@@ -117,4 +127,35 @@ export function rebuildError(job: JobSpec<never, unknown, never>, e: SerializedE
   const err = new Error(e.message);
   err.name = e.name;
   return err;
+}
+
+/**
+ * Throws unless `value` is plain data: null, booleans, numbers, strings, arrays and plain objects
+ * of plain data, typed arrays (what a job's arguments and a data kind's wire form may be). `what`
+ * names the value in the message; the path of the offending part follows it.
+ */
+export function checkPlainData(value: unknown, what: string, depth = 0): void {
+  if (depth > 64) throw new TypeError(`${what}: nested too deeply`);
+  if (value === null) return;
+  switch (typeof value) {
+    case 'boolean':
+    case 'number':
+    case 'string':
+      return;
+    case 'object':
+      break;
+    default:
+      throw new TypeError(`${what}: a ${typeof value} is not plain data`);
+  }
+  if (ArrayBuffer.isView(value)) {
+    if (value instanceof DataView) throw new TypeError(`${what}: a DataView is not plain data`);
+    return;
+  }
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) checkPlainData(value[i], `${what}[${i}]`, depth + 1);
+    return;
+  }
+  const proto = Object.getPrototypeOf(value);
+  if (proto !== Object.prototype && proto !== null) throw new TypeError(`${what}: a ${(value as object).constructor?.name ?? 'non-plain object'} is not plain data`);
+  for (const k of Object.keys(value)) checkPlainData((value as Record<string, unknown>)[k], `${what}.${k}`, depth + 1);
 }

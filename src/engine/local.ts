@@ -31,6 +31,13 @@ export class LocalEngine implements Engine {
     return handle;
   }
 
+  adopt<W>(kind: DataKind<W, unknown, unknown>, wire: W, name: string): DataHandle<W> {
+    if (this.closed) throw this.closed;
+    const handle = this.handles.adopt(kind, wire, name);
+    this.kinds.set(handle.id, kind as DataKind);
+    return handle;
+  }
+
   release(handle: DataHandle): void {
     this.handles.drop(handle);
   }

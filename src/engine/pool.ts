@@ -10,8 +10,9 @@
  */
 import { proxy, wrap, type Remote } from 'comlink';
 import type { Entry } from '../core/index.js';
-import { BatchFailedError, EngineError, errorMessage, WORKERS_PER_CORE, type DataHandle, type Engine, type EngineOptions, type EngineStats, type RunOptions } from './engine.js';
+import { BatchFailedError, checkJobData, EngineError, errorMessage, WORKERS_PER_CORE, type DataHandle, type Engine, type EngineOptions, type EngineStats, type RunOptions } from './engine.js';
 import { DataHandles } from './handles.js';
+import { SignalWatch } from './signals.js';
 import { rebuildError, type DataKind, type JobSpec } from './job.js';
 import type { EnginePlatform, WorkerHandle } from './platform.js';
 import type { EngineService, WorkerRunResult } from './service.js';
@@ -71,8 +72,14 @@ class Pool implements Engine {
   private readonly handles = new DataHandles(MAX_DATA, (h) => this.dropped(h));
   /** Per data handle: what the workers learned, chunk by chunk, to pass on to the others. */
   private readonly logs = new Map<number, unknown[]>();
-  /** Pending jobs per AbortSignal (one abort listener per signal). */
-  private readonly bySignal = new WeakMap<AbortSignal, { tasks: Set<Task>; off: () => void }>();
+  /** Pending jobs per AbortSignal: an abort takes them out of the queue and rejects them. */
+  private readonly watch = new SignalWatch<Task>((tasks, reason) => {
+    for (const t of tasks) {
+      const i = this.queue.indexOf(t);
+      if (i >= 0) this.queue.splice(i, 1);
+      this.settle(t, undefined, reason);
+    }
+  });
   private startFailures = 0;
   private closed: EngineError | undefined;
 
@@ -102,6 +109,14 @@ class Pool implements Engine {
     return h;
   }
 
+  adopt<W>(kind: DataKind<W, unknown, unknown>, wire: W, name: string): DataHandle<W> {
+    this.checkOpen();
+    this.kinds.set(kind.name, kind as DataKind);
+    const h = this.handles.adopt(kind, wire, name);
+    this.logs.set(h.id, []);
+    return h;
+  }
+
   release(handle: DataHandle): void {
     this.handles.drop(handle);
   }
@@ -114,11 +129,7 @@ class Pool implements Engine {
   }
 
   async run<A, R, C>(job: JobSpec<A, R, C>, args: A, options: RunOptions = {}): Promise<R> {
-    if (job.data) {
-      const h = options.data;
-      if (!h) throw new EngineError(`job ${job.name} needs data of kind ${job.data.name}`);
-      if (h.kind !== job.data.name) throw new EngineError(`job ${job.name} runs on ${job.data.name} data, not ${h.kind}`);
-    }
+    checkJobData(job, options.data);
     const r = await this.submit(job as JobSpec<unknown, unknown, unknown>, args, options);
     if ('error' in r.outcome) throw rebuildError(job as JobSpec<never, unknown, never>, r.outcome.error);
     return r.outcome.ok as R;
@@ -131,33 +142,7 @@ class Pool implements Engine {
       const { signal } = options;
       if (signal?.aborted) return reject(signal.reason);
       const task: Task = { job, args, data: job.data ? options.data : undefined, options, failures: 0, settled: false, resolve, reject, cleanup: () => {} };
-      if (signal) {
-        // One listener per signal, however many of its jobs are pending (a screen queues dozens).
-        let watch = this.bySignal.get(signal);
-        if (!watch) {
-          const tasks = new Set<Task>();
-          const onAbort = (): void => {
-            this.bySignal.delete(signal);
-            for (const t of [...tasks]) {
-              const i = this.queue.indexOf(t);
-              if (i >= 0) this.queue.splice(i, 1);
-              this.settle(t, undefined, signal.reason);
-            }
-          };
-          signal.addEventListener('abort', onAbort, { once: true });
-          watch = { tasks, off: () => signal.removeEventListener('abort', onAbort) };
-          this.bySignal.set(signal, watch);
-        }
-        const w = watch;
-        w.tasks.add(task);
-        task.cleanup = () => {
-          w.tasks.delete(task);
-          if (w.tasks.size === 0 && this.bySignal.get(signal) === w) {
-            this.bySignal.delete(signal);
-            w.off();
-          }
-        };
-      }
+      if (signal) task.cleanup = this.watch.add(signal, task);
       this.queue.push(task);
       this.dispatch();
     });

@@ -150,16 +150,20 @@ async function wholeJsonEntries(path: string, options: LoadOptions): Promise<Ent
  * Candidates of a CSV file (optionally gzipped) for `screenStability`, unparsed: the file is cut
  * into chunks of whole lines that the engine's workers read themselves, so the main thread does
  * not parse millions of rows. Same rows, errors and messages as `streamEntries(file)`.
+ * `chunkChars`: the size of a chunk (default CSV_CHUNK_CHARS, 64K characters: a few thousand rows).
  */
-export function csvCandidates(path: string): CsvCandidates {
-  return { kind: 'csv-chunks', source: path, chunks: csvChunks(textChunks(path), path) };
+export function csvCandidates(path: string, options: { chunkChars?: number } = {}): CsvCandidates {
+  const size = options.chunkChars;
+  if (size !== undefined && !(Number.isInteger(size) && size >= 1)) throw new RangeError(`chunkChars must be a whole number >= 1, got ${String(size)}`);
+  return { kind: 'csv-chunks', source: path, chunks: csvChunks(textChunks(path), path, size) };
 }
 
 /**
  * Candidates of a file for `screenStability`: a CSV file (`.csv`, `.csv.gz`) unparsed, for the
- * engine's workers to read (`csvCandidates`); any other file streamed as entries.
+ * engine's workers to read (`csvCandidates`, chunks of `chunkChars`); any other file streamed as entries.
  */
-export function candidatesOf(path: string, options: LoadOptions = {}): CsvCandidates | AsyncGenerator<Entry, void, undefined> {
-  const format = options.format ?? 'auto';
-  return format === 'csv' || (format === 'auto' && formatByName(path) === 'csv') ? csvCandidates(path) : streamEntries(path, options);
+export function candidatesOf(path: string, options: LoadOptions & { chunkChars?: number } = {}): CsvCandidates | AsyncGenerator<Entry, void, undefined> {
+  const { chunkChars, ...load } = options;
+  const format = load.format ?? 'auto';
+  return format === 'csv' || (format === 'auto' && formatByName(path) === 'csv') ? csvCandidates(path, chunkChars === undefined ? {} : { chunkChars }) : streamEntries(path, load);
 }

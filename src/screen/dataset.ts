@@ -6,6 +6,7 @@ import { entryFromData, entryToData, type EntryData } from '../core/index.js';
 import { defineDataKind } from '../engine/index.js';
 import { DEFAULT_DATA_INFO, defaultEntries } from '../io/index.js';
 import { prepareScreenData, type ScreenData } from './common.js';
+import { checkDatasetWire } from './wire-checks.js';
 
 /** What a screening dataset crosses threads as: its entries, or null for the embedded table. */
 export interface DatasetWire {
@@ -22,4 +23,5 @@ export const DATASET = defineDataKind<DatasetWire, ScreenData>({
     const entries = w.embedded ? await defaultEntries() : w.entries!.map(entryFromData);
     return prepareScreenData(entries, w.name, w.embedded);
   },
+  validate: checkDatasetWire,
 });

@@ -24,6 +24,7 @@ import type { CsvChunk } from '../io/index.js';
 import { interfaceRow, planInterfaces, type Electrode, type InterfaceRow, type InterfacesOptions } from './interfaces.js';
 import { UNCERTAINTY_JOBS } from './uncertainty-jobs.js';
 import { windowOf, windowRow, type WindowRow } from './windows.js';
+import { checkArgsObject, checkCandidateBatch, checkCsvJob, checkPackedReference } from './wire-checks.js';
 
 export { DATASET, type DatasetWire } from './dataset.js';
 
@@ -37,6 +38,7 @@ export const REFERENCE = defineDataKind<PackedReference, ReferenceHull, Stabilit
     return packReference(entries);
   },
   open: (packed) => new ReferenceHull(packed),
+  validate: checkPackedReference,
   learned: {
     take: (hull) => hull.takeLearned(),
     apply: (hull, known) => hull.applyFlags(known),
@@ -52,6 +54,7 @@ export const STABILITY_BATCH = defineJob<CandidateBatch, BatchResult, ReferenceH
   name: 'stability.batch',
   data: REFERENCE,
   run: (hull, batch) => hull.screen(batch),
+  validate: checkCandidateBatch,
   buffers: (r) => [r.eAboveHull.buffer, r.decompOffsets.buffer, r.decompPoints.buffer, r.decompFractions.buffer],
 });
 
@@ -60,6 +63,7 @@ export const STABILITY_CSV = defineJob<{ chunk: CsvChunk; unknownElements: 'erro
   name: 'stability.csv',
   data: REFERENCE,
   run: (hull, { chunk, unknownElements }) => screenCsvChunk(hull, chunk, unknownElements),
+  validate: checkCsvJob,
   buffers: (r) => [r.eForm.buffer, r.eAboveHull.buffer, r.status.buffer, r.decompOffsets.buffer, r.decompPoints.buffer, r.decompFractions.buffer],
 });
 
@@ -92,6 +96,7 @@ export type WireInterfacesOptions = Omit<InterfacesOptions, 'electrolytes' | 'el
 /** Input errors of the workflows come back as ScreenWorkflowError. */
 const workflow = {
   errors: 'input',
+  validate: checkArgsObject,
   rebuildError: (e: SerializedError): Error => (e.name === 'ScreenWorkflowError' ? new ScreenWorkflowError(e.message) : Object.assign(new Error(e.message), { name: e.name })),
 } as const;
 

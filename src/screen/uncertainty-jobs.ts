@@ -8,6 +8,7 @@
  */
 import { Composition, entryFromData, type EntryData } from '../core/index.js';
 import { defineJob, type SerializedError } from '../engine/index.js';
+import { checkArgsObject } from './wire-checks.js';
 import type { InterfaceReactionOptions } from '../interface/index.js';
 import {
   candidateDistances,
@@ -75,6 +76,7 @@ function kept<T>(data: ScreenData, key: string, make: () => T): T {
 const material = (m: string | Record<string, number>, data: ScreenData, what: string): Composition => (typeof m === 'string' ? resolveMaterial(m, data, what).composition : Composition.fromDict(m));
 
 export const UNCERTAIN_HULL = defineJob<SampleRange, HullSamples, ScreenData>({
+  validate: checkArgsObject, // from a queue: an object; the samplers check the rest as bad input
   name: 'uncertainty.hull',
   data: DATASET,
   ...inputErrors,
@@ -89,6 +91,7 @@ const withErrors = <T>(data: ScreenData, sampling: ResolvedSampling, info: T): W
 
 /** Ids and formulas of the dataset's entries (what the hull's samples are about). */
 export const UNCERTAIN_HULL_LABELS = defineJob<{ sampling: ResolvedSampling }, WithErrors<HullLabels>, ScreenData>({
+  validate: checkArgsObject, // from a queue: an object; the samplers check the rest as bad input
   name: 'uncertainty.hull.labels',
   data: DATASET,
   ...inputErrors,
@@ -109,6 +112,7 @@ export function windowSetupOf(data: ScreenData, q: Omit<WindowQuestion, keyof Sa
 }
 
 export const UNCERTAIN_WINDOW = defineJob<WindowQuestion, WindowSamples, ScreenData>({
+  validate: checkArgsObject, // from a queue: an object; the samplers check the rest as bad input
   name: 'uncertainty.window',
   data: DATASET,
   ...inputErrors,
@@ -118,6 +122,7 @@ export const UNCERTAIN_WINDOW = defineJob<WindowQuestion, WindowSamples, ScreenD
 
 /** The deterministic window and linear error bars its summary needs. */
 export const UNCERTAIN_WINDOW_INFO = defineJob<WindowQuestion, WithErrors<WindowInfo>, ScreenData>({
+  validate: checkArgsObject, // from a queue: an object; the samplers check the rest as bad input
   name: 'uncertainty.window.info',
   data: DATASET,
   ...inputErrors,
@@ -135,6 +140,7 @@ export function reactionSetupOf(data: ScreenData, q: Omit<ReactionQuestion, keyo
 }
 
 export const UNCERTAIN_REACTION = defineJob<ReactionQuestion, ReactionSamples, ScreenData>({
+  validate: checkArgsObject, // from a queue: an object; the samplers check the rest as bad input
   name: 'uncertainty.reaction',
   data: DATASET,
   ...inputErrors,
@@ -143,6 +149,7 @@ export const UNCERTAIN_REACTION = defineJob<ReactionQuestion, ReactionSamples, S
 });
 
 export const UNCERTAIN_REACTION_INFO = defineJob<ReactionQuestion, WithErrors<ReactionInfo>, ScreenData>({
+  validate: checkArgsObject, // from a queue: an object; the samplers check the rest as bad input
   name: 'uncertainty.reaction.info',
   data: DATASET,
   ...inputErrors,
@@ -157,6 +164,7 @@ export interface CandidatesQuestion extends SampleRange {
 }
 
 export const UNCERTAIN_CANDIDATES = defineJob<CandidatesQuestion, Float64Array, ScreenData>({
+  validate: checkArgsObject, // from a queue: an object; the samplers check the rest as bad input
   name: 'uncertainty.candidates',
   data: DATASET,
   ...inputErrors,
@@ -177,6 +185,7 @@ export interface CoatingsQuestion extends SampleRange {
 
 /** Samples (of [from, to)) in which each coating passes every criterion. */
 export const UNCERTAIN_COATINGS = defineJob<CoatingsQuestion, Int32Array, ScreenData>({
+  validate: checkArgsObject, // from a queue: an object; the samplers check the rest as bad input
   name: 'uncertainty.coatings',
   data: DATASET,
   ...inputErrors,
