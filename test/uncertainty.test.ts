@@ -49,7 +49,9 @@ describe('σ = 0 reproduces the deterministic answers (and pymatgen’s)', () =>
       if (e.pStable.p !== (want.stable ? 1 : 0)) problems.push(`${want.id}: P(stable) ${e.pStable.p}, pymatgen stable ${want.stable}`);
       // Every sample is the deterministic answer: no spread at all.
       if (e.eAboveHull.q05 !== e.eAboveHull.q95) problems.push(`${want.id}: E_hull varies (${e.eAboveHull.q05} … ${e.eAboveHull.q95})`);
-      if (Math.abs(e.eAboveHull.q50 - d.e_above_hull) > 1e-12) problems.push(`${want.id}: E_hull ${e.eAboveHull.q50} vs deterministic ${d.e_above_hull}`);
+      // The samples are solved by per-query LPs, the deterministic report by the system scan (issue
+      // 11): two exact methods whose round-off differs by a few 1e-12 eV/atom (3.2e-12 measured).
+      if (Math.abs(e.eAboveHull.q50 - d.e_above_hull) > 1e-10) problems.push(`${want.id}: E_hull ${e.eAboveHull.q50} vs deterministic ${d.e_above_hull}`);
       if (Math.abs(e.eAboveHull.q50 - want.e_above_hull) > 1e-6) problems.push(`${want.id}: E_hull ${e.eAboveHull.q50} vs pymatgen ${want.e_above_hull}`);
       const phases = e.decompositions.map((x) => [...x.value].sort().join(' '));
       if (phases.length !== 1 || phases[0] !== Object.keys(want.decomposition).sort().join(' '))
@@ -84,7 +86,8 @@ describe('σ = 0 reproduces the deterministic answers (and pymatgen’s)', () =>
         profiles++;
       }
       for (const i of c.interfaces) {
-        const options = { useHullEnergy: true, ...(i.open ? { open: { element: i.open[0], voltage: i.open[1] } } : {}) };
+        // The shared references were made with include_no_mixing_energy=True (as interface-reaction.test.ts).
+        const options = { useHullEnergy: true, ...(i.open ? { open: { element: i.open[0], voltage: i.open[1] }, includeNoMixingEnergy: true } : {}) };
         const r = sampledInterfaceReaction(i.c1, i.c2, pd, { ...options, ...EXACT });
         const det = interfaceReaction(i.c1, i.c2, pd, options).minimum;
         if (r.minimum.q05 !== r.minimum.q95) problems.push(`${i.c1}|${i.c2}: minimum varies`);

@@ -8,7 +8,7 @@ import { sampledStabilitiesOnEngine } from '../screen/index.js';
 import { hullReport, type HullReport, PhaseDiagram } from '../thermo/index.js';
 import type { EntryUncertainty, SamplingReport } from '../uncertainty/index.js';
 import { checkFlags, type CliIO, fileErrorReason, parseArgs, UsageError } from './args.js';
-import { HULL_FLAGS, HULL_VALUED, outFlag } from './hull.js';
+import { HULL_FLAGS, HULL_VALUED, outFlag } from './hull-flags.js';
 import { openOutput } from './output.js';
 import { formatTable } from './table.js';
 import { bandText, distributionJson, percent, plotFlag, samplingFlags, samplingJson, samplingText, samplingWorkers, withEngine, writeSvg } from './uncertainty.js';

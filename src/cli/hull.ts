@@ -5,8 +5,9 @@
 // column widths in a first pass over the rows, then writes them in a second.
 import { loadEntries } from '../io/node.js';
 import { hullRows, type HullReportEntry } from '../thermo/index.js';
-import { checkFlags, fileErrorReason, type Parsed, parseArgs, rejectDashed, UsageError, type CliIO } from './args.js';
-import { UNCERTAINTY_BOOLEAN, UNCERTAINTY_USAGE, UNCERTAINTY_VALUED } from './uncertainty-flags.js';
+import { checkFlags, fileErrorReason, parseArgs, rejectDashed, UsageError, type CliIO } from './args.js';
+import { HULL_FLAGS, HULL_VALUED, outFlag } from './hull-flags.js';
+import { UNCERTAINTY_USAGE } from './uncertainty-flags.js';
 import { openOutput } from './output.js';
 import { tableLine } from './table.js';
 
@@ -27,24 +28,14 @@ export const HULL_USAGE = `Usage: interphase hull FILE [--json] [--out FILE] [--
 ${UNCERTAINTY_USAGE}
 `;
 
-/** hull's flags (shared with hull-sampled.ts). */
-export const HULL_VALUED = ['out', 'plot', ...UNCERTAINTY_VALUED];
-export const HULL_FLAGS = ['json', ...HULL_VALUED, ...UNCERTAINTY_BOOLEAN];
-
-/** --out FILE. */
-export function outFlag(p: Parsed): string | undefined {
-  const outFile = p.flags.get('out');
-  if (outFile === true || outFile === '') throw new UsageError('--out needs a FILE');
-  return outFile;
-}
-
 export async function hullCommand(args: readonly string[], io: CliIO): Promise<number> {
   const p = parseArgs(args, HULL_VALUED);
   checkFlags(p, HULL_FLAGS, 'hull');
   rejectDashed(p, 'hull');
   if (p.positional.length !== 1) throw new UsageError(`hull takes exactly one FILE${p.positional.length ? `, got ${p.positional.length}: ${p.positional.join(' ')}` : ''}`);
   const outFile = outFlag(p);
-  if (p.flags.has('plot') || p.flags.has('uncertainty') || p.flags.has('workers')) return (await import('./hull-sampled.js')).hullSampledCommand(args, io);
+  // Any flag beyond --json and --out is the plot's or the sampling's (which also checks them).
+  if ([...p.flags.keys()].some((f) => f !== 'json' && f !== 'out')) return (await import('./hull-sampled.js')).hullSampledCommand(args, io);
   const file = p.positional[0]!;
   const entries = await loadEntries(file).catch((err: unknown) => {
     const reason = fileErrorReason(err);
