@@ -2,6 +2,8 @@
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultEntries } from '../src/io/default-data.js';
@@ -143,6 +145,22 @@ describe('engine: worker pool', () => {
     ac.abort(new Error('stop'));
     const settled = await Promise.allSettled(pending);
     expect(settled.some((s) => s.status === 'rejected' && (s.reason as Error).message === 'stop')).toBe(true);
+  });
+
+  it('keeps no result alive once handed over: a long-lived pool does not grow with the jobs it ran', async () => {
+    // A result held by the pool after run() resolved is a leak of every row of a long screen (a
+    // Promise.race against each worker's "died" promise kept them all, ~100 MB per 1M rows).
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const ref = engine.data(REFERENCE, reference);
+    const batch = { systems: [String.fromCharCode(0)], counts: Int32Array.of(1), eForm: Float64Array.of(0.1), fracs: Float64Array.of(1) };
+    const held: Array<WeakRef<object>> = [];
+    for (let i = 0; i < 20; i++) held.push(new WeakRef((await engine.run(STABILITY_BATCH, batch, { data: ref })) as object));
+    for (let k = 0; k < 3; k++) {
+      await new Promise((r) => setTimeout(r, 20));
+      gc();
+    }
+    expect(held.filter((w) => w.deref() !== undefined).length).toBe(0);
   });
 });
 

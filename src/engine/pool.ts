@@ -29,8 +29,32 @@ interface Slot {
   data: Map<number, number>;
   busy: boolean;
   alive: boolean;
-  /** Rejects with a WorkerFailure when the worker dies. */
-  died: Promise<never>;
+  /** Set when the worker dies; `untilDeath` callers are rejected with it. */
+  failure?: WorkerFailure;
+  /** Rejections of the calls waiting on this worker (see `untilDeath`). */
+  readonly onDeath: Set<(e: WorkerFailure) => void>;
+}
+
+/**
+ * `p`, or a WorkerFailure as soon as the slot's worker dies. Not `Promise.race([p, died])` against
+ * one long-lived promise: every race leaves a reaction on it that holds the race's outcome — each
+ * job's result stayed reachable until the worker died (a 1M-row screen grew its heap by ~100 MB).
+ */
+function untilDeath<T>(slot: Slot, p: Promise<T>): Promise<T> {
+  if (slot.failure) return Promise.reject(slot.failure);
+  return new Promise<T>((resolve, reject) => {
+    slot.onDeath.add(reject);
+    p.then(
+      (v) => {
+        slot.onDeath.delete(reject);
+        resolve(v);
+      },
+      (e: unknown) => {
+        slot.onDeath.delete(reject);
+        reject(e);
+      },
+    );
+  });
 }
 
 interface Task {
@@ -168,15 +192,14 @@ class Pool implements Engine {
     this.stats.spawned++;
     const handle = this.impl.spawn(this.url);
     const remote = wrap<EngineService>(handle.endpoint);
-    let fail!: (e: WorkerFailure) => void;
-    const died = new Promise<never>((_, reject) => (fail = reject));
-    died.catch(() => {});
-    const slot: Slot = { handle, remote, data: new Map(), busy: false, alive: true, died };
+    const slot: Slot = { handle, remote, data: new Map(), busy: false, alive: true, onDeath: new Set() };
     handle.onFailure((e) => {
       if (!slot.alive) return;
       slot.alive = false;
       this.stats.failures++;
-      fail(new WorkerFailure(e.message, { cause: e }));
+      slot.failure = new WorkerFailure(e.message, { cause: e });
+      for (const reject of slot.onDeath) reject(slot.failure);
+      slot.onDeath.clear();
       this.replace(slot);
     });
     return slot;
@@ -185,7 +208,7 @@ class Pool implements Engine {
   private async ready(slot: Slot): Promise<void> {
     slot.handle.setBusy(true);
     try {
-      await Promise.race([slot.remote.ready(), slot.died]);
+      await untilDeath(slot, slot.remote.ready());
     } finally {
       if (slot.alive) slot.handle.setBusy(false);
     }
@@ -250,7 +273,7 @@ class Pool implements Engine {
         const known = h ? await this.prepare(slot, h) : undefined;
         return slot.remote.run(task.job.name, h ? h.id : null, task.args, known, onProgress ? proxy(onProgress) : undefined);
       };
-      const result = await Promise.race([call(), slot.died]);
+      const result = await untilDeath(slot, call());
       this.stats.batches++;
       this.stats.busyMs += result.elapsedMs;
       if (result.learned !== undefined && h) this.logs.get(h.id)?.push(result.learned);
