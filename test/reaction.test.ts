@@ -2,7 +2,7 @@ import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { Composition } from '../src/core/composition.js';
 import { formatG } from '../src/core/format-g.js';
-import { Reaction, ReactionError } from '../src/core/reaction.js';
+import { Reaction, ReactionError, uniqueCoefficient } from '../src/core/reaction.js';
 import { readReference, REFERENCE, type RefProfile } from './helpers/shared.js';
 
 /** Every element profile of the pymatgen references, with where it came from. */
@@ -111,6 +111,22 @@ describe('Reaction.balance reproduces pymatgen Reaction', () => {
       const rxn = Reaction.balance([comp], [...formulas.map((f) => Composition.parse(f)), el]).normalizeTo(comp);
       expect(rxn.toString()).toBe(step.reaction);
       expect(Math.abs(-rxn.coefficients[rxn.indexOf(el)]! - step.evolution)).toBeLessThan(1e-9);
+      // The quick path element profiles take for the evolution: the same coefficient, or none.
+      const products = [...formulas.map((f) => Composition.parse(f)), el];
+      const quick = uniqueCoefficient(comp, products, products.length - 1);
+      if (quick !== undefined) expect(Math.abs(quick - rxn.coefficients[rxn.indexOf(el)]!)).toBeLessThan(1e-9);
     }
+  });
+
+  it('uniqueCoefficient: one coefficient when the stoichiometry fixes the reaction, none when it does not', () => {
+    const c = (f: string) => Composition.parse(f);
+    // Li3PS4 + 8 Li -> 4 Li2S + Li3P: Li's coefficient among the products is -8.
+    expect(uniqueCoefficient(c('Li3PS4'), [c('Li2S'), c('Li3P'), c('Li')], 2)).toBeCloseTo(-8, 12);
+    expect(uniqueCoefficient(c('Li3PS4'), [c('Li2S'), c('Li3P'), c('Li')], 0)).toBeCloseTo(4, 12);
+    // The composition itself among the products: nothing taken up, exactly.
+    expect(uniqueCoefficient(c('Li3PS4'), [c('Li3PS4'), c('Li')], 1)).toBe(0);
+    // Two ways to balance (a two-dimensional null space), or none: undefined.
+    expect(uniqueCoefficient(c('Li2S'), [c('Li'), c('Li'), c('S')], 2)).toBeUndefined();
+    expect(uniqueCoefficient(c('Li2S'), [c('Li3P')], 0)).toBeUndefined();
   });
 });

@@ -6,4 +6,4 @@ export { atomicMass, ELEMENT_SYMBOLS, isElementSymbol } from './elements.js';
 export { type EnergyKind, Entry, type EntryData, EntryError, entryFromData, type EntryInit, entryToData, toEntries } from './entry.js';
 export { formatG } from './format-g.js';
 export { type ChargeBalance, chargeBalance, chargeBalanceWarning, commonOxidationStates } from './oxidation-states.js';
-export { type CompositionLike, Reaction, REACTION_TOLERANCE, ReactionError, sameAmounts } from './reaction.js';
+export { type CompositionLike, Reaction, REACTION_TOLERANCE, ReactionError, sameAmounts, uniqueCoefficient } from './reaction.js';

@@ -264,4 +264,23 @@ function gcdFloat(xs: readonly number[], tol = 1e-8): number {
   let n = xs[0]!;
   for (const x of xs) n = pair(n, x);
   return n;
+} /**
+ * The coefficient of `products[k]` in `reactant → products`, normalised to one `reactant`, when
+ * the stoichiometry alone fixes the reaction (a one-dimensional null space — always so for the
+ * phases of a hull facet); undefined otherwise. One coefficient without `Reaction.balance`'s
+ * search over pinned coefficients (most of a stability window's time went there).
+ */
+export function uniqueCoefficient(reactant: Composition, products: readonly Composition[], k: number): number | undefined {
+  const all = [reactant, ...products];
+  const els = [...new Set(all.flatMap((c) => c.elements))].sort();
+  const { rank, nullVec } = rankAndNullVector(
+    els.map((el) => all.map((c) => c.amount(el))),
+    els.length,
+    all.length,
+  );
+  if (!nullVec || all.length - rank !== 1) return undefined;
+  const v0 = nullVec[0]!;
+  const norm = Math.sqrt(nullVec.reduce((a, x) => a + x * x, 0));
+  if (!(Math.abs(v0) > 1e-9 * norm)) return undefined;
+  return -nullVec[k + 1]! / v0 + 0;
 }

@@ -20,7 +20,7 @@
 import { chargeBalance, chargeBalanceWarning, Composition } from '../core/index.js';
 import type { Entry } from '../core/index.js';
 import { PhaseDiagram } from './phase-diagram.js';
-import { Reaction } from '../core/index.js';
+import { Reaction, uniqueCoefficient } from '../core/index.js';
 import type { PhaseAmount, SystemIndex } from './system-hull.js';
 
 export class ElementProfileError extends Error {
@@ -163,16 +163,15 @@ export function elementProfile(source: ThermoSource, composition: Composition | 
   for (let i = 1; i < seg.points.length; i++) {
     const phases = byFormula(seg.points[i]!.decomposition);
     const mu = seg.facetMu[i - 1]![element]! + 0;
-    const reaction = Reaction.balance([comp], [...phases.map((p) => p.entry.composition), elComp]).normalizeTo(comp);
-    const evolution = -reaction.coefficients[reaction.indexOf(elComp)]!;
-    steps.push({
-      mu,
-      voltage: -mu / z + 0,
-      evolution,
-      phases,
-      products: phases.map((p) => p.entry.composition.reducedFormula).sort(),
-      reaction,
-    });
+    const products = [...phases.map((p) => p.entry.composition), elComp];
+    // The balanced reaction only when read (windows mostly need the uptake, which the
+    // stoichiometry of the step's phases fixes by itself).
+    let reaction: Reaction | undefined;
+    const balanced = (): Reaction => (reaction ??= Reaction.balance([comp], products).normalizeTo(comp));
+    const elCoefficient = uniqueCoefficient(comp, products, products.length - 1);
+    const evolution = elCoefficient !== undefined ? -elCoefficient + 0 : -balanced().coefficients[balanced().indexOf(elComp)]!;
+    const step = { mu, voltage: -mu / z + 0, evolution, phases, products: phases.map((p) => p.entry.composition.reducedFormula).sort() };
+    steps.push(Object.defineProperty(step, 'reaction', { get: balanced, enumerable: true }) as typeof step & { readonly reaction: Reaction });
   }
   return { composition: comp, element, valence: z, steps };
 }
