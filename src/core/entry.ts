@@ -29,6 +29,18 @@ export interface EntryInit {
 
 const NO_UNCERTAINTIES: Readonly<Record<string, number>> = Object.freeze({});
 
+/** How errors name an entry. */
+function where(id: string, comp: Composition): string {
+  return `entry ${JSON.stringify(id)} (${comp.formula})`;
+}
+
+/** A number field that must be finite when given (undefined and null: not given). */
+function checkFinite(name: string, v: unknown, id: string, comp: Composition): void {
+  if (v !== undefined && v !== null && (typeof v !== 'number' || !Number.isFinite(v))) {
+    throw new EntryError(`${where(id, comp)}: ${name} is not a finite number (${typeof v === 'string' ? `string ${JSON.stringify(v)}` : String(v)})`);
+  }
+}
+
 export class EntryError extends Error {
   override name = 'EntryError';
 }
@@ -65,32 +77,28 @@ export class Entry {
       throw e;
     }
     const id = init.id ?? comp.formula;
-    const where = () => `entry ${JSON.stringify(id)} (${comp.formula})`;
     const hasTotal = init.energy !== undefined && init.energy !== null;
     const hasForm = init.eFormPerAtom !== undefined && init.eFormPerAtom !== null;
     if (hasTotal === hasForm) {
-      throw new EntryError(`${where()}: give exactly one of a total energy or a formation energy per atom`);
+      throw new EntryError(`${where(id, comp)}: give exactly one of a total energy or a formation energy per atom`);
     }
     const correction = init.correction ?? 0;
-    for (const [name, v] of [
-      ['energy', init.energy],
-      ['e_form_per_atom', init.eFormPerAtom],
-      ['correction', correction],
-      ['correction uncertainty', init.correctionUncertainty],
-      ['volume_per_atom', init.volumePerAtom],
-      ['band_gap', init.bandGap],
-      ['uncertainty', init.uncertaintyPerAtom],
-    ] as const) {
-      if (v !== undefined && v !== null && (typeof v !== 'number' || !Number.isFinite(v))) {
-        throw new EntryError(`${where()}: ${name} is not a finite number (${typeof v === 'string' ? `string ${JSON.stringify(v)}` : String(v)})`);
-      }
-    }
-    if (init.uncertaintyPerAtom !== undefined && init.uncertaintyPerAtom < 0) throw new EntryError(`${where()}: uncertainty must be >= 0 eV/atom, got ${init.uncertaintyPerAtom}`);
+    // One check per field, no arrays: entries are made by the million in a screen's workers.
+    checkFinite('energy', init.energy, id, comp);
+    checkFinite('e_form_per_atom', init.eFormPerAtom, id, comp);
+    checkFinite('correction', correction, id, comp);
+    checkFinite('correction uncertainty', init.correctionUncertainty, id, comp);
+    checkFinite('volume_per_atom', init.volumePerAtom, id, comp);
+    checkFinite('band_gap', init.bandGap, id, comp);
+    checkFinite('uncertainty', init.uncertaintyPerAtom, id, comp);
+    if (init.uncertaintyPerAtom !== undefined && init.uncertaintyPerAtom < 0) throw new EntryError(`${where(id, comp)}: uncertainty must be >= 0 eV/atom, got ${init.uncertaintyPerAtom}`);
     const named = init.correctionUncertainties ?? NO_UNCERTAINTIES;
-    if (named === null || typeof named !== 'object') throw new EntryError(`${where()}: correction uncertainties must map names to numbers`);
-    for (const [name, v] of Object.entries(named)) {
-      if (typeof v !== 'number' || !Number.isFinite(v) || v < 0)
-        throw new EntryError(`${where()}: uncertainty of correction ${JSON.stringify(name)} must be a finite number >= 0 eV, got ${String(v)}`);
+    if (named === null || typeof named !== 'object') throw new EntryError(`${where(id, comp)}: correction uncertainties must map names to numbers`);
+    if (named !== NO_UNCERTAINTIES) {
+      for (const [name, v] of Object.entries(named)) {
+        if (typeof v !== 'number' || !Number.isFinite(v) || v < 0)
+          throw new EntryError(`${where(id, comp)}: uncertainty of correction ${JSON.stringify(name)} must be a finite number >= 0 eV, got ${String(v)}`);
+      }
     }
     this.id = id;
     this.composition = comp;
@@ -106,7 +114,7 @@ export class Entry {
     }
     this.correction = correction;
     this.correctionUncertainty = init.correctionUncertainty ?? 0;
-    this.correctionUncertainties = Object.keys(named).length ? Object.freeze({ ...named }) : NO_UNCERTAINTIES;
+    this.correctionUncertainties = named !== NO_UNCERTAINTIES && Object.keys(named).length ? Object.freeze({ ...named }) : NO_UNCERTAINTIES;
     this.uncertaintyPerAtom = init.uncertaintyPerAtom ?? 0;
     if (init.volumePerAtom !== undefined) this.volumePerAtom = init.volumePerAtom;
     if (init.bandGap !== undefined) this.bandGap = init.bandGap;
