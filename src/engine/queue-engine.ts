@@ -36,6 +36,8 @@ interface Task {
   added: boolean;
   /** A result is being taken (event and check must not both take it). */
   taking: boolean;
+  /** The Redis server's run_id when the job was added (a restart changes it). */
+  redisRun?: string | undefined;
   settled: boolean;
   resolve: (r: StoredResult) => void;
   reject: (e: unknown) => void;
@@ -72,6 +74,8 @@ export class QueueEngine implements Engine {
   private checking = false;
   private downSince: number | undefined;
   private closed: EngineError | undefined;
+  /** The Redis server's run_id as last seen (INFO server; refreshed on every reconnection). */
+  private serverRun: string | undefined;
 
   constructor(
     readonly target: QueueTarget,
@@ -87,6 +91,13 @@ export class QueueEngine implements Engine {
   ) {}
 
   async start(): Promise<void> {
+    this.serverRun = await this.serverRunId().catch(() => undefined);
+    this.redis.on('ready', () => {
+      this.serverRunId().then(
+        (id) => (this.serverRun = id),
+        () => {},
+      );
+    });
     const ours = (id: string): boolean => id.startsWith(`${this.runId}.`);
     this.events.on('completed', ({ jobId: id }) => {
       const t = this.pending.get(id);
@@ -212,7 +223,22 @@ export class QueueEngine implements Engine {
       removeOnFail: { age: this.settings.ttl },
     });
     task.added = true;
+    task.redisRun = this.serverRun;
     if (task.settled) this.abandon([task]); // cancelled while being added
+  }
+
+  /** The Redis server's run_id: a new one after every restart. */
+  private async serverRunId(): Promise<string | undefined> {
+    return /run_id:(\w+)/.exec(await this.redis.info('server'))?.[1];
+  }
+
+  /** Adds a job Redis lost again (storing its data again if that was lost too). */
+  private async resubmit(task: Task): Promise<void> {
+    const h = task.options.data;
+    const p = h && this.packed.get(h.id);
+    if (h && p && !(await this.redis.exists(dataKey(p.hash)))) await this.store(h, true);
+    this.stats.retries++;
+    await this.add(task);
   }
 
   /**
@@ -226,8 +252,13 @@ export class QueueEngine implements Engine {
       const key = resultKey(this.target, this.runId, task.index);
       const bytes = await this.redis.getBuffer(key);
       if (!bytes) {
-        if (expected && !task.settled)
-          this.settle(task, undefined, new EngineError(`${this.what(task)} completed, but its result is missing from Redis at ${this.target.shown} (evicted? set maxmemory-policy noeviction)`));
+        if (expected && !task.settled) {
+          // Completed, yet no result: Redis restarted since the job was added and lost it (no
+          // persistence, or not yet written) — computed again; else it was evicted — fail loudly.
+          const now = await this.serverRunId().catch(() => undefined);
+          if (now !== undefined && task.redisRun !== undefined && now !== task.redisRun) await this.resubmit(task);
+          else this.settle(task, undefined, new EngineError(`${this.what(task)} completed, but its result is missing from Redis at ${this.target.shown} (evicted? set maxmemory-policy noeviction)`));
+        }
         return false;
       }
       await this.redis.del(key);
@@ -295,11 +326,7 @@ export class QueueEngine implements Engine {
         this.fail(task, job?.failedReason ?? 'unknown');
       } else if ((state === 'unknown' || state === 'completed') && !(await this.take(task, false)) && !task.settled) {
         // Gone without a result: Redis lost the job (restarted without it), and maybe its data.
-        const h = task.options.data;
-        const p = h && this.packed.get(h.id);
-        if (h && p && !(await this.redis.exists(dataKey(p.hash)))) await this.store(h, true);
-        this.stats.retries++;
-        await this.add(task);
+        await this.resubmit(task);
       }
     }
   }
