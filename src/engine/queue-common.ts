@@ -8,7 +8,8 @@
 import { createHash } from 'node:crypto';
 import { isIP } from 'node:net';
 import { deserialize, serialize } from 'node:v8';
-import { EngineError, type QueueOptions } from './engine.js';
+import { EngineError, type QueueOptions, type RunOptions } from './engine.js';
+import type { JobSpec } from './job.js';
 
 /** A queue's Redis and names, as both sides use them. */
 export interface QueueTarget {
@@ -177,4 +178,37 @@ export function queueLibraries(): Promise<{ bullmq: BullMQ; Redis: IORedis['Redi
     },
   );
   return libs;
+}
+
+/** A job of the producer (queue-engine.ts), from run() until its result is taken. */
+export interface QueueTask {
+  readonly index: number;
+  readonly id: string;
+  readonly job: JobSpec<unknown, unknown, unknown>;
+  readonly options: RunOptions;
+  envelope?: JobEnvelope;
+  /** In BullMQ (added, or found there on resume). */
+  added: boolean;
+  /** A result is being taken (event and check must not both take it). */
+  taking: boolean;
+  /** The Redis server's run_id when the job was added (a restart changes it). */
+  redisRun?: string | undefined;
+  settled: boolean;
+  resolve: (r: StoredResult) => void;
+  reject: (e: unknown) => void;
+  cleanup: () => void;
+}
+
+/** The Redis server's run_id (INFO server): a new one after every restart. */
+export async function redisRunId(redis: { info(section: string): Promise<string> }): Promise<string | undefined> {
+  return /run_id:(\w+)/.exec(await redis.info('server'))?.[1];
+}
+
+/** The producer's timings and retries (queue-open.ts fills them from QueueOptions). */
+export interface QueueSettings {
+  ttl: number;
+  attempts: number;
+  backoffMs: number;
+  pollMs: number;
+  redisDownMs: number;
 }

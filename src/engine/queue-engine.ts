@@ -24,35 +24,25 @@ import { BatchFailedError, checkJobData, EngineError, errorMessage, type DataHan
 import { DataHandles } from './handles.js';
 import { SignalWatch } from './signals.js';
 import { rebuildError, type DataKind, type JobSpec } from './job.js';
-import { dataKey, decode, encode, jobId, resultKey, resultPattern, runKey, withTimeout, sha256, type JobEnvelope, type QueueTarget, type StoredResult } from './queue-common.js';
-
-interface Task {
-  readonly index: number;
-  readonly id: string;
-  readonly job: JobSpec<unknown, unknown, unknown>;
-  readonly options: RunOptions;
-  envelope?: JobEnvelope;
-  /** In BullMQ (added, or found there on resume). */
-  added: boolean;
-  /** A result is being taken (event and check must not both take it). */
-  taking: boolean;
-  /** The Redis server's run_id when the job was added (a restart changes it). */
-  redisRun?: string | undefined;
-  settled: boolean;
-  resolve: (r: StoredResult) => void;
-  reject: (e: unknown) => void;
-  cleanup: () => void;
-}
+import {
+  dataKey,
+  decode,
+  encode,
+  jobId,
+  redisRunId,
+  resultKey,
+  resultPattern,
+  runKey,
+  withTimeout,
+  sha256,
+  type JobEnvelope,
+  type QueueTarget,
+  type QueueSettings as Settings,
+  type QueueTask as Task,
+  type StoredResult,
+} from './queue-common.js';
 
 const MAX_DATA = 4;
-
-export interface Settings {
-  ttl: number;
-  attempts: number;
-  backoffMs: number;
-  pollMs: number;
-  redisDownMs: number;
-}
 
 export class QueueEngine implements Engine {
   readonly platform = 'queue' as const;
@@ -91,9 +81,9 @@ export class QueueEngine implements Engine {
   ) {}
 
   async start(): Promise<void> {
-    this.serverRun = await this.serverRunId().catch(() => undefined);
+    this.serverRun = await redisRunId(this.redis).catch(() => undefined);
     this.redis.on('ready', () => {
-      this.serverRunId().then(
+      redisRunId(this.redis).then(
         (id) => (this.serverRun = id),
         () => {},
       );
@@ -227,11 +217,6 @@ export class QueueEngine implements Engine {
     if (task.settled) this.abandon([task]); // cancelled while being added
   }
 
-  /** The Redis server's run_id: a new one after every restart. */
-  private async serverRunId(): Promise<string | undefined> {
-    return /run_id:(\w+)/.exec(await this.redis.info('server'))?.[1];
-  }
-
   /** Adds a job Redis lost again (storing its data again if that was lost too). */
   private async resubmit(task: Task): Promise<void> {
     const h = task.options.data;
@@ -255,7 +240,7 @@ export class QueueEngine implements Engine {
         if (expected && !task.settled) {
           // Completed, yet no result: Redis restarted since the job was added and lost it (no
           // persistence, or not yet written) — computed again; else it was evicted — fail loudly.
-          const now = await this.serverRunId().catch(() => undefined);
+          const now = await redisRunId(this.redis).catch(() => undefined);
           if (now !== undefined && task.redisRun !== undefined && now !== task.redisRun) await this.resubmit(task);
           else this.settle(task, undefined, new EngineError(`${this.what(task)} completed, but its result is missing from Redis at ${this.target.shown} (evicted? set maxmemory-policy noeviction)`));
         }
