@@ -8,7 +8,7 @@ import { sampledStabilitiesOnEngine } from '../screen/index.js';
 import { hullReport, type HullReport, PhaseDiagram } from '../thermo/index.js';
 import type { EntryUncertainty, SamplingReport } from '../uncertainty/index.js';
 import { checkFlags, type CliIO, fileErrorReason, parseArgs, UsageError } from './args.js';
-import { HULL_FLAGS, HULL_VALUED, outFlag } from './hull-flags.js';
+import { HULL_ALIGN, HULL_FLAGS, HULL_HEADER, HULL_VALUED, hullCells, outFlag } from './hull-flags.js';
 import { openOutput } from './output.js';
 import { formatTable } from './table.js';
 import { bandText, distributionJson, percent, plotFlag, samplingFlags, samplingJson, samplingText, samplingWorkers, withEngine, writeSvg } from './uncertainty.js';
@@ -96,24 +96,7 @@ function uncertainTable(report: HullReport, s: SamplingReport & { entries: Entry
 }
 
 function hullTable(report: HullReport): string {
-  const fmt = (v: number) => v.toFixed(4);
-  const rows = report.entries.map((e) => [
-    e.id,
-    e.formula,
-    fmt(e.e_form_per_atom),
-    fmt(e.e_above_hull),
-    e.stable ? 'yes' : '',
-    e.stable
-      ? e.phase_separation_energy !== undefined
-        ? `(phase separation ${fmt(e.phase_separation_energy)})`
-        : ''
-      : Object.entries(e.decomposition)
-          .map(([id, f]) => `${f.toFixed(3)} ${id}`)
-          .join(' + '),
-  ]);
   const nStable = report.entries.filter((e) => e.stable).length;
-  return (
-    formatTable(['id', 'formula', 'E_form', 'E_hull', 'stable', 'decomposition'], rows, { align: 'llrrll' }) +
-    `\n${report.entries.length} entries over ${report.elements.join('-')}, ${nStable} stable (energies in eV/atom)\n`
-  );
+  const table = formatTable(HULL_HEADER, report.entries.map(hullCells), { align: HULL_ALIGN });
+  return `${table}\n${report.entries.length} entries over ${report.elements.join('-')}, ${nStable} stable (energies in eV/atom)\n`;
 }

@@ -4,9 +4,9 @@
 // Rows are made one at a time and written as they are made (output.ts): the text table takes its
 // column widths in a first pass over the rows, then writes them in a second.
 import { loadEntries } from '../io/node.js';
-import { hullRows, type HullReportEntry } from '../thermo/index.js';
+import { hullRows } from '../thermo/index.js';
 import { checkFlags, fileErrorReason, parseArgs, rejectDashed, UsageError, type CliIO } from './args.js';
-import { HULL_FLAGS, HULL_VALUED, outFlag } from './hull-flags.js';
+import { HULL_ALIGN as ALIGN, HULL_FLAGS, HULL_HEADER as HEADER, HULL_VALUED, hullCells as cells, outFlag } from './hull-flags.js';
 import { UNCERTAINTY_USAGE } from './uncertainty-flags.js';
 import { openOutput } from './output.js';
 import { tableLine } from './table.js';
@@ -72,25 +72,4 @@ export async function hullCommand(args: readonly string[], io: CliIO): Promise<n
     await out.close();
   }
   return 0;
-}
-
-const HEADER = ['id', 'formula', 'E_form', 'E_hull', 'stable', 'decomposition'];
-const ALIGN = 'llrrll';
-const fmt = (v: number) => v.toFixed(4);
-
-function cells(e: HullReportEntry): string[] {
-  return [
-    e.id,
-    e.formula,
-    fmt(e.e_form_per_atom),
-    fmt(e.e_above_hull),
-    e.stable ? 'yes' : '',
-    e.stable
-      ? e.phase_separation_energy !== undefined
-        ? `(phase separation ${fmt(e.phase_separation_energy)})`
-        : ''
-      : Object.entries(e.decomposition)
-          .map(([id, f]) => `${f.toFixed(3)} ${id}`)
-          .join(' + '),
-  ];
 }
