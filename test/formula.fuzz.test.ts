@@ -1,22 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { Composition, FormulaError } from '../src/core/composition.js';
+import { mulberry32 } from './helpers/random.js';
 
 // The formula parser on 10^5 seeded random strings built from the pieces formulas are made of
 // (symbols real and not, amounts from 0 to 1e308 and below 1e-8, brackets, signs, exponents,
 // spaces, stray characters): every string either parses into a composition whose atom count,
 // fractions, formulas and key are all finite and consistent, or throws FormulaError — never
 // another error, never a hang, never an infinite or NaN total.
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 // biome-ignore format: a table of pieces
 const PIECES = [

@@ -4,6 +4,7 @@ import { Entry } from '../src/core/entry.js';
 import { HullError, MIN_ATOMIC_FRACTION } from '../src/thermo/hull.js';
 import { PhaseDiagram } from '../src/thermo/phase-diagram.js';
 import { type ExactPoint, exactHullAt, exactStabilities, fractionsOf, fromDouble, type Q, q, sub, toDouble } from './helpers/exact-hull.js';
+import { mulberry32 } from './helpers/random.js';
 
 // The hull against an independent exact method (test/helpers/exact-hull.ts: BigInt rationals, a
 // simplex with Bland's rule), on seeded random small systems made of what breaks floating-point
@@ -11,17 +12,6 @@ import { type ExactPoint, exactHullAt, exactStabilities, fractionsOf, fromDouble
 // facets, elemental references away from 0, and huge and tiny amounts. Compositions with an
 // element below MIN_ATOMIC_FRACTION must be refused, naming the entry; every other system must
 // agree with the exact LP: stability, E_hull / phase-separation energy, decompositions.
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Case {
   els: string[];

@@ -1,21 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { Entry } from '../src/core/entry.js';
 import { PhaseDiagram } from '../src/thermo/phase-diagram.js';
+import { mulberry32 } from './helpers/random.js';
 
 // An independent hull method: the optimum of min Σλe s.t. Σλx = q, λ ≥ 0 sits at a basic feasible
 // solution, so enumerating every m-subset of points (m = elements present in q), solving the
 // m×m system and keeping non-negative solutions finds it without any pivoting rule.
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const SYMBOLS = ['Li', 'O', 'P', 'S', 'Co', 'Ni', 'Mn', 'Fe'];
 
