@@ -1,6 +1,5 @@
 // Command-line plumbing shared by every subcommand: flags and positionals (`--` ends the options),
 // help requests, numbers within their ranges, --workers.
-import { WORKERS_PER_CORE } from '../engine/index.js';
 
 /** Where the CLI writes; tests pass buffers, the bin passes the process streams. */
 export interface CliIO {
@@ -119,18 +118,4 @@ export function voltageFlag(p: Parsed, name: string): number | undefined {
 /** A chemical-potential flag, within ±MU_LIMIT. */
 export function muFlag(p: Parsed, name: string): number | undefined {
   return numberFlag(p, name, -MU_LIMIT, MU_LIMIT, 'eV/atom relative to the element');
-}
-
-/**
- * --workers N: a whole number from 0 (this thread) to WORKERS_PER_CORE × `cores`; `dflt` when
- * absent (undefined: the engine's default, the cores).
- */
-export function workersFlag(p: Parsed, dflt: number | undefined, cores: number): number | undefined {
-  const v = p.flags.get('workers');
-  if (v === undefined) return dflt;
-  const max = WORKERS_PER_CORE * cores;
-  const n = typeof v === 'string' && /^\s*\d+\s*$/.test(v) ? Number(v) : NaN;
-  if (!Number.isSafeInteger(n)) throw new UsageError(`--workers needs a whole number >= 0, got ${JSON.stringify(v)}`);
-  if (n > max) throw new UsageError(`--workers ${n}: at most ${max} (${WORKERS_PER_CORE} per core, ${cores} cores here); each worker holds its own copy of the data, so more only cost memory`);
-  return n;
 }

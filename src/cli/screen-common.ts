@@ -5,7 +5,8 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
-import { checkFlags, fileErrorReason, parseArgs, rejectDashed, UsageError, workersFlag as workersArg, type CliIO, type Parsed } from './args.js';
+import { checkFlags, fileErrorReason, parseArgs, rejectDashed, UsageError, type CliIO, type Parsed } from './args.js';
+import { workersFlag as workersArg } from './workers-flag.js';
 import { DEFAULT_DATA_INFO } from '../io/index.js';
 import { createEngine, type Engine } from '../engine/index.js';
 import type { Entry } from '../core/index.js';

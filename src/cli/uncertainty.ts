@@ -5,7 +5,8 @@ import { writeFile } from 'node:fs/promises';
 import { createEngine, type Engine, localEngine } from '../engine/index.js';
 import type { Distribution, Probability, SamplingOptions, SamplingReport } from '../uncertainty/index.js';
 import { availableParallelism } from 'node:os';
-import { fileErrorReason, numberFlag, type Parsed, UsageError, workersFlag } from './args.js';
+import { fileErrorReason, numberFlag, type Parsed, UsageError } from './args.js';
+import { workersFlag } from './workers-flag.js';
 
 export { UNCERTAINTY_BOOLEAN, UNCERTAINTY_USAGE, UNCERTAINTY_VALUED } from './uncertainty-flags.js';
 

@@ -50,7 +50,7 @@ let dimScratch = new Int32Array(0);
  * Rows of d atomic fractions (over `els`) and a formation energy for the candidates `cols`, into
  * `pts` from `at` (stride d + 1, zeroed first), their composition groups into `group` from `gAt`.
  */
-export function writePoints(src: PointSource, cols: readonly number[], els: readonly string[], pts: Float64Array, at: number, group: Int32Array, gAt: number): void {
+export function writePoints(src: PointSource, cols: ArrayLike<number>, els: readonly string[], pts: Float64Array, at: number, group: Int32Array, gAt: number): void {
   const d = els.length;
   const { offsets, elem, frac, index } = src.rows;
   if (dimScratch.length < index.size) dimScratch = new Int32Array(index.size);

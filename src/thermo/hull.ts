@@ -44,10 +44,9 @@ export const MIN_ATOMIC_FRACTION = 1e-8;
 
 /** Why a composition is outside what hulls are solved for (an element below MIN_ATOMIC_FRACTION), or undefined. */
 export function unresolvedFraction(comp: Composition): string | undefined {
-  for (const el of comp.elements) {
-    const f = comp.atomicFraction(el);
-    if (f < MIN_ATOMIC_FRACTION) return tooSmall(el, f);
-  }
+  // Through the cached fractions: hull builds check every entry.
+  const fr = comp.fractionArray;
+  for (let k = 0; k < fr.length; k++) if (fr[k]! < MIN_ATOMIC_FRACTION) return tooSmall(comp.elements[k]!, fr[k]!);
   return undefined;
 }
 

@@ -93,22 +93,21 @@ export class PhaseDiagram {
     const evalOptions: SystemHullOptions = {};
     if (options.stabilityTolerance !== undefined) evalOptions.stabilityTolerance = options.stabilityTolerance;
     if (options.onProgress) evalOptions.onProgress = options.onProgress;
-    const { isStable, eForm, refIndex } = this.index;
-    for (const { own, outcome } of this.index.solveSystems(evalOptions)) {
+    const { isStable, eForm, isRef, signed } = this.index;
+    for (const { own } of this.index.solveSystems(evalOptions)) {
       for (let q = 0; q < own.length; q++) {
         const i = own[q]!;
         const entry = this.entries[i]!;
         const eFormPerAtom = eForm[i]!;
         if (isStable[i] !== 1) {
-          const eAboveHull = Math.max(outcome.signed[q]!, 0);
-          results[i] = { entry, eFormPerAtom, stable: false, decomposition: outcome.decomposition(q), eAboveHull };
+          results[i] = { entry, eFormPerAtom, stable: false, decomposition: this.index.decompositionOf(i), eAboveHull: Math.max(signed[i]!, 0) };
           continue;
         }
         const decomposition = [{ entry, fraction: 1 }];
         results[i] =
-          entry.isElement || refIndex.has(i)
+          entry.isElement || isRef[i] === 1
             ? { entry, eFormPerAtom, stable: true, decomposition, eAboveHull: 0 }
-            : { entry, eFormPerAtom, stable: true, decomposition, eAboveHull: 0, phaseSeparationEnergy: outcome.signed[q]! };
+            : { entry, eFormPerAtom, stable: true, decomposition, eAboveHull: 0, phaseSeparationEnergy: signed[i]! };
       }
     }
     this.results = results;

@@ -3,9 +3,11 @@ import { groupByComposition, hullCandidates, type CompositionGroups } from './hu
 import type { Entry } from '../core/index.js';
 import { hullBatch, HullError, hullSegment, shareTolerance, type PointSet, unresolvedFraction, unresolvedFractions } from './hull.js';
 import { elementalReferences, elementsOfSystems, formationEnergies, withElementalReferences } from './references.js';
-import { type PhaseAmount, phasesOf, scanOneSystem, type SolveScratch, solveByLP, type SystemOutcome } from './system-solve.js';
+import { BasisStore, type PhaseAmount } from './basis-store.js';
+import { closureColumns, type SystemKey, systemKey } from './system-closure.js';
+import { phasesOf, scanOneSystem, type SolveScratch, solveByLP } from './system-solve.js';
 
-export type { PhaseAmount } from './system-solve.js';
+export type { PhaseAmount } from './basis-store.js';
 
 /** Stability of one entry within its own chemical system. */
 export interface SystemStability {
@@ -54,12 +56,11 @@ export interface LocalHull {
   readonly mu: Record<string, number>;
 }
 
-/** A chemical system as `SystemIndex.solveSystems` yields it. */
+/** A chemical system as `SystemIndex.solveSystems` yields it (its answers are in the index). */
 export interface SolvedSystem {
   readonly sys: string;
   /** Indices of the system's own entries. */
   readonly own: readonly number[];
-  readonly outcome: SystemOutcome;
 }
 const DEFAULT_STABILITY_TOL = 1e-12;
 // Systems whose points SystemIndex keeps (a few MB for the largest).
@@ -83,6 +84,13 @@ export class SystemIndex {
   readonly isCandidate: Uint8Array;
   /** Filled by `evaluate()`: 1 for hull vertices. */
   readonly isStable: Uint8Array;
+  /**
+   * Filled by `evaluate()`, per entry: E_hull when unstable (raw: may be a round-off below 0),
+   * the phase-separation energy within its system when stable, 0 for the elemental references.
+   */
+  readonly signed: Float64Array;
+  /** Filled by `evaluate()` with decompositions: those of the unstable entries (`decompositionOf`). */
+  readonly basis: BasisStore;
   private readonly members: Map<string, number[]>;
   /** Hull candidates of each chemical system, by key (read by system-solve.ts). */
   readonly candidatesOf = new Map<string, number[]>();
@@ -99,7 +107,8 @@ export class SystemIndex {
 
   constructor(input: readonly Entry[], elements?: readonly string[]) {
     if (input.length === 0) throw new HullError('no entries: a phase diagram needs at least one entry per element');
-    for (const e of input) {
+    for (let i = 0; i < input.length; i++) {
+      const e = input[i]!;
       const why = unresolvedFraction(e.composition);
       if (why) throw new HullError(`entry ${JSON.stringify(e.id)} (${e.composition.formula}): ${why}`);
     }
@@ -123,6 +132,8 @@ export class SystemIndex {
     this.isCandidate = new Uint8Array(entries.length);
     for (const i of hullCandidates(this.eForm, this.groups, this.refIndex)) this.isCandidate[i] = 1;
     this.isStable = new Uint8Array(entries.length);
+    this.signed = new Float64Array(entries.length);
+    this.basis = new BasisStore(entries.length);
     for (const [sys, list] of members) {
       const cands = list.filter((i) => this.isCandidate[i] === 1);
       if (cands.length) this.candidatesOf.set(sys, cands);
@@ -144,36 +155,45 @@ export class SystemIndex {
    * before supersets (a system's decompositions need the stable phases of all its subsystems).
    */
   *evaluate(options: SystemHullOptions = {}): Generator<SystemStability> {
-    const { entries, eForm, refIndex, isStable } = this;
-    for (const { sys, own, outcome } of this.solveSystems(options)) {
+    const { entries, eForm, isRef, isStable, signed } = this;
+    for (const { sys, own } of this.solveSystems(options)) {
       for (let q = 0; q < own.length; q++) {
         const i = own[q]!;
         const e = entries[i]!;
         const stable = isStable[i] === 1;
-        const signed = outcome.signed[q]!;
         yield {
           entry: e,
           index: i,
           chemicalSystem: sys,
           eFormPerAtom: eForm[i]!,
-          signedHullDistance: refIndex.has(i) ? 0 : stable ? signed : Math.max(signed, 0),
+          signedHullDistance: isRef[i] === 1 ? 0 : stable ? signed[i]! : Math.max(signed[i]!, 0),
           stable,
-          decomposition: stable ? [{ entry: e, fraction: 1 }] : outcome.decomposition(q),
+          decomposition: stable ? [{ entry: e, fraction: 1 }] : this.decompositionOf(i),
         };
       }
     }
   }
 
   /**
-   * `evaluate` one chemical system at a time: its own entries (indices), and per entry the signed
-   * distance (raw: E_hull may be a round-off below 0) and the decomposition on demand; `isStable`
-   * is filled for them before the system is yielded. For callers that build their own rows.
+   * The decomposition of entry i found by the last evaluation: itself when stable; the stable
+   * phases with atom fractions when not (empty when decompositions were not asked for).
+   */
+  decompositionOf(i: number): PhaseAmount[] {
+    if (this.isStable[i] === 1) return [{ entry: this.entries[i]!, fraction: 1 }];
+    const q = this.basis.queryOf[i]!;
+    return q < 0 ? [] : this.basis.phases(this.entries, q);
+  }
+
+  /**
+   * `evaluate` one chemical system at a time, yielded once its own entries' `isStable`, `signed`
+   * and decompositions (`decompositionOf`) are filled in. For callers that build their own rows.
    */
   *solveSystems(options: SystemHullOptions = {}): Generator<SolvedSystem> {
     const tol = options.stabilityTolerance ?? DEFAULT_STABILITY_TOL;
     if (!(Number.isFinite(tol) && tol >= 0)) throw new HullError(`stabilityTolerance must be a finite number >= 0 (got ${String(tol)})`);
     const withDecomp = options.decompositions ?? true;
     this.pointCache.clear(); // stabilities are about to be (re)found
+    this.basis.clear();
     const order = bySize([...this.members.keys()]);
     // Systems by numeric key (systemKey): a table has tens of thousands, each looking up its subsystems.
     const dims = this.rows.index;
@@ -189,15 +209,14 @@ export class SystemIndex {
       // A subsystem's unstable candidate lies on or above its hull (within tol), so it cannot lower
       // any hull here; the fallback still takes every candidate, as it always did.
       const cols = closureColumns(dimsOf, stableOf, candidatesOf);
-      let outcome = scanOneSystem(this, { sys, own, els, cols }, tol, withDecomp);
-      if (!outcome) {
+      if (!scanOneSystem(this, { sys, own, els, cols }, tol, withDecomp)) {
         const all = this.subsystemCandidates(els);
-        outcome = solveByLP(this, { sys, own, els, cols: all, set: this.pointSet(all, els) }, tol, withDecomp);
+        solveByLP(this, { sys, own, els, cols: all, set: this.pointSet(all, els) }, tol, withDecomp);
       }
       const stable: number[] = [];
       for (const i of own) if (this.isStable[i]) stable.push(i);
       if (stable.length) stableOf.set(systemKey(dimsOf), stable);
-      yield { sys, own, outcome };
+      yield { sys, own };
       done += own.length;
       options.onProgress?.(done, this.entries.length);
     }
@@ -310,54 +329,6 @@ export class SystemIndex {
  */
 export function systemStabilities(input: readonly Entry[], options: SystemHullOptions = {}): Generator<SystemStability> {
   return new SystemIndex(input).evaluate(options);
-}
-
-/**
- * A chemical system by the indices of its elements (in alphabetical order of their symbols):
- * base-128 digits (index + 1) for up to 7 elements — an exact double — and a string beyond.
- */
-type SystemKey = number | string;
-
-function systemKey(dims: readonly number[], mask = -1): SystemKey {
-  let key = 0;
-  let n = 0;
-  for (let b = 0; b < dims.length; b++) if (mask & (1 << b)) (key = key * 128 + dims[b]! + 1), n++;
-  if (n <= 7) return key;
-  let s = '';
-  for (let b = 0; b < dims.length; b++) if (mask & (1 << b)) s += String.fromCharCode(dims[b]! + 1);
-  return s;
-}
-
-let keyScratch = new Float64Array(128);
-
-/**
- * The columns of a system's scan: the stable phases of each proper subsystem (`stableOf`) and the
- * system's own candidates, subsystems in mask order (the own candidates last).
- */
-function closureColumns(dims: readonly number[], stableOf: ReadonlyMap<SystemKey, readonly number[]>, candidatesOf: ReadonlyMap<SystemKey, readonly number[]>): number[] {
-  const k = dims.length;
-  if (k > 20) throw new HullError(`a chemical system of ${k} elements is too large to enumerate its subsystems`);
-  const full = (1 << k) - 1;
-  const out: number[] = [];
-  if (k > 7) {
-    for (let mask = 1; mask <= full; mask++) {
-      const list = (mask === full ? candidatesOf : stableOf).get(systemKey(dims, mask));
-      if (list) for (const i of list) out.push(i);
-    }
-    return out;
-  }
-  // keys[mask] from the mask without its highest bit: one multiply-add per subsystem.
-  if (keyScratch.length <= full) keyScratch = new Float64Array(full + 1);
-  const keys = keyScratch;
-  keys[0] = 0;
-  for (let mask = 1; mask <= full; mask++) {
-    const high = 31 - Math.clz32(mask);
-    const key = keys[mask ^ (1 << high)]! * 128 + dims[high]! + 1;
-    keys[mask] = key;
-    const list = (mask === full ? candidatesOf : stableOf).get(key);
-    if (list) for (const i of list) out.push(i);
-  }
-  return out;
 }
 
 /** Chemical system keys by number of elements ('Li-O-P' has 3), stable: subsystems first. */

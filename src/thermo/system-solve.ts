@@ -1,36 +1,32 @@
 // Solving one chemical system of a SystemIndex: its own candidates' stabilities, the hull at its
 // compositions, decompositions. `scanOneSystem` runs the system through the scan kernel
 // (system-scan.ts: one call, the basis kept between queries); `solveByLP`, the fallback, through
-// two batches of independent LPs (hull.ts). Apart from system-hull.ts to keep both files short.
+// two batches of independent LPs (hull.ts). Both write into the index's arrays (signed distances,
+// stabilities, the basis store), allocating nothing per system. Apart from system-hull.ts to keep
+// both files short.
 import type { Entry } from '../core/index.js';
+import type { BasisStore, PhaseAmount } from './basis-store.js';
 import type { CompositionGroups } from './hull-points.js';
 import { hullBatch, type HullBatchResult, HullError, type PointSet, shareTolerance } from './hull.js';
 import { allocScan, runScan, writeFacetOrder } from './system-scan.js';
 import { kernel } from './wasm.js';
 import { type CandidateRows, writePoints } from './candidate-rows.js';
 
-/** A phase and its share of atoms in a decomposition. */
-export interface PhaseAmount {
-  readonly entry: Entry;
-  /** Fraction of the atoms of the decomposed composition that sit in this phase. */
-  readonly fraction: number;
-}
-
-/** One chemical system solved: per own entry its signed distance, and its decomposition on demand. */
-export interface SystemOutcome {
-  readonly signed: Float64Array;
-  readonly decomposition: (q: number) => PhaseAmount[];
-}
-
-/** What solving reads from (and writes `isStable` of) a SystemIndex. */
+/** What solving reads from (and writes `isStable`, `signed` and `basis` of) a SystemIndex. */
 export interface SolveContext {
   readonly entries: readonly Entry[];
   readonly eForm: Float64Array;
   readonly groups: CompositionGroups;
-  readonly refIndex: ReadonlySet<number>;
   readonly isRef: Uint8Array;
   readonly isCandidate: Uint8Array;
   readonly isStable: Uint8Array;
+  /**
+   * Per entry: E_hull when unstable (raw: may be a round-off below 0), the phase-separation
+   * energy when stable, 0 for the elemental references.
+   */
+  readonly signed: Float64Array;
+  /** The decompositions of unstable entries (when asked for). */
+  readonly basis: BasisStore;
   readonly candidatesOf: ReadonlyMap<string, readonly number[]>;
   readonly rows: CandidateRows;
   readonly scratch: SolveScratch;
@@ -40,6 +36,9 @@ export interface SolveContext {
 export interface SolveScratch {
   pointOfEntry?: Int32Array;
   groupSlot?: Int32Array;
+  /** Per own entry its query; the representative entry of each query. */
+  queryOf?: Int32Array;
+  reps?: Int32Array;
 }
 
 /** One chemical system: its key, own entries, elements (sorted), hull candidates and their points. */
@@ -47,15 +46,16 @@ export interface SystemToSolve {
   readonly sys: string;
   readonly own: readonly number[];
   readonly els: readonly string[];
-  readonly cols: readonly number[];
+  /** Read only while the system is solved. */
+  readonly cols: ArrayLike<number>;
 }
 
 /**
  * One system in one kernel call (system-scan.ts): stabilities of its own candidates, then the
  * hull of the stable phases at each of its compositions, once per composition group.
- * Undefined when the kernel reports numerical trouble.
+ * False when the kernel reports numerical trouble (nothing is written then).
  */
-export function scanOneSystem(index: SolveContext, system: SystemToSolve, tol: number, withDecomp: boolean): SystemOutcome | undefined {
+export function scanOneSystem(index: SolveContext, system: SystemToSolve, tol: number, withDecomp: boolean): boolean {
   const { sys, own, els, cols } = system;
   const { entries, eForm, groups, isCandidate, isStable, isRef } = index;
   const d = els.length;
@@ -65,28 +65,34 @@ export function scanOneSystem(index: SolveContext, system: SystemToSolve, tol: n
   let nu = 0;
   for (let j = n - nOwn; j < n; j++) if (!isRef[cols[j]!]) nu++;
   // One query per composition group of the system's entries.
-  const slot = (index.scratch.groupSlot ??= new Int32Array(groups.lowest.length).fill(-1));
-  const queryOf = new Int32Array(own.length);
-  const reps: number[] = [];
+  const scratch = index.scratch;
+  const slot = (scratch.groupSlot ??= new Int32Array(groups.lowest.length).fill(-1));
+  if (!scratch.queryOf || scratch.queryOf.length < own.length) {
+    scratch.queryOf = new Int32Array(Math.max(own.length, 256));
+    scratch.reps = new Int32Array(scratch.queryOf.length);
+  }
+  const queryOf = scratch.queryOf;
+  const reps = scratch.reps!;
+  let nq = 0;
   for (let q = 0; q < own.length; q++) {
-    const i = own[q]!;
-    const g = groups.group[i]!;
+    const g = groups.group[own[q]!]!;
     let t = slot[g]!;
     if (t < 0) {
-      t = slot[g] = reps.length;
-      reps.push(i);
+      t = slot[g] = nq;
+      reps[nq++] = own[q]!;
     }
     queryOf[q] = t;
   }
-  const nq = reps.length;
+  for (let t = 0; t < nq; t++) slot[groups.group[reps[t]!]!] = -1;
   const k = kernel();
   const L = allocScan(k, n, d, nu, nq);
   const { f64, i32, u8 } = k.heap();
   writePoints(index, cols, els, f64, L.pts >> 3, i32, L.group >> 2);
-  const pointOf = (index.scratch.pointOfEntry ??= new Int32Array(entries.length));
+  const pointOf = (scratch.pointOfEntry ??= new Int32Array(entries.length));
   const elems = L.elems >> 2;
   i32.fill(-1, elems, elems + d);
-  i32.fill(-1, L.qOfPoint >> 2, (L.qOfPoint >> 2) + n);
+  const qOfPoint = L.qOfPoint >> 2;
+  i32.fill(-1, qOfPoint, qOfPoint + n);
   const order = L.order >> 2;
   let u = 0;
   for (let j = 0; j < n; j++) {
@@ -99,40 +105,53 @@ export function scanOneSystem(index: SolveContext, system: SystemToSolve, tol: n
       u8[L.state + j] = 2;
       i32[order + u++] = j;
       pointOf[i] = j;
-      i32[(L.qOfPoint >> 2) + j] = slot[groups.group[i]!]!;
     }
   }
-  for (const i of reps) slot[groups.group[i]!] = -1;
-  for (let c = 0; c < d; c++) if (i32[elems + c]! < 0) return undefined;
+  // The query of each point to decide: its group's, found through the system's own entries.
+  for (let q = 0; q < own.length; q++) {
+    const i = own[q]!;
+    if (isCandidate[i] === 1 && !isRef[i]) i32[qOfPoint + pointOf[i]!] = queryOf[q]!;
+  }
+  for (let c = 0; c < d; c++) if (i32[elems + c]! < 0) return false;
   sortByEnergy(i32, order, nu, cols, eForm);
-  for (let t = 0; t < nq; t++) fractionsInto(entries[reps[t]!]!, els, f64, (L.queries >> 3) + t * d);
-  // Each query's share tolerance, while its fractions are in the kernel's memory.
-  const minShare = withDecomp ? Float64Array.from({ length: nq }, (_, t) => shareTolerance(f64, (L.queries >> 3) + t * d, d)) : undefined;
-  writeFacetOrder(f64, L.queries >> 3, i32, L.qorder >> 2, d, nq);
-  if (!runScan(k, L, tol)) return undefined;
-  const signed = new Float64Array(own.length);
+  const qs = L.queries >> 3;
+  for (let t = 0; t < nq; t++) fractionsInto(entries[reps[t]!]!, els, f64, qs + t * d);
+  writeFacetOrder(f64, qs, i32, L.qorder >> 2, d, nq);
+  if (!runScan(k, L, tol)) return false;
+  const { signed, basis } = index;
+  const values = L.values >> 3;
+  const sig = L.signed >> 3;
   for (let q = 0; q < own.length; q++) {
     const i = own[q]!;
     const j = isCandidate[i] === 1 && !isRef[i] ? pointOf[i]! : -1;
     const stable = isRef[i] === 1 || (j >= 0 && u8[L.state + j] === 1);
     isStable[i] = stable ? 1 : 0;
-    signed[q] = stable && j >= 0 ? f64[(L.signed >> 3) + j]! : eForm[i]! - f64[(L.values >> 3) + queryOf[q]!]!;
+    signed[i] = isRef[i] === 1 ? 0 : stable ? f64[sig + j]! : eForm[i]! - f64[values + queryOf[q]!]!;
   }
-  if (!withDecomp) return { signed, decomposition: () => [] };
-  // The bases outlive the kernel's memory (the next system overwrites it): copied.
-  const basis = { index: i32.slice(L.index >> 2, (L.index >> 2) + nq * d), fraction: f64.slice(L.fraction >> 3, (L.fraction >> 3) + nq * d) };
-  const cache: Array<PhaseAmount[] | undefined> = [];
-  const decomposition = (q: number): PhaseAmount[] => {
-    const t = queryOf[q]!;
-    return (cache[t] ??= phasesOf(entries, basis, d, t, cols, minShare![t]!));
-  };
-  return { signed, decomposition };
+  if (!withDecomp) return true;
+  // Each query's basis, as entry indices, into the store (the kernel's memory and the columns
+  // are the next system's), with its share tolerance while its fractions are in memory.
+  const at = L.index >> 2;
+  const fr = L.fraction >> 3;
+  let first = -1;
+  for (let t = 0; t < nq; t++) {
+    const slot = basis.add(d, shareTolerance(f64, qs + t * d, d));
+    if (t === 0) first = slot.id;
+    const { entry, fraction } = basis.slots();
+    for (let c = 0; c < d; c++) {
+      const j = i32[at + t * d + c]!;
+      entry[slot.at + c] = j < 0 ? -1 : cols[j]!;
+      fraction[slot.at + c] = f64[fr + t * d + c]!;
+    }
+  }
+  for (let q = 0; q < own.length; q++) if (!isStable[own[q]!]) basis.queryOf[own[q]!] = first + queryOf[q]!;
+  return true;
 }
 
-/** The same as `scan`, by two batches of independent LPs (index.ts): the fallback. */
-export function solveByLP(index: SolveContext, system: SystemToSolve & { readonly set: PointSet }, tol: number, withDecomp: boolean): SystemOutcome {
+/** The same as `scanOneSystem`, by two batches of independent LPs (index.ts): the fallback. */
+export function solveByLP(index: SolveContext, system: SystemToSolve & { readonly set: PointSet }, tol: number, withDecomp: boolean): void {
   const { sys, own, els, cols, set } = system;
-  const { entries, eForm, groups, refIndex, isCandidate, isStable } = index;
+  const { entries, eForm, groups, isRef, isCandidate, isStable, signed, basis } = index;
   const d = els.length;
   // Pass 1: each candidate against all other compositions (phase separation); the others
   // against everything (E_hull).
@@ -140,35 +159,42 @@ export function solveByLP(index: SolveContext, system: SystemToSolve & { readonl
   const exclude = new Int32Array(own.length);
   own.forEach((i, q) => {
     fractionsInto(entries[i]!, els, queries, q * d);
-    exclude[q] = isCandidate[i] && !refIndex.has(i) ? groups.group[i]! : -1;
+    exclude[q] = isCandidate[i] && !isRef[i] ? groups.group[i]! : -1;
   });
   const r1 = hullBatch(set, new Uint8Array(cols.length).fill(1), queries, exclude);
-  const signed = Float64Array.from(own, (i, q) => {
+  own.forEach((i, q) => {
     const v = r1.values[q]!;
     if (Number.isNaN(v)) throw new HullError(`no hull energy found for ${entries[i]!.id} (${entries[i]!.composition.formula}) in ${sys}`);
-    return eForm[i]! - v;
-  });
-  own.forEach((i, q) => {
-    isStable[i] = refIndex.has(i) || (isCandidate[i] === 1 && signed[q]! < -tol) ? 1 : 0;
+    const s = eForm[i]! - v;
+    isStable[i] = isRef[i] || (isCandidate[i] === 1 && s < -tol) ? 1 : 0;
+    signed[i] = isRef[i] ? 0 : s;
   });
   // Pass 2: unstable entries on the hull of the stable phases only (the vertices, as
   // pymatgen's facets), for their decompositions.
-  let r2: HullBatchResult | undefined;
-  if (withDecomp && own.some((i) => !isStable[i])) {
-    r2 = hullBatch(
-      set,
-      Uint8Array.from(cols, (i) => isStable[i]!),
-      queries,
-    );
-  }
-  return { signed, decomposition: (q) => (r2 ? phasesOf(entries, r2, d, q, cols, shareTolerance(queries, q * d, d)) : []) };
+  if (!withDecomp || !own.some((i) => !isStable[i])) return;
+  const r2 = hullBatch(
+    set,
+    Uint8Array.from(cols, (i) => isStable[i]!),
+    queries,
+  );
+  own.forEach((i, q) => {
+    if (isStable[i]) return;
+    const slot = basis.add(d, shareTolerance(queries, q * d, d));
+    const { entry, fraction } = basis.slots();
+    for (let c = 0; c < d; c++) {
+      const j = r2.index[q * d + c]!;
+      entry[slot.at + c] = j < 0 ? -1 : cols[j]!;
+      fraction[slot.at + c] = r2.fraction[q * d + c]!;
+    }
+    basis.queryOf[i] = slot.id;
+  });
 }
 
 /**
  * The phases of query q's basis with a share above `minShare` (shareTolerance: pymatgen's
  * numerical_tol, less for compositions with tiny fractions), largest share first.
  */
-export function phasesOf(entries: readonly Entry[], r: Pick<HullBatchResult, 'index' | 'fraction'>, d: number, q: number, cols: readonly number[], minShare: number): PhaseAmount[] {
+export function phasesOf(entries: readonly Entry[], r: Pick<HullBatchResult, 'index' | 'fraction'>, d: number, q: number, cols: ArrayLike<number>, minShare: number): PhaseAmount[] {
   // decompositionOf's pairs, without the pairs: a few phases, largest share first.
   const out: PhaseAmount[] = [];
   for (let s = 0; s < d; s++) {
@@ -183,7 +209,7 @@ export function phasesOf(entries: readonly Entry[], r: Pick<HullBatchResult, 'in
   return out;
 }
 /** Points `idx` (into `cols`) by formation energy ascending, ties by position (a system's own candidates are few). */
-function sortByEnergy(i32: Int32Array, at: number, len: number, cols: readonly number[], eForm: Float64Array): void {
+function sortByEnergy(i32: Int32Array, at: number, len: number, cols: ArrayLike<number>, eForm: Float64Array): void {
   const idx = i32.subarray(at, at + len);
   if (len > 64) {
     const sorted = Array.from(idx).sort((a, b) => eForm[cols[a]!]! - eForm[cols[b]!]! || a - b);

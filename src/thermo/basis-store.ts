@@ -1,0 +1,100 @@
+// The decompositions a SystemIndex finds, kept flat: per hull query its basis (entry indices and
+// atom fractions) in shared growing arrays, turned into PhaseAmount lists only when one is read.
+// Solving a system then allocates nothing per system — the MP table has ~40,000 systems, a
+// quaternary phase diagram a dozen, and per-system arrays were a large part of both.
+import type { Entry } from '../core/index.js';
+
+/** A phase and its share of atoms in a decomposition. */
+export interface PhaseAmount {
+  readonly entry: Entry;
+  /** Fraction of the atoms of the decomposed composition that sit in this phase. */
+  readonly fraction: number;
+}
+
+export class BasisStore {
+  /** Per entry, the query its decomposition comes from (-1: none found). */
+  readonly queryOf: Int32Array;
+  private entry: Int32Array = new Int32Array(1024);
+  private fraction: Float64Array = new Float64Array(1024);
+  private top = 0;
+  private at: Int32Array = new Int32Array(256);
+  private dims: Int32Array = new Int32Array(256);
+  private minShare: Float64Array = new Float64Array(256);
+  private count = 0;
+  private cache: Array<PhaseAmount[] | undefined> = [];
+
+  constructor(entries: number) {
+    this.queryOf = new Int32Array(entries).fill(-1);
+  }
+
+  /** Forgets every query (a new solve). */
+  clear(): void {
+    this.queryOf.fill(-1);
+    this.top = 0;
+    this.count = 0;
+    this.cache = [];
+  }
+
+  /**
+   * A new query of d slots dropping shares at or below `minShare`; returns its id and the offset
+   * of its slots, to be filled through `slots()` (entry index, -1 for an unused slot).
+   */
+  add(d: number, minShare: number): { id: number; at: number } {
+    if (this.count === this.at.length) {
+      this.at = grownInt(this.at, this.count);
+      this.dims = grownInt(this.dims, this.count);
+      const m = new Float64Array(2 * this.count);
+      m.set(this.minShare);
+      this.minShare = m;
+    }
+    if (this.top + d > this.entry.length) {
+      const size = Math.max(2 * this.entry.length, this.top + d);
+      const e = new Int32Array(size);
+      e.set(this.entry.subarray(0, this.top));
+      const f = new Float64Array(size);
+      f.set(this.fraction.subarray(0, this.top));
+      this.entry = e;
+      this.fraction = f;
+    }
+    const id = this.count++;
+    const at = this.top;
+    this.at[id] = at;
+    this.dims[id] = d;
+    this.minShare[id] = minShare;
+    this.top += d;
+    return { id, at };
+  }
+
+  /** The arrays `add`'s slots live in (valid until the next `add`). */
+  slots(): { entry: Int32Array; fraction: Float64Array } {
+    return { entry: this.entry, fraction: this.fraction };
+  }
+
+  /**
+   * The phases of query `id` with a share above its tolerance (pymatgen's numerical_tol, see
+   * shareTolerance), largest share first; one list per query, shared by the entries it answers.
+   */
+  phases(entries: readonly Entry[], id: number): PhaseAmount[] {
+    const hit = this.cache[id];
+    if (hit) return hit;
+    const out: PhaseAmount[] = [];
+    const min = this.minShare[id]!;
+    for (let s = this.at[id]!, end = s + this.dims[id]!; s < end; s++) {
+      const i = this.entry[s]!;
+      const f = this.fraction[s]!;
+      if (i < 0 || !(f > min)) continue;
+      const amount = { entry: entries[i]!, fraction: f };
+      let k = out.length;
+      while (k > 0 && out[k - 1]!.fraction < f) k--;
+      out.splice(k, 0, amount);
+    }
+    this.cache[id] = out;
+    return out;
+  }
+}
+
+function grownInt(a: Int32Array, n: number): Int32Array {
+  const b = new Int32Array(2 * n);
+  b.set(a);
+  return b;
+}

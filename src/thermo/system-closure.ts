@@ -1,0 +1,60 @@
+// The columns of one chemical system's scan — the stable phases of each of its subsystems and its
+// own hull candidates — gathered for every system of a SystemIndex (a table has ~40,000), so by
+// numeric system keys and into one reused buffer. Apart from system-hull.ts to keep it short.
+import { HullError } from './hull.js';
+
+/**
+ * A chemical system by the indices of its elements (in alphabetical order of their symbols):
+ * base-128 digits (index + 1) for up to 7 elements — an exact double — and a string beyond.
+ */
+export type SystemKey = number | string;
+
+export function systemKey(dims: readonly number[], mask = -1): SystemKey {
+  let key = 0;
+  let n = 0;
+  for (let b = 0; b < dims.length; b++) if (mask & (1 << b)) (key = key * 128 + dims[b]! + 1), n++;
+  if (n <= 7) return key;
+  let s = '';
+  for (let b = 0; b < dims.length; b++) if (mask & (1 << b)) s += String.fromCharCode(dims[b]! + 1);
+  return s;
+}
+
+let keyScratch = new Float64Array(128);
+// The columns of the system being solved: one buffer for all systems (a table has ~40,000).
+let colScratch = new Int32Array(1024);
+
+/**
+ * The columns of a system's scan: the stable phases of each proper subsystem (`stableOf`) and the
+ * system's own candidates, subsystems in mask order (the own candidates last). A view of a shared
+ * buffer: valid until the next call.
+ */
+export function closureColumns(dims: readonly number[], stableOf: ReadonlyMap<SystemKey, readonly number[]>, candidatesOf: ReadonlyMap<SystemKey, readonly number[]>): Int32Array {
+  const k = dims.length;
+  if (k > 20) throw new HullError(`a chemical system of ${k} elements is too large to enumerate its subsystems`);
+  const full = (1 << k) - 1;
+  let n = 0;
+  const add = (list: readonly number[] | undefined): void => {
+    if (!list) return;
+    if (colScratch.length < n + list.length) {
+      const grown = new Int32Array(Math.max(2 * colScratch.length, n + list.length));
+      grown.set(colScratch.subarray(0, n));
+      colScratch = grown;
+    }
+    for (let t = 0; t < list.length; t++) colScratch[n++] = list[t]!;
+  };
+  if (k > 7) {
+    for (let mask = 1; mask <= full; mask++) add((mask === full ? candidatesOf : stableOf).get(systemKey(dims, mask)));
+    return colScratch.subarray(0, n);
+  }
+  // keys[mask] from the mask without its highest bit: one multiply-add per subsystem.
+  if (keyScratch.length <= full) keyScratch = new Float64Array(full + 1);
+  const keys = keyScratch;
+  keys[0] = 0;
+  for (let mask = 1; mask <= full; mask++) {
+    const high = 31 - Math.clz32(mask);
+    const key = keys[mask ^ (1 << high)]! * 128 + dims[high]! + 1;
+    keys[mask] = key;
+    add((mask === full ? candidatesOf : stableOf).get(key));
+  }
+  return colScratch.subarray(0, n);
+}
