@@ -14,8 +14,9 @@ export interface PhaseAmount {
 export class BasisStore {
   /** Per entry, the query its decomposition comes from (-1: none found). */
   readonly queryOf: Int32Array;
-  private entry: Int32Array = new Int32Array(1024);
-  private fraction: Float64Array = new Float64Array(1024);
+  /** The slots of every query: entry index (-1: unused) and atom fraction; replaced as they grow. */
+  entry: Int32Array = new Int32Array(1024);
+  fraction: Float64Array = new Float64Array(1024);
   private top = 0;
   private at: Int32Array = new Int32Array(256);
   private dims: Int32Array = new Int32Array(256);
@@ -36,10 +37,10 @@ export class BasisStore {
   }
 
   /**
-   * A new query of d slots dropping shares at or below `minShare`; returns its id and the offset
-   * of its slots, to be filled through `slots()` (entry index, -1 for an unused slot).
+   * A new query of d slots dropping shares at or below `minShare`; returns its id. Its slots are
+   * `entry` and `fraction` from `offset(id)`, read after this call (it may replace them).
    */
-  add(d: number, minShare: number): { id: number; at: number } {
+  add(d: number, minShare: number): number {
     if (this.count === this.at.length) {
       this.at = grownInt(this.at, this.count);
       this.dims = grownInt(this.dims, this.count);
@@ -62,12 +63,11 @@ export class BasisStore {
     this.dims[id] = d;
     this.minShare[id] = minShare;
     this.top += d;
-    return { id, at };
+    return id;
   }
 
-  /** The arrays `add`'s slots live in (valid until the next `add`). */
-  slots(): { entry: Int32Array; fraction: Float64Array } {
-    return { entry: this.entry, fraction: this.fraction };
+  offset(id: number): number {
+    return this.at[id]!;
   }
 
   /**

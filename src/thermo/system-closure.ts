@@ -33,17 +33,8 @@ export function closureColumns(dims: readonly number[], stableOf: ReadonlyMap<Sy
   if (k > 20) throw new HullError(`a chemical system of ${k} elements is too large to enumerate its subsystems`);
   const full = (1 << k) - 1;
   let n = 0;
-  const add = (list: readonly number[] | undefined): void => {
-    if (!list) return;
-    if (colScratch.length < n + list.length) {
-      const grown = new Int32Array(Math.max(2 * colScratch.length, n + list.length));
-      grown.set(colScratch.subarray(0, n));
-      colScratch = grown;
-    }
-    for (let t = 0; t < list.length; t++) colScratch[n++] = list[t]!;
-  };
   if (k > 7) {
-    for (let mask = 1; mask <= full; mask++) add((mask === full ? candidatesOf : stableOf).get(systemKey(dims, mask)));
+    for (let mask = 1; mask <= full; mask++) n = append(n, (mask === full ? candidatesOf : stableOf).get(systemKey(dims, mask)));
     return colScratch.subarray(0, n);
   }
   // keys[mask] from the mask without its highest bit: one multiply-add per subsystem.
@@ -54,7 +45,20 @@ export function closureColumns(dims: readonly number[], stableOf: ReadonlyMap<Sy
     const high = 31 - Math.clz32(mask);
     const key = keys[mask ^ (1 << high)]! * 128 + dims[high]! + 1;
     keys[mask] = key;
-    add((mask === full ? candidatesOf : stableOf).get(key));
+    n = append(n, (mask === full ? candidatesOf : stableOf).get(key));
   }
   return colScratch.subarray(0, n);
+}
+
+/** Appends `list` to colScratch[0, n), growing it; the new length. */
+function append(n: number, list: readonly number[] | undefined): number {
+  if (!list) return n;
+  if (colScratch.length < n + list.length) {
+    const grown = new Int32Array(Math.max(2 * colScratch.length, n + list.length));
+    grown.set(colScratch.subarray(0, n));
+    colScratch = grown;
+  }
+  const out = colScratch;
+  for (let t = 0; t < list.length; t++) out[n++] = list[t]!;
+  return n;
 }

@@ -135,13 +135,14 @@ export function scanOneSystem(index: SolveContext, system: SystemToSolve, tol: n
   const fr = L.fraction >> 3;
   let first = -1;
   for (let t = 0; t < nq; t++) {
-    const slot = basis.add(d, shareTolerance(f64, qs + t * d, d));
-    if (t === 0) first = slot.id;
-    const { entry, fraction } = basis.slots();
+    const id = basis.add(d, shareTolerance(f64, qs + t * d, d));
+    if (t === 0) first = id;
+    const { entry, fraction } = basis;
+    const o = basis.offset(id);
     for (let c = 0; c < d; c++) {
       const j = i32[at + t * d + c]!;
-      entry[slot.at + c] = j < 0 ? -1 : cols[j]!;
-      fraction[slot.at + c] = f64[fr + t * d + c]!;
+      entry[o + c] = j < 0 ? -1 : cols[j]!;
+      fraction[o + c] = f64[fr + t * d + c]!;
     }
   }
   for (let q = 0; q < own.length; q++) if (!isStable[own[q]!]) basis.queryOf[own[q]!] = first + queryOf[q]!;
@@ -179,14 +180,15 @@ export function solveByLP(index: SolveContext, system: SystemToSolve & { readonl
   );
   own.forEach((i, q) => {
     if (isStable[i]) return;
-    const slot = basis.add(d, shareTolerance(queries, q * d, d));
-    const { entry, fraction } = basis.slots();
+    const id = basis.add(d, shareTolerance(queries, q * d, d));
+    const { entry, fraction } = basis;
+    const o = basis.offset(id);
     for (let c = 0; c < d; c++) {
       const j = r2.index[q * d + c]!;
-      entry[slot.at + c] = j < 0 ? -1 : cols[j]!;
-      fraction[slot.at + c] = r2.fraction[q * d + c]!;
+      entry[o + c] = j < 0 ? -1 : cols[j]!;
+      fraction[o + c] = r2.fraction[q * d + c]!;
     }
-    basis.queryOf[i] = slot.id;
+    basis.queryOf[i] = id;
   });
 }
 
