@@ -76,7 +76,8 @@ export function formatAmount(v: number, ignoreOnes: boolean): string {
   if (ignoreOnes && v === 1) return '';
   const t = Math.trunc(v);
   // Note: 2.999999999 truncates to 2, so it falls through and prints as "3.0", like pymatgen.
-  if (Math.abs(v - t) < AMOUNT_TOL) return BigInt(t).toString();
+  // String(t) is every digit only for safe integers (2^60 prints as 1152921504606847000); BigInt beyond.
+  if (Math.abs(v - t) < AMOUNT_TOL) return Number.isSafeInteger(t) ? String(t) : BigInt(t).toString();
   return pyRepr(pyRound8(v));
 }
 
