@@ -2,7 +2,6 @@ import { Composition } from '../core/index.js';
 import { isElementSymbol } from '../core/index.js';
 import { Entry, type EntryInit } from '../core/index.js';
 import { unresolvedFraction } from './hull.js';
-import { systemElements } from './references.js';
 import { SystemIndex, type PhaseAmount, type SystemHullOptions } from './system-hull.js';
 
 export type { PhaseAmount } from './system-hull.js';
@@ -74,19 +73,18 @@ export class PhaseDiagram {
     if (tol !== undefined && !(typeof tol === 'number' && Number.isFinite(tol) && tol >= 0)) {
       throw new PhaseDiagramError(`option stabilityTolerance must be a finite number >= 0 (eV/atom), got ${String(tol)}`);
     }
-    const elements = options.elements ? [...options.elements].sort() : systemElements(given);
-    // Elements found in the entries themselves leave nothing outside; only given ones are checked.
+    // Elements found in the entries themselves (by the index) leave nothing outside; only given ones are checked.
     if (options.elements) {
-      const known = new Set(elements);
+      const known = new Set(options.elements);
       for (const e of given) {
         const outside = e.composition.elements.filter((el) => !known.has(el));
         if (outside.length) {
-          throw new PhaseDiagramError(`entry ${JSON.stringify(e.id)} (${e.composition.formula}) has ${outside.join(', ')} outside the diagram's elements ${elements.join('-')}`);
+          throw new PhaseDiagramError(`entry ${JSON.stringify(e.id)} (${e.composition.formula}) has ${outside.join(', ')} outside the diagram's elements ${[...known].sort().join('-')}`);
         }
       }
     }
-    this.elements = elements;
-    this.index = new SystemIndex(given, elements);
+    this.index = new SystemIndex(given, options.elements);
+    this.elements = this.index.elements;
     this.entries = this.index.entries;
     this.elRefs = this.index.refs;
     const results: EntryStability[] = new Array(this.entries.length);

@@ -73,6 +73,8 @@ const POINT_CACHE_SYSTEMS = 64;
  * and with one WASM batch per system. Works the same for 3 elements or the periodic table.
  */
 export class SystemIndex {
+  /** The elements of the index: those given, or every element of the entries (alphabetical). */
+  readonly elements: readonly string[];
   /** The entries, elemental references for formation-energy data added at the end. */
   readonly entries: readonly Entry[];
   readonly refs: ReadonlyMap<string, Entry>;
@@ -116,6 +118,7 @@ export class SystemIndex {
     const members = new Map<string, number[]>();
     for (let i = 0; i < input.length; i++) push(members, input[i]!.composition.chemicalSystem, i);
     const found = elementsOfSystems(members.keys());
+    this.elements = elements ? [...elements].sort() : found;
     const entries = withElementalReferences([...input], found);
     for (let i = input.length; i < entries.length; i++) push(members, entries[i]!.composition.chemicalSystem, i);
     this.members = members;
@@ -123,9 +126,9 @@ export class SystemIndex {
     this.refs = elementalReferences(entries, elements ?? found);
     this.eForm = formationEnergies(entries, this.refs);
     this.groups = groupByComposition(entries, this.eForm);
-    const refSet = new Set(this.refs.values());
+    // A reference is among its element's single-element system (a few entries), not searched for.
     const refIndex = new Set<number>();
-    for (let i = 0; i < entries.length && refIndex.size < refSet.size; i++) if (refSet.has(entries[i]!)) refIndex.add(i);
+    for (const [el, ref] of this.refs) for (const i of members.get(el) ?? []) if (entries[i] === ref) refIndex.add(i);
     this.refIndex = refIndex;
     this.isRef = new Uint8Array(entries.length);
     for (const i of this.refIndex) this.isRef[i] = 1;
