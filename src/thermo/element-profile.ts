@@ -22,6 +22,8 @@ import type { Entry } from '../core/index.js';
 import { PhaseDiagram } from './phase-diagram.js';
 import { Reaction, uniqueCoefficient } from '../core/index.js';
 import type { PhaseAmount, SystemIndex } from './system-hull.js';
+import { facetHullAt, facetSegment, phasesIn, systemFacets } from './system-facets.js';
+import { unresolvedFractions } from './hull.js';
 
 export class ElementProfileError extends Error {
   override name = 'ElementProfileError';
@@ -157,12 +159,12 @@ export function elementProfile(source: ThermoSource, composition: Composition | 
   const rest = comp.elements.filter((el) => el !== element);
   const nRest = rest.reduce((s, el) => s + comp.amount(el), 0);
   const b = Float64Array.from(els, (el) => (el === element ? 0 : comp.amount(el) / nRest));
-  const seg = index.segment(els, a, b);
+  const seg = openSegment(index, els, a, b, element);
   const elComp = Composition.fromDict({ [element]: 1 });
   const steps: ProfileStep[] = [];
-  for (let i = 1; i < seg.points.length; i++) {
-    const phases = byFormula(seg.points[i]!.decomposition);
-    const mu = seg.facetMu[i - 1]![element]! + 0;
+  for (let i = 1; i < seg.count; i++) {
+    const phases = byFormula(seg.phases(i));
+    const mu = seg.mu(i - 1) + 0;
     const products = [...phases.map((p) => p.entry.composition), elComp];
     // The balanced reaction only when read (windows mostly need the uptake, which the
     // stoichiometry of the step's phases fixes by itself).
@@ -174,6 +176,31 @@ export function elementProfile(source: ThermoSource, composition: Composition | 
     steps.push(Object.defineProperty(step, 'reaction', { get: balanced, enumerable: true }) as typeof step & { readonly reaction: Reaction });
   }
   return { composition: comp, element, valence: z, steps };
+}
+
+/**
+ * The hull along a → b over the stable phases of system `els` (sorted): its breakpoints, the
+ * phases at each and μ of the open element on each stretch. From the system's facets, computed
+ * once for all its compositions (system-facets.ts); by LPs (`SystemIndex.segment`) when they
+ * cannot be had, or when a fraction is below what hulls are solved for (segment says why).
+ */
+function openSegment(index: SystemIndex, els: readonly string[], a: Float64Array, b: Float64Array, element: string) {
+  const h = (unresolvedFractions(els, a) ?? unresolvedFractions(els, b)) ? undefined : systemFacets(index, els);
+  const seg = h && facetSegment(index, h, a, b);
+  if (!h || !seg) {
+    const lp = index.segment(els, a, b);
+    return { count: lp.points.length, phases: (i: number) => lp.points[i]!.decomposition, mu: (i: number) => lp.facetMu[i]![element]! };
+  }
+  const { ts, facets, at } = seg;
+  const k = els.indexOf(element);
+  const d = els.length;
+  const x = new Float64Array(d);
+  const phases = (i: number) => {
+    const t = ts[i]!;
+    for (let c = 0; c < d; c++) x[c] = (1 - t) * a[c]! + t * b[c]!;
+    return phasesIn(index.entries, h, at[i]!, x);
+  };
+  return { count: ts.length, phases, mu: (i: number) => h.mu[facets[i]! * d + k]! };
 }
 
 export interface WindowOptions extends ProfileOptions {
@@ -265,7 +292,9 @@ export function stabilityWindow(source: ThermoSource, composition: Composition |
   }
   const index = evaluatedIndex(source);
   const els = [...comp.elements].sort();
-  const hull = index.hullAt(els, fractionsOf(comp, els), 'stable');
+  const x = fractionsOf(comp, els);
+  const h = unresolvedFractions(els, x) ? undefined : systemFacets(index, els);
+  const hull = (h && facetHullAt(index, h, x)) ?? index.hullAt(els, x, 'stable');
   const group = index.groups.byKey.get(comp.key);
   let eAboveHull: number | null = null;
   let stable = false;
@@ -274,6 +303,7 @@ export function stabilityWindow(source: ThermoSource, composition: Composition |
     eAboveHull = Math.max(0, index.eForm[i]! - hull.value);
     stable = index.isStable[i] === 1;
   }
+  const balance = chargeBalance(comp);
   return {
     composition: comp,
     element,
@@ -285,8 +315,8 @@ export function stabilityWindow(source: ThermoSource, composition: Composition |
     eAboveHull,
     phaseEquilibrium: stable && group !== undefined ? [{ entry: index.entries[index.groups.lowest[group]!]! as Entry, fraction: 1 }] : byFormula(hull.decomposition),
     profile,
-    chargeBalanced: chargeBalance(comp).balanced,
-    warnings: [chargeBalanceWarning(comp)].filter((m): m is string => m !== undefined),
+    chargeBalanced: balance.balanced,
+    warnings: [chargeBalanceWarning(comp, comp.formula, balance)].filter((m): m is string => m !== undefined),
   };
 }
 

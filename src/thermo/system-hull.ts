@@ -94,6 +94,8 @@ export class SystemIndex {
   scratch: SolveScratch = {};
   /** The candidates' fractions as flat arrays (read for every system they are in). */
   readonly rows: CandidateRows;
+  /** How many times stabilities were (re)found: per-system caches elsewhere (system-facets.ts) compare it. */
+  evaluations = 0;
   /** systemPoints' cache, least recently used first. */
   private readonly pointCache = new Map<string, { cols: number[]; set: PointSet }>();
 
@@ -174,6 +176,7 @@ export class SystemIndex {
     if (!(Number.isFinite(tol) && tol >= 0)) throw new HullError(`stabilityTolerance must be a finite number >= 0 (got ${String(tol)})`);
     const withDecomp = options.decompositions ?? true;
     this.pointCache.clear(); // stabilities are about to be (re)found
+    this.evaluations++;
     const order = bySize([...this.members.keys()]);
     // Systems by numeric key (systemKey): a table has tens of thousands, each looking up its subsystems.
     const dims = this.rows.index;
