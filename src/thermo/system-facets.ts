@@ -16,7 +16,7 @@ import type { Entry } from '../core/index.js';
 import { writePoints } from './candidate-rows.js';
 import { startFacet } from './facet-enumeration.js';
 import { FacetWalker } from './facet-walk.js';
-import { shareTolerance } from './hull.js';
+import { shareTolerance, unresolvedFractions } from './hull.js';
 import type { PhaseAmount, SystemIndex } from './system-hull.js';
 
 /** The hull along a segment: breakpoints (0, kinks…, 1), the facet of each stretch, the facet containing each breakpoint. */
@@ -210,12 +210,12 @@ function envelope(count: number): { ts: number[]; facets: number[] } {
 }
 
 /** The hull value at x and its decomposition (as `SystemIndex.hullAt` over stable phases); undefined if the walk is lost. */
-export function facetHullAt(index: SystemIndex, h: FacetWalker, x: Float64Array): { value: number; decomposition: PhaseAmount[] } | undefined {
+export function facetHullAt(index: SystemIndex, h: FacetWalker, x: Float64Array): { value: number; decomposition: () => PhaseAmount[] } | undefined {
   const before = h.count;
   const f = h.walk(h.count - 1, x);
   account(index, h, before);
   if (f < 0) return undefined;
-  return { value: h.planeAt(f, x), decomposition: phasesIn(index.entries, h, f, x) };
+  return { value: h.planeAt(f, x), decomposition: () => phasesIn(index.entries, h, f, x) };
 }
 
 /** Phases of facet f (which contains x) with a share above shareTolerance, largest first (as phasesOf). */
@@ -233,4 +233,48 @@ export function phasesIn(entries: readonly Entry[], h: FacetWalker, f: number, x
     out.splice(at, 0, amount);
   }
   return out;
+}
+
+/** A breakpoint of the hull along a segment: position, hull energy, and the phases there (built when read). */
+export interface SegmentPoint {
+  readonly t: number;
+  readonly value: number;
+  readonly decomposition: PhaseAmount[];
+}
+
+/**
+ * `SystemIndex.segment`'s breakpoints (`els` in any order): from the system's facets, shared by
+ * every question asked of the system (interface reactions at each voltage walk the same hull), or
+ * by `segment`'s LPs when they cannot be had (which also says why a composition is refused).
+ */
+export function segmentPoints(index: SystemIndex, els: readonly string[], a: Float64Array, b: Float64Array): readonly SegmentPoint[] {
+  const sorted = [...els].sort();
+  const inOrder = sorted.every((el, k) => el === els[k]);
+  const h = inOrder && !(unresolvedFractions(els, a) ?? unresolvedFractions(els, b)) ? systemFacets(index, sorted) : undefined;
+  const seg = h && facetSegment(index, h, a, b);
+  if (!h || !seg) return index.segment(els, a, b).points;
+  const d = els.length;
+  return seg.ts.map((t, i) => {
+    const x = Float64Array.from(a, (ak, k) => (1 - t) * ak + t * b[k]!);
+    const f = seg.at[i]!;
+    let phases: PhaseAmount[] | undefined;
+    return {
+      t,
+      // Kinks on their stretch's line (exact at the kink, as segment's); the ends on their facet.
+      value: i === 0 || i === seg.ts.length - 1 ? h.planeAt(f, x) : lineAt(h, seg.facets[i - 1]!, a, b, t, d),
+      get decomposition() {
+        return (phases ??= phasesIn(index.entries, h, f, x));
+      },
+    };
+  });
+}
+
+function lineAt(h: FacetWalker, f: number, a: Float64Array, b: Float64Array, t: number, d: number): number {
+  let ca = 0;
+  let cb = 0;
+  for (let k = 0; k < d; k++) {
+    ca += h.mu[f * d + k]! * a[k]!;
+    cb += h.mu[f * d + k]! * b[k]!;
+  }
+  return ca + (cb - ca) * t;
 }
