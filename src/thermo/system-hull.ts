@@ -63,7 +63,7 @@ export interface SolvedSystem {
 }
 const DEFAULT_STABILITY_TOL = 1e-12;
 // Systems whose points SystemIndex keeps (a few MB for the largest).
-const POINT_CACHE_SYSTEMS = 64;
+const POINT_CACHE_SYSTEMS = 256;
 
 /**
  * Entries of a dataset indexed by chemical system. Any question about a composition only involves
