@@ -41,7 +41,7 @@ export class FacetWalker {
     this.n = cols.length;
     this.cols = cols;
     this.pts = pts;
-    const cap = 16;
+    const cap = 64;
     this.verts = new Int32Array(cap * d);
     this.mu = new Float64Array(cap * d);
     this.inv = new Float64Array(cap * d * d);
@@ -119,22 +119,23 @@ export class FacetWalker {
     const d = this.d;
     const known = this.nb[f * d + r]!;
     if (known !== -2) return known;
-    const { pts, inv, mu } = this;
+    const { pts, inv, mu, n } = this;
     const w = d + 1;
     const o = f * d * d;
+    // w = −column r of X^{-1} (0 on the ridge, −1 at the dropped vertex) and μ, in the scratch.
+    const lift = this.X;
+    for (let k = 0; k < d; k++) {
+      lift[k] = -inv[o + k * d + r]!;
+      lift[d + k] = mu[f * d + k]!;
+    }
     let best = -1;
     let bestRatio = Infinity;
-    for (let q = 0; q < this.n; q++) {
-      const row = q * w;
+    for (let q = 0, row = 0; q < n; q++, row += w) {
       let a = 0;
-      let m = 0;
-      // w = −column r of X^{-1}: 0 on the ridge, −1 at the dropped vertex.
-      for (let k = 0; k < d; k++) {
-        const x = pts[row + k]!;
-        a -= inv[o + k * d + r]! * x;
-        m += mu[f * d + k]! * x;
-      }
+      for (let k = 0; k < d; k++) a += lift[k]! * pts[row + k]!;
       if (a <= PIVOT_EPS) continue;
+      let m = 0;
+      for (let k = 0; k < d; k++) m += lift[d + k]! * pts[row + k]!;
       let g = pts[row + d]! - m;
       if (g < 0) g = 0;
       const ratio = g / a;

@@ -106,8 +106,10 @@ export function facetSegment(index: SystemIndex, h: FacetWalker, a: Float64Array
       for (let i = 0; i < ts.length; i++) {
         const t = ts[i]!;
         for (let k = 0; k < d; k++) x[k] = (1 - t) * a[k]! + t * b[k]!;
+        // The stretches on either side (one at the ends).
         let here = -1;
-        for (const f of i === 0 ? [facets[0]!] : i < facets.length ? [facets[i - 1]!, facets[i]!] : [facets[i - 1]!]) {
+        for (let j = Math.max(0, i - 1); j <= i && j < facets.length; j++) {
+          const f = facets[j]!;
           const g = h.walk(f, x);
           if (g < 0) return undefined;
           if (g !== f && !samePlane(h, g, f, a, b)) found = true;
@@ -210,9 +212,9 @@ function envelope(count: number): { ts: number[]; facets: number[] } {
 }
 
 /** The hull value at x and its decomposition (as `SystemIndex.hullAt` over stable phases); undefined if the walk is lost. */
-export function facetHullAt(index: SystemIndex, h: FacetWalker, x: Float64Array): { value: number; decomposition: () => PhaseAmount[] } | undefined {
+export function facetHullAt(index: SystemIndex, h: FacetWalker, x: Float64Array, from = h.count - 1): { value: number; decomposition: () => PhaseAmount[] } | undefined {
   const before = h.count;
-  const f = h.walk(h.count - 1, x);
+  const f = h.walk(from, x);
   account(index, h, before);
   if (f < 0) return undefined;
   return { value: h.planeAt(f, x), decomposition: () => phasesIn(index.entries, h, f, x) };
