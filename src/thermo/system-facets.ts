@@ -16,7 +16,7 @@ import type { Entry } from '../core/index.js';
 import { writePoints } from './candidate-rows.js';
 import { startFacet } from './facet-enumeration.js';
 import { FacetWalker } from './facet-walk.js';
-import { shareTolerance, unresolvedFractions } from './hull.js';
+import { shareTolerance } from './hull.js';
 import type { PhaseAmount, SystemIndex } from './system-hull.js';
 
 /** The hull along a segment: breakpoints (0, kinks…, 1), the facet of each stretch, the facet containing each breakpoint. */
@@ -67,6 +67,20 @@ function account(index: SystemIndex, h: FacetWalker, before: number): void {
 function start(index: SystemIndex, els: readonly string[]): FacetWalker | undefined {
   const d = els.length;
   if (d < 2 || d > 20) return undefined;
+  const { cols, pts } = stablePointSet(index, els);
+  const first = startFacet(pts, cols.length, d);
+  if (!first) return undefined;
+  const h = new FacetWalker(Int32Array.from(cols), pts, d);
+  return h.facet(first) < 0 ? undefined : h;
+}
+
+/**
+ * The stable phases of system `els` (sorted, at most 20 elements) as a point set, in the order
+ * of `SystemIndex`'s own (subsystems by mask, each system's candidates in order): the same
+ * points give the LPs the same numbers.
+ */
+export function stablePointSet(index: SystemIndex, els: readonly string[]): { cols: number[]; pts: Float64Array; group: Int32Array } {
+  const d = els.length;
   const cols: number[] = [];
   const keys: string[] = [''];
   for (let mask = 1; mask < 1 << d; mask++) {
@@ -79,11 +93,9 @@ function start(index: SystemIndex, els: readonly string[]): FacetWalker | undefi
   }
   const n = cols.length;
   const pts = new Float64Array(n * (d + 1));
-  writePoints(index, cols, els, pts, 0, new Int32Array(n), 0);
-  const first = startFacet(pts, n, d);
-  if (!first) return undefined;
-  const h = new FacetWalker(Int32Array.from(cols), pts, d);
-  return h.facet(first) < 0 ? undefined : h;
+  const group = new Int32Array(n);
+  writePoints(index, cols, els, pts, 0, group, 0);
+  return { cols, pts, group };
 }
 
 let lineC = new Float64Array(0);
@@ -235,48 +247,4 @@ export function phasesIn(entries: readonly Entry[], h: FacetWalker, f: number, x
     out.splice(at, 0, amount);
   }
   return out;
-}
-
-/** A breakpoint of the hull along a segment: position, hull energy, and the phases there (built when read). */
-export interface SegmentPoint {
-  readonly t: number;
-  readonly value: number;
-  readonly decomposition: PhaseAmount[];
-}
-
-/**
- * `SystemIndex.segment`'s breakpoints (`els` in any order): from the system's facets, shared by
- * every question asked of the system (interface reactions at each voltage walk the same hull), or
- * by `segment`'s LPs when they cannot be had (which also says why a composition is refused).
- */
-export function segmentPoints(index: SystemIndex, els: readonly string[], a: Float64Array, b: Float64Array): readonly SegmentPoint[] {
-  const sorted = [...els].sort();
-  const inOrder = sorted.every((el, k) => el === els[k]);
-  const h = inOrder && !(unresolvedFractions(els, a) ?? unresolvedFractions(els, b)) ? systemFacets(index, sorted) : undefined;
-  const seg = h && facetSegment(index, h, a, b);
-  if (!h || !seg) return index.segment(els, a, b).points;
-  const d = els.length;
-  return seg.ts.map((t, i) => {
-    const x = Float64Array.from(a, (ak, k) => (1 - t) * ak + t * b[k]!);
-    const f = seg.at[i]!;
-    let phases: PhaseAmount[] | undefined;
-    return {
-      t,
-      // Kinks on their stretch's line (exact at the kink, as segment's); the ends on their facet.
-      value: i === 0 || i === seg.ts.length - 1 ? h.planeAt(f, x) : lineAt(h, seg.facets[i - 1]!, a, b, t, d),
-      get decomposition() {
-        return (phases ??= phasesIn(index.entries, h, f, x));
-      },
-    };
-  });
-}
-
-function lineAt(h: FacetWalker, f: number, a: Float64Array, b: Float64Array, t: number, d: number): number {
-  let ca = 0;
-  let cb = 0;
-  for (let k = 0; k < d; k++) {
-    ca += h.mu[f * d + k]! * a[k]!;
-    cb += h.mu[f * d + k]! * b[k]!;
-  }
-  return ca + (cb - ca) * t;
 }
