@@ -41,7 +41,7 @@ export class FacetWalker {
     this.n = cols.length;
     this.cols = cols;
     this.pts = pts;
-    const cap = 64;
+    const cap = 32;
     this.verts = new Int32Array(cap * d);
     this.mu = new Float64Array(cap * d);
     this.inv = new Float64Array(cap * d * d);

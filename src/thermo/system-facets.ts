@@ -82,12 +82,7 @@ function start(index: SystemIndex, els: readonly string[]): FacetWalker | undefi
 export function stablePointSet(index: SystemIndex, els: readonly string[]): { cols: number[]; pts: Float64Array; group: Int32Array } {
   const d = els.length;
   const cols: number[] = [];
-  const keys: string[] = [''];
-  for (let mask = 1; mask < 1 << d; mask++) {
-    const high = 31 - Math.clz32(mask);
-    const rest = keys[mask ^ (1 << high)]!;
-    const key = rest ? `${rest}-${els[high]}` : els[high]!;
-    keys.push(key);
+  for (const key of subsystemKeys(els)) {
     const list = index.candidatesOf.get(key);
     if (list) for (const i of list) if (index.isStable[i] === 1) cols.push(i);
   }
@@ -96,6 +91,31 @@ export function stablePointSet(index: SystemIndex, els: readonly string[]): { co
   const group = new Int32Array(n);
   writePoints(index, cols, els, pts, 0, group, 0);
   return { cols, pts, group };
+}
+
+const keysOf = new Map<string, string[]>();
+
+/**
+ * The keys of every subsystem of `els` (sorted), by mask (the key of a mask built from the mask
+ * without its highest bit). The same for every index and hull, so made once: building hundreds of
+ * keys per question cost more than the question.
+ */
+function subsystemKeys(els: readonly string[]): string[] {
+  const id = els.join('-');
+  let keys = keysOf.get(id);
+  if (!keys) {
+    keys = [''];
+    for (let mask = 1; mask < 1 << els.length; mask++) {
+      const high = 31 - Math.clz32(mask);
+      const rest = keys[mask ^ (1 << high)]!;
+      // Joined, not concatenated: a flat string hashes at once as a map key.
+      keys.push(rest ? [rest, els[high]].join('-') : els[high]!);
+    }
+    keys.shift();
+    if (keysOf.size >= 4096) keysOf.clear();
+    keysOf.set(id, keys);
+  }
+  return keys;
 }
 
 let lineC = new Float64Array(0);
