@@ -66,7 +66,7 @@ export function segmentPoints(index: SystemIndex, els: readonly string[], a: Flo
         if (!phases) {
           const x = end < 0 ? at(t) : ends.subarray(end * d, (end + 1) * d);
           const one = end < 0 ? hullBatch(set, alive, x) : r;
-          phases = phasesOf(index.entries, one, d, end < 0 ? 0 : end, cols, shareTolerance(x, 0, d));
+          phases = phasesOf(index.entries, one, d, Math.max(end, 0), cols, shareTolerance(x, 0, d));
         }
         return phases;
       },

@@ -30,8 +30,9 @@ export interface FacetSegment {
 const LINE_TOL = 1e-11;
 const EDGE = 1e-9;
 const MAX_ROUNDS = 200;
-// Cached facet numbers per SystemIndex, oldest systems dropped beyond it.
-const BUDGET = 4_000_000;
+// Facets' vertex numbers kept per SystemIndex (each facet also keeps its d×d inverse: ~30 MB at
+// six elements), the oldest systems dropped beyond it.
+const BUDGET = 500_000;
 
 interface Cache {
   evaluations: number;
