@@ -236,10 +236,7 @@ export function stabilityWindow(source: ThermoSource, composition: Composition |
   const els = [...comp.elements].sort();
   const x = fractionsOf(comp, els);
   const h = unresolvedFractions(els, x) ? undefined : systemFacets(index, els);
-  // With the open element in the composition its system is the profile's, and the composition on
-  // the tie line: its hull is on the stretch holding it.
-  const from = open.compositionFacet >= 0 && els.length === openEls.length ? open.compositionFacet : undefined;
-  const hull = (h && facetHullAt(index, h, x, from)) ?? lazyHull(index.hullAt(els, x, 'stable'));
+  const hull = (h && facetHullAt(index, h, x)) ?? lazyHull(index.hullAt(els, x, 'stable'));
   const group = index.groups.byKey.get(comp.key);
   let eAboveHull: number | null = null;
   let stable = false;

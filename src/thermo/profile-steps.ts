@@ -36,8 +36,6 @@ export interface OpenProfile {
   evolution(s: number): number;
   /** Every step, built once. */
   steps(): ProfileStep[];
-  /** The facet of the stretch holding the composition itself (−1 without facets): where its hull is. */
-  readonly compositionFacet: number;
 }
 
 /** Phases alphabetical by reduced formula (then id), the order reaction strings list them in. */
@@ -96,8 +94,7 @@ export function openProfile(index: SystemIndex, comp: Composition, els: readonly
   };
   // comp + n E sits at t = nRest / (atoms of comp + n) on the tie line.
   const approxEvolution = (s: number) => nRest / seg.t(s + 1) - nRest - nE;
-  // comp sits at t = nRest / numAtoms on the tie line.
-  return { count: seg.count - 1, mu, approxEvolution, evolution, steps, compositionFacet: seg.facetAt(nRest / comp.numAtoms) };
+  return { count: seg.count - 1, mu, approxEvolution, evolution, steps };
 }
 
 /**
@@ -116,7 +113,6 @@ function openSegment(index: SystemIndex, els: readonly string[], a: Float64Array
       t: (i: number) => lp.points[i]!.t,
       phases: (i: number) => lp.points[i]!.decomposition,
       mu: (i: number) => lp.facetMu[i]![element]!,
-      facetAt: (_t: number) => -1,
     };
   }
   const { ts, facets, at } = seg;
@@ -128,10 +124,5 @@ function openSegment(index: SystemIndex, els: readonly string[], a: Float64Array
     for (let c = 0; c < d; c++) x[c] = (1 - t) * a[c]! + t * b[c]!;
     return phasesIn(index.entries, h, at[i]!, x);
   };
-  const facetAt = (t: number) => {
-    let j = 0;
-    while (j + 1 < facets.length && ts[j + 1]! < t) j++;
-    return facets[j]!;
-  };
-  return { count: ts.length, t: (i: number) => ts[i]!, phases, mu: (i: number) => h.mu[facets[i]! * d + k]!, facetAt };
+  return { count: ts.length, t: (i: number) => ts[i]!, phases, mu: (i: number) => h.mu[facets[i]! * d + k]! };
 }

@@ -150,13 +150,53 @@ export function facetSegment(index: SystemIndex, h: FacetWalker, a: Float64Array
         }
         at.push(here);
       }
-      if (!found) return { ts, facets, at };
+      if (!found) return canonical(h, a, b, ts, facets, x);
       if (h.count === known) return undefined; // a higher plane already known: round-off, leave it to the LPs
     }
     return undefined;
   } finally {
     account(index, h, before);
   }
+}
+
+/**
+ * The envelope with its facets made independent of the order the system's questions came in:
+ * where several facets hold a stretch (the segment along a face between them, or a flat piece of
+ * the hull cut into several), which one the envelope met first depends on what was found before.
+ * The one a walk from the system's first facet meets does not, so a window computed in a worker
+ * that asked other questions first has the same numbers to the last bit. The kinks are then the
+ * meeting points of those facets' lines, and each breakpoint's phases its facet's.
+ */
+function canonical(h: FacetWalker, a: Float64Array, b: Float64Array, ts: number[], facets: number[], x: Float64Array): FacetSegment | undefined {
+  const d = h.d;
+  const point = (t: number) => {
+    for (let k = 0; k < d; k++) x[k] = (1 - t) * a[k]! + t * b[k]!;
+    return x;
+  };
+  // Twice: the second time from kinks that are the first facets' (not the envelope's, whose
+  // round-off depends on the lines met first).
+  for (let pass = 0; pass < 2; pass++) {
+    for (let j = 0; j < facets.length; j++) {
+      const g = h.walk(0, point((ts[j]! + ts[j + 1]!) / 2));
+      if (g < 0) return undefined;
+      facets[j] = g;
+    }
+    for (let j = 1; j < facets.length; j++) {
+      const l = facets[j - 1]!;
+      const r = facets[j]!;
+      const cl = h.planeAt(l, a);
+      const cr = h.planeAt(r, a);
+      const dm = h.planeAt(r, b) - cr - (h.planeAt(l, b) - cl);
+      if (dm > LINE_TOL) ts[j] = (cl - cr) / dm;
+    }
+  }
+  const at: number[] = [];
+  for (let i = 0; i < ts.length; i++) {
+    const g = h.walk(facets[Math.min(i, facets.length - 1)]!, point(ts[i]!));
+    if (g < 0) return undefined;
+    at.push(g);
+  }
+  return { ts, facets, at };
 }
 
 function samePlane(h: FacetWalker, g: number, f: number, a: Float64Array, b: Float64Array): boolean {
@@ -245,9 +285,11 @@ function envelope(count: number): { ts: number[]; facets: number[] } {
 }
 
 /** The hull value at x and its decomposition (as `SystemIndex.hullAt` over stable phases); undefined if the walk is lost. */
-export function facetHullAt(index: SystemIndex, h: FacetWalker, x: Float64Array, from = h.count - 1): { value: number; decomposition: () => PhaseAmount[] } | undefined {
+export function facetHullAt(index: SystemIndex, h: FacetWalker, x: Float64Array): { value: number; decomposition: () => PhaseAmount[] } | undefined {
   const before = h.count;
-  const f = h.walk(from, x);
+  // From the system's first facet: the facet met (of several, when x is on a face between them)
+  // does not depend on what the system was asked before.
+  const f = h.walk(0, x);
   account(index, h, before);
   if (f < 0) return undefined;
   return { value: h.planeAt(f, x), decomposition: () => phasesIn(index.entries, h, f, x) };
