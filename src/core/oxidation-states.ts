@@ -117,8 +117,8 @@ function closestSum(perElement: readonly number[][]): number {
 }
 
 /** A warning for a window asked of `composition` when it is not charge balanced; undefined when it is (or cannot be judged). */
-export function chargeBalanceWarning(composition: Composition, shown = composition.formula): string | undefined {
-  const b = chargeBalance(composition);
+export function chargeBalanceWarning(composition: Composition, shown = composition.formula, balance?: ChargeBalance): string | undefined {
+  const b = balance ?? chargeBalance(composition);
   if (b.balanced !== false) return undefined;
   const r = (v: number) => Number(v.toPrecision(6));
   // With one state per element the charges are fixed: say them (+6.01 vs −6 for Li0.33La0.56TiO3).

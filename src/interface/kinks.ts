@@ -2,12 +2,12 @@
  * The kinks of an interface reaction (pymatgen get_kinks). The reaction energy at a mixing ratio
  * is the hull energy of the mixture minus the mixing line of the reactants' energies; the hull
  * along the segment comp2 → comp1 is convex and piecewise linear, so the energy's kinks — where
- * the products change — are the hull's, which `SystemIndex.segment` finds exactly (no grid).
+ * the products change — are the hull's, which `segmentPoints` finds exactly (no grid).
  * Here: each kink's mixing ratio, energy, phases and open-element uptake, converted to the x and
  * energy scale that is reported (pymatgen _convert, norm). Balancing and reporting come after.
  */
 import type { Composition, Entry } from '../core/index.js';
-import { HullError, type SystemIndex } from '../thermo/index.js';
+import { HullError, type SegmentPoint, segmentPoints } from '../thermo/index.js';
 import { InterfaceReactionError } from './phase-source.js';
 import { type InterfaceSetup, reactantEnergies } from './reactants.js';
 
@@ -67,14 +67,14 @@ export function getKinks(s: InterfaceSetup): Kinks {
   // Open systems can have reactants with the same non-open composition (Li2O, Li2O2 with Li
   // open): pymatgen then reports the two ends, both at that composition.
   const same = comp1.key === comp2.key;
-  let seg: ReturnType<SystemIndex['segment']>;
+  let seg: readonly SegmentPoint[];
   try {
-    seg = s.hull.segment(els, a, b);
+    seg = segmentPoints(s.hull, els, a, b);
   } catch (e) {
     if (e instanceof HullError) throw new InterfaceReactionError(`no hull along ${s.c2.formula} → ${s.c1.formula}: ${e.message}`, { cause: e });
     throw e;
   }
-  const pts = same ? [seg.points[0]!, { ...seg.points[0]!, t: 1 }] : seg.points;
+  const pts = same ? [seg[0]!, { t: 1, value: seg[0]!.value, decomposition: seg[0]!.decomposition }] : seg;
   const hullAt = (q: number) => pts[q]!.value + shift(same ? 0 : pts[q]!.t);
   const [e1, e2] = reactantEnergies(s, (end) => hullAt(end === 1 ? pts.length - 1 : 0));
 

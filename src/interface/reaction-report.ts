@@ -114,13 +114,19 @@ function minimumIndex(energies: readonly number[]): number {
   return m;
 }
 
-/** Every kink reported, with the curve, the products and the minimum. */
+/**
+ * Every kink reported, with the curve, the products and the minimum. The kinks' reactions are
+ * balanced and written when first read: a matrix of reactions often reads only the minima.
+ */
 export function reportReaction(kinks: Kinks): InterfaceReaction {
   const s = kinks.setup;
+  let reported: InterfaceKink[] | undefined;
+  const all = () => (reported ??= kinks.ts.map((_, q) => reportKink(kinks, terms, q)));
   const terms = reactionTerms(s);
-  const reported = kinks.ts.map((_, q) => reportKink(kinks, terms, q));
-  const min = reported[minimumIndex(kinks.energies)]!;
+  const m = minimumIndex(kinks.energies);
   const reactantEnergies: [number, number] = s.norm ? [kinks.e1, kinks.e2] : [kinks.e1 * s.comp1.numAtoms, kinks.e2 * s.comp2.numAtoms];
+  let curve: InterfaceReaction['curve'] | undefined;
+  let products: string[] | undefined;
   return {
     c1: s.c1,
     c2: s.c2,
@@ -129,10 +135,23 @@ export function reportReaction(kinks: Kinks): InterfaceReaction {
     useHullEnergy: s.useHullEnergy,
     includeNoMixingEnergy: s.includeNoMixingEnergy,
     reactantEnergies,
-    kinks: reported,
-    minimum: { x: min.x, energyPerAtom: min.energyPerAtom, kink: min },
-    curve: curveOf(kinks),
-    products: [...new Set(reported.flatMap((k) => k.products.map((p) => p.formula)))],
+    get kinks() {
+      return all();
+    },
+    // x and energy as the kink reports them (kinks.at), without balancing its reaction.
+    minimum: {
+      x: kinks.convert(kinks.ts[m]!, kinks.tEnergies[m]!)[0],
+      energyPerAtom: kinks.energies[m]!,
+      get kink() {
+        return all()[m]!;
+      },
+    },
+    get curve() {
+      return (curve ??= curveOf(kinks));
+    },
+    get products() {
+      return (products ??= [...new Set(all().flatMap((k) => k.products.map((p) => p.formula)))]);
+    },
   };
 }
 

@@ -17,11 +17,15 @@
  * Voltages: μ_rel = μ − μ_ref(E) = −z·e·V for an ion E^{z+} (V vs the E/E^{z+} couple; z = 1 for
  * Li, Na, K, …; 2 for Mg, Ca, Zn; 3 for Al). Give `valence` for any other open element (e.g. O).
  */
-import { chargeBalance, chargeBalanceWarning, Composition } from '../core/index.js';
+import { type ChargeBalance, chargeBalance, chargeBalanceWarning, Composition } from '../core/index.js';
 import type { Entry } from '../core/index.js';
 import { PhaseDiagram } from './phase-diagram.js';
-import { Reaction, uniqueCoefficient } from '../core/index.js';
 import type { PhaseAmount, SystemIndex } from './system-hull.js';
+import { facetHullAt, systemFacets } from './system-facets.js';
+import { unresolvedFractions } from './hull.js';
+import { byFormula, openProfile, type ProfileStep } from './profile-steps.js';
+
+export type { ProfileStep } from './profile-steps.js';
 
 export class ElementProfileError extends Error {
   override name = 'ElementProfileError';
@@ -69,22 +73,6 @@ export function resolveValence(element: string, valence?: number): number {
 export interface ProfileOptions {
   /** Ion charge z for voltages (V = −μ/z); default from `ionValence`, voltages NaN when unknown. */
   valence?: number;
-}
-
-/** One step of an element profile (pymatgen's `get_element_profile` item). */
-export interface ProfileStep {
-  /** μ of the open element relative to its reference (eV/atom): pymatgen's chempot − el_ref. */
-  readonly mu: number;
-  /** −μ / z: V vs the metal (NaN when the element has no known valence and none was given). */
-  readonly voltage: number;
-  /** Open element taken up (> 0) or given off (< 0) per formula unit of the composition. */
-  readonly evolution: number;
-  /** The phases in equilibrium (stable entries), alphabetical by reduced formula. */
-  readonly phases: readonly PhaseAmount[];
-  /** Reduced formulas of `phases`, sorted (as the `products` of the references). */
-  readonly products: readonly string[];
-  /** comp + n E -> phases, normalised to one formula unit of the composition. */
-  readonly reaction: Reaction;
 }
 
 export interface ElementProfile {
@@ -135,15 +123,6 @@ function fractionsOf(comp: Composition, els: readonly string[]): Float64Array {
   return Float64Array.from(els, (el) => comp.atomicFraction(el));
 }
 
-/** Phases alphabetical by reduced formula (then id), the order reaction strings list them in. */
-function byFormula(phases: readonly PhaseAmount[]): PhaseAmount[] {
-  return [...phases].sort((a, b) => {
-    const fa = a.entry.composition.reducedFormula;
-    const fb = b.entry.composition.reducedFormula;
-    return fa < fb ? -1 : fa > fb ? 1 : a.entry.id < b.entry.id ? -1 : a.entry.id > b.entry.id ? 1 : 0;
-  });
-}
-
 /**
  * pymatgen `get_element_profile(element, comp)`: every step from the pure element (μ = 0) to the
  * composition stripped of the element, with μ, voltage, evolution, products and reaction.
@@ -152,27 +131,7 @@ export function elementProfile(source: ThermoSource, composition: Composition | 
   const { comp, els } = checkOpenSystem(source, composition, element);
   const index = evaluatedIndex(source);
   const z = options.valence !== undefined ? resolveValence(element, options.valence) : (VALENCE[element] ?? NaN);
-  const a = Float64Array.from(els, (el) => (el === element ? 1 : 0));
-  // The composition without the open element (pymatgen's gccomp), as atomic fractions.
-  const rest = comp.elements.filter((el) => el !== element);
-  const nRest = rest.reduce((s, el) => s + comp.amount(el), 0);
-  const b = Float64Array.from(els, (el) => (el === element ? 0 : comp.amount(el) / nRest));
-  const seg = index.segment(els, a, b);
-  const elComp = Composition.fromDict({ [element]: 1 });
-  const steps: ProfileStep[] = [];
-  for (let i = 1; i < seg.points.length; i++) {
-    const phases = byFormula(seg.points[i]!.decomposition);
-    const mu = seg.facetMu[i - 1]![element]! + 0;
-    const products = [...phases.map((p) => p.entry.composition), elComp];
-    // The balanced reaction only when read (windows mostly need the uptake, which the
-    // stoichiometry of the step's phases fixes by itself).
-    let reaction: Reaction | undefined;
-    const balanced = (): Reaction => (reaction ??= Reaction.balance([comp], products).normalizeTo(comp));
-    const elCoefficient = uniqueCoefficient(comp, products, products.length - 1);
-    const evolution = elCoefficient !== undefined ? -elCoefficient + 0 : -balanced().coefficients[balanced().indexOf(elComp)]!;
-    const step = { mu, voltage: -mu / z + 0, evolution, phases, products: phases.map((p) => p.entry.composition.reducedFormula).sort() };
-    steps.push(Object.defineProperty(step, 'reaction', { get: balanced, enumerable: true }) as typeof step & { readonly reaction: Reaction });
-  }
+  const steps = openProfile(index, comp, els, element, z).steps();
   return { composition: comp, element, valence: z, steps };
 }
 
@@ -227,6 +186,8 @@ export interface StabilityWindow {
 
 /** Relative tolerance (per atom of the composition) under which an evolution counts as zero. */
 const ZERO_EVOLUTION = 1e-8;
+/** Per atom: an uptake from the tie line's kinks this far from zero has its sign beyond doubt (round-off is ~1e-10). */
+const APPROX_EVOLUTION = 1e-4;
 
 /**
  * The stability window of a composition against an open element, read off its element profile:
@@ -237,35 +198,45 @@ const ZERO_EVOLUTION = 1e-8;
  */
 export function stabilityWindow(source: ThermoSource, composition: Composition | string, options: WindowOptions = {}): StabilityWindow {
   const element = options.element ?? 'Li';
-  const profileOptions: ProfileOptions = options.valence !== undefined ? { valence: options.valence } : {};
-  const profile = elementProfile(source, composition, element, profileOptions);
-  const { steps, valence: z } = profile;
-  const comp = profile.composition;
+  const { comp, els: openEls } = checkOpenSystem(source, composition, element);
+  const index = evaluatedIndex(source);
+  const z = options.valence !== undefined ? resolveValence(element, options.valence) : (VALENCE[element] ?? NaN);
+  const open = openProfile(index, comp, openEls, element, z);
+  const n = open.count;
   const volts = (mu: number) => -mu / z + 0;
   const zero = ZERO_EVOLUTION * comp.numAtoms;
-  let i0 = steps.findIndex((s) => Math.abs(s.evolution) <= zero);
+  // The exact uptake only where the approximate one is near zero (or its sign near doubt).
+  const clear = APPROX_EVOLUTION * comp.numAtoms;
+  const isZero = (s: number) => Math.abs(open.approxEvolution(s)) <= clear && Math.abs(open.evolution(s)) <= zero;
+  const isRelease = (s: number) => {
+    const e = open.approxEvolution(s);
+    return e < -clear || (e <= clear && open.evolution(s) < 0);
+  };
+  let i0 = -1;
+  for (let s = 0; s < n && i0 < 0; s++) if (isZero(s)) i0 = s;
   let redMu: number;
   let oxMu: number;
-  let below: ProfileStep | null;
-  let above: ProfileStep | null;
+  let below: number;
+  let above: number;
   if (i0 >= 0) {
-    redMu = steps[i0]!.mu;
-    oxMu = i0 + 1 < steps.length ? steps[i0 + 1]!.mu : -Infinity;
-    below = i0 > 0 ? steps[i0 - 1]! : null;
-    above = i0 + 1 < steps.length ? steps[i0 + 1]! : null;
+    redMu = open.mu(i0);
+    oxMu = i0 + 1 < n ? open.mu(i0 + 1) : -Infinity;
+    below = i0 - 1;
+    above = i0 + 1 < n ? i0 + 1 : -1;
   } else {
     // Inside the facet between the last uptake step and the first release step (or, when the
     // first step already releases, the facet touching the pure element: the composition's phase
     // equilibrium contains the element itself, and the window closes at μ = 0).
-    i0 = steps.findIndex((s) => s.evolution < 0);
+    for (let s = 0; s < n && i0 < 0; s++) if (isRelease(s)) i0 = s;
     if (i0 < 0) throw new ElementProfileError(`no equilibrium step found in the ${element} profile of ${comp.reducedFormula}`);
-    redMu = oxMu = steps[i0]!.mu;
-    below = i0 > 0 ? steps[i0 - 1]! : null;
-    above = steps[i0]!;
+    redMu = oxMu = open.mu(i0);
+    below = i0 - 1;
+    above = i0;
   }
-  const index = evaluatedIndex(source);
   const els = [...comp.elements].sort();
-  const hull = index.hullAt(els, fractionsOf(comp, els), 'stable');
+  const x = fractionsOf(comp, els);
+  const h = unresolvedFractions(els, x) ? undefined : systemFacets(index, els);
+  const hull = (h && facetHullAt(index, h, x)) ?? lazyHull(index.hullAt(els, x, 'stable'));
   const group = index.groups.byKey.get(comp.key);
   let eAboveHull: number | null = null;
   let stable = false;
@@ -274,20 +245,51 @@ export function stabilityWindow(source: ThermoSource, composition: Composition |
     eAboveHull = Math.max(0, index.eForm[i]! - hull.value);
     stable = index.isStable[i] === 1;
   }
+  // What few windows are asked for is built when read: the steps, the phases, the charge balance.
+  const step = (s: number) => (s < 0 ? null : open.steps()[s]!);
+  let profile: ElementProfile | undefined;
+  let phaseEquilibrium: readonly PhaseAmount[] | undefined;
+  let balance: ChargeBalance | undefined;
   return {
     composition: comp,
     element,
     valence: z,
-    reduction: { mu: redMu, voltage: volts(redMu), beyond: below },
-    oxidation: { mu: oxMu, voltage: volts(oxMu), beyond: above },
-    atZeroVolts: steps[0]!,
+    reduction: {
+      mu: redMu,
+      voltage: volts(redMu),
+      get beyond() {
+        return step(below);
+      },
+    },
+    oxidation: {
+      mu: oxMu,
+      voltage: volts(oxMu),
+      get beyond() {
+        return step(above);
+      },
+    },
+    get atZeroVolts() {
+      return step(0)!;
+    },
     stable,
     eAboveHull,
-    phaseEquilibrium: stable && group !== undefined ? [{ entry: index.entries[index.groups.lowest[group]!]! as Entry, fraction: 1 }] : byFormula(hull.decomposition),
-    profile,
-    chargeBalanced: chargeBalance(comp).balanced,
-    warnings: [chargeBalanceWarning(comp)].filter((m): m is string => m !== undefined),
+    get phaseEquilibrium() {
+      return (phaseEquilibrium ??= stable && group !== undefined ? [{ entry: index.entries[index.groups.lowest[group]!]! as Entry, fraction: 1 }] : byFormula(hull.decomposition()));
+    },
+    get profile() {
+      return (profile ??= { composition: comp, element, valence: z, steps: open.steps() });
+    },
+    get chargeBalanced() {
+      return (balance ??= chargeBalance(comp)).balanced;
+    },
+    get warnings() {
+      return [chargeBalanceWarning(comp, comp.formula, (balance ??= chargeBalance(comp)))].filter((m): m is string => m !== undefined);
+    },
   };
+}
+
+function lazyHull(r: { value: number; decomposition: PhaseAmount[] }) {
+  return { value: r.value, decomposition: () => r.decomposition };
 }
 
 /** One flat stretch of the voltage staircase. */

@@ -40,6 +40,7 @@ export { type PackedReference, packReference, systemKey } from './packed-referen
 export { type BatchResult, type CandidateBatch, ReferenceHull, type StabilityFlags } from './reference-hull.js';
 export { MissingReferenceError } from './references.js';
 export { type SystemHullOptions, SystemIndex, systemStabilities, type SystemStability } from './system-hull.js';
+export { type SegmentPoint, segmentPoints } from './segment-points.js';
 export { initWasm, kernel } from './wasm.js';
 export {
   decompositionEnergyAt,

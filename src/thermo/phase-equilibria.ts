@@ -14,17 +14,11 @@
  */
 import type { Entry } from '../core/index.js';
 import { evaluatedIndex, type ThermoSource } from './element-profile.js';
-import { hullBatch, HullError } from './hull.js';
+import { runFacets, startFacet } from './facet-enumeration.js';
 import { PhaseDiagram } from './phase-diagram.js';
-import { kernel } from './wasm.js';
 
 export class PhaseEquilibriaError extends Error {
   override name = 'PhaseEquilibriaError';
-}
-
-interface FacetExports {
-  facetWorkBytes(d: number): number;
-  enumerateFacets(n: number, d: number, pts: number, start: number, maxF: number, facets: number, mu: number, neighbours: number, hash: number, hcap: number, work: number): number;
 }
 
 /** One facet of the hull: d phases in equilibrium and the chemical potentials fixed by them. */
@@ -103,6 +97,7 @@ export class PhaseEquilibria {
       nb = Int32Array.of(-1);
     } else {
       const start = startFacet(pts, n, d);
+      if (!start) throw new PhaseEquilibriaError('could not find a starting facet (degenerate hull)');
       let maxF = Math.max(64, 8 * n);
       for (;;) {
         const r = runFacets(pts, n, d, start, maxF);
@@ -211,46 +206,4 @@ export class PhaseEquilibria {
 /** pymatgen `get_transition_chempots` (relative to the element's reference). */
 export function transitionChemicalPotentials(source: ThermoSource, element: string, options: PhaseEquilibriaOptions = {}): number[] {
   return new PhaseEquilibria(source, options).transitionChemicalPotentials(element);
-}
-
-/** One facet of the hull from the LP at a generic interior composition. */
-function startFacet(pts: Float64Array, n: number, d: number): Int32Array {
-  const set = { n, d, pts, group: Int32Array.from({ length: n }, (_, i) => i) };
-  const alive = new Uint8Array(n).fill(1);
-  for (let attempt = 0; attempt < 8; attempt++) {
-    const q = Float64Array.from({ length: d }, (_, k) => 1 + 0.37 * Math.sqrt(k + 2 + attempt * 0.61) + 0.05 * attempt * k);
-    const s = q.reduce((a, b) => a + b, 0);
-    for (let k = 0; k < d; k++) q[k]! /= s;
-    const r = hullBatch(set, alive, q);
-    const idx = r.index.slice(0, d);
-    if (Number.isNaN(r.values[0]!)) throw new HullError('no hull energy at an interior composition: an element lacks its reference');
-    if (idx.every((v) => v >= 0) && new Set(idx).size === d) return idx;
-  }
-  throw new PhaseEquilibriaError('could not find a starting facet (degenerate hull)');
-}
-
-function runFacets(pts: Float64Array, n: number, d: number, start: Int32Array, maxF: number) {
-  const k = kernel();
-  const ex = k.exports as unknown as FacetExports;
-  let hcap = 1;
-  while (hcap < 2 * maxF) hcap *= 2;
-  k.reset();
-  const pPts = k.alloc(8 * n * (d + 1));
-  const pStart = k.alloc(4 * d);
-  const pF = k.alloc(4 * maxF * d);
-  const pMu = k.alloc(8 * maxF * d);
-  const pNb = k.alloc(4 * maxF * d);
-  const pHash = k.alloc(4 * hcap);
-  const pWork = k.alloc(ex.facetWorkBytes(d));
-  k.f64(pPts, n * (d + 1)).set(pts);
-  k.i32(pStart, d).set(start);
-  k.i32(pHash, hcap).fill(0);
-  const count = ex.enumerateFacets(n, d, pPts, pStart, maxF, pF, pMu, pNb, pHash, hcap, pWork);
-  if (count < 0) return { count, facets: new Int32Array(0), mu: new Float64Array(0), neighbours: new Int32Array(0) };
-  return {
-    count,
-    facets: k.i32(pF, count * d).slice(),
-    mu: k.f64(pMu, count * d).slice(),
-    neighbours: k.i32(pNb, count * d).slice(),
-  };
 }

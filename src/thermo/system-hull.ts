@@ -64,7 +64,7 @@ export interface SolvedSystem {
 }
 const DEFAULT_STABILITY_TOL = 1e-12;
 // Systems whose points SystemIndex keeps (a few MB for the largest).
-const POINT_CACHE_SYSTEMS = 64;
+const POINT_CACHE_SYSTEMS = 256;
 
 /**
  * Entries of a dataset indexed by chemical system. Any question about a composition only involves
@@ -104,6 +104,8 @@ export class SystemIndex {
   scratch: SolveScratch = {};
   /** The candidates' fractions as flat arrays (read for every system they are in). */
   readonly rows: CandidateRows;
+  /** How many times stabilities were (re)found: per-system caches elsewhere (system-facets.ts) compare it. */
+  evaluations = 0;
   /** systemPoints' cache, least recently used first. */
   private readonly pointCache = new Map<string, { cols: number[]; set: PointSet }>();
 
@@ -197,6 +199,7 @@ export class SystemIndex {
     const withDecomp = options.decompositions ?? true;
     this.pointCache.clear(); // stabilities are about to be (re)found
     this.basis.clear();
+    this.evaluations++;
     const order = bySize([...this.members.keys()]);
     // Systems by numeric key (systemKey): a table has tens of thousands, each looking up its subsystems.
     const dims = this.rows.index;

@@ -1,0 +1,217 @@
+/**
+ * The facets of one chemical system's hull, found on demand: from one facet (the LP's), a walk
+ * crosses ridges towards a composition until it reaches the facet containing it, each crossing the
+ * pivot of assembly/facets.ts (the neighbour across a ridge is the point minimising gap / lift),
+ * here in TypeScript on a handful of facets at a time. Facets and their neighbours are kept, so
+ * the compositions of a system that is asked again and again walk over what is already known, and
+ * a system asked once (the large ones usually are) costs a few pivots, not its thousands of facets.
+ */
+
+// As assembly/facets.ts: lifts below this are not across the ridge; coplanar ties keep the lowest index.
+const PIVOT_EPS = 1e-12;
+const MIN_PIVOT = 1e-13;
+/** A facet contains x when no barycentric coordinate of x is below this. */
+export const INSIDE = -1e-9;
+const MAX_WALK = 10_000;
+
+export class FacetWalker {
+  readonly d: number;
+  readonly n: number;
+  /** Entry index of each point. */
+  readonly cols: Int32Array;
+  /** Points: rows of d atomic fractions and the formation energy (stride d + 1). */
+  readonly pts: Float64Array;
+  count = 0;
+  /** d sorted point indices per facet. */
+  verts: Int32Array;
+  /** d chemical potentials per facet (formation-energy scale). */
+  mu: Float64Array;
+  /** X^{-1} per facet (X: rows are the vertices' fractions), d × d. */
+  private inv: Float64Array;
+  /** Facet across the ridge opposite vertex slot r: −2 not yet known, −1 the composition boundary. */
+  private nb: Int32Array;
+  private readonly ids = new Map<string, number>();
+  /** Barycentric coordinates of the last `barycentric` call. */
+  readonly lambda: Float64Array;
+  private readonly X: Float64Array;
+  private readonly tup: Int32Array;
+
+  constructor(cols: Int32Array, pts: Float64Array, d: number) {
+    this.d = d;
+    this.n = cols.length;
+    this.cols = cols;
+    this.pts = pts;
+    const cap = 32;
+    this.verts = new Int32Array(cap * d);
+    this.mu = new Float64Array(cap * d);
+    this.inv = new Float64Array(cap * d * d);
+    this.nb = new Int32Array(cap * d);
+    this.lambda = new Float64Array(d);
+    this.X = new Float64Array(2 * d * d);
+    this.tup = new Int32Array(d);
+  }
+
+  /** The facet of these d point indices (any order), added when new; −1 when they are affinely dependent. */
+  facet(points: ArrayLike<number>): number {
+    const d = this.d;
+    const tup = this.tup;
+    for (let i = 0; i < d; i++) tup[i] = points[i]!;
+    tup.sort();
+    const key = tup.join(',');
+    const known = this.ids.get(key);
+    if (known !== undefined) return known;
+    if (!this.invert(tup)) return -1;
+    const f = this.count;
+    if ((f + 1) * d > this.verts.length) this.grow();
+    this.verts.set(tup, f * d);
+    this.inv.set(this.X.subarray(d * d, 2 * d * d), f * d * d);
+    this.nb.fill(-2, f * d, (f + 1) * d);
+    // μ = X^{-1} e.
+    const w = d + 1;
+    for (let k = 0; k < d; k++) {
+      let s = 0;
+      for (let r = 0; r < d; r++) s += this.X[d * d + k * d + r]! * this.pts[tup[r]! * w + d]!;
+      this.mu[f * d + k] = s;
+    }
+    this.ids.set(key, f);
+    this.count++;
+    return f;
+  }
+
+  /** Barycentric coordinates of x in facet f into `lambda`; returns the smallest. */
+  barycentric(f: number, x: ArrayLike<number>): number {
+    const d = this.d;
+    const inv = this.inv;
+    const o = f * d * d;
+    let min = Infinity;
+    // λ = X^{-T} x.
+    for (let r = 0; r < d; r++) {
+      let s = 0;
+      for (let k = 0; k < d; k++) s += inv[o + k * d + r]! * x[k]!;
+      this.lambda[r] = s;
+      if (s < min) min = s;
+    }
+    return min;
+  }
+
+  /** μ_f·x. */
+  planeAt(f: number, x: ArrayLike<number>): number {
+    let v = 0;
+    for (let k = 0, o = f * this.d; k < this.d; k++, o++) v += this.mu[o]! * x[k]!;
+    return v;
+  }
+
+  /** The facet containing x, walking from f across the ridge of its most negative coordinate; −1 if lost. */
+  walk(f: number, x: ArrayLike<number>): number {
+    for (let step = 0; step < MAX_WALK; step++) {
+      if (this.barycentric(f, x) >= INSIDE) return f;
+      let r = 0;
+      for (let s = 1; s < this.d; s++) if (this.lambda[s]! < this.lambda[r]!) r = s;
+      const g = this.neighbour(f, r);
+      if (g < 0) return -1;
+      f = g;
+    }
+    return -1;
+  }
+
+  /** The facet across the ridge of f opposite vertex slot r (−1: the composition boundary, or degenerate). */
+  neighbour(f: number, r: number): number {
+    const d = this.d;
+    const known = this.nb[f * d + r]!;
+    if (known !== -2) return known;
+    const { pts, inv, mu, n } = this;
+    const w = d + 1;
+    const o = f * d * d;
+    // w = −column r of X^{-1} (0 on the ridge, −1 at the dropped vertex) and μ, in the scratch.
+    const lift = this.X;
+    for (let k = 0; k < d; k++) {
+      lift[k] = -inv[o + k * d + r]!;
+      lift[d + k] = mu[f * d + k]!;
+    }
+    let best = -1;
+    let bestRatio = Infinity;
+    for (let q = 0, row = 0; q < n; q++, row += w) {
+      let a = 0;
+      for (let k = 0; k < d; k++) a += lift[k]! * pts[row + k]!;
+      if (a <= PIVOT_EPS) continue;
+      let m = 0;
+      for (let k = 0; k < d; k++) m += lift[d + k]! * pts[row + k]!;
+      let g = pts[row + d]! - m;
+      if (g < 0) g = 0;
+      const ratio = g / a;
+      if (best < 0 || ratio < bestRatio - 1e-13 * (1 + Math.abs(bestRatio))) {
+        bestRatio = ratio;
+        best = q;
+      }
+    }
+    let g = -1;
+    if (best >= 0) {
+      const next = Array.from(this.verts.subarray(f * d, (f + 1) * d));
+      next[r] = best;
+      g = this.facet(next);
+    }
+    this.nb[f * d + r] = g;
+    return g;
+  }
+
+  /** Gauss-Jordan with partial pivoting of X (rows: the points of `tup`) into X[d² ..]; false if singular. */
+  private invert(tup: Int32Array): boolean {
+    const d = this.d;
+    const w = d + 1;
+    const X = this.X;
+    const I = d * d;
+    for (let r = 0; r < d; r++) {
+      for (let c = 0; c < d; c++) {
+        X[r * d + c] = this.pts[tup[r]! * w + c]!;
+        X[I + r * d + c] = r === c ? 1 : 0;
+      }
+    }
+    for (let c = 0; c < d; c++) {
+      let p = c;
+      for (let r = c + 1; r < d; r++) if (Math.abs(X[r * d + c]!) > Math.abs(X[p * d + c]!)) p = r;
+      if (!(Math.abs(X[p * d + c]!) > MIN_PIVOT)) return false;
+      if (p !== c) {
+        for (let k = 0; k < d; k++) {
+          let s = X[c * d + k]!;
+          X[c * d + k] = X[p * d + k]!;
+          X[p * d + k] = s;
+          s = X[I + c * d + k]!;
+          X[I + c * d + k] = X[I + p * d + k]!;
+          X[I + p * d + k] = s;
+        }
+      }
+      const piv = X[c * d + c]!;
+      for (let k = 0; k < d; k++) {
+        X[c * d + k]! /= piv;
+        X[I + c * d + k]! /= piv;
+      }
+      for (let r = 0; r < d; r++) {
+        if (r === c) continue;
+        const fct = X[r * d + c]!;
+        if (fct === 0) continue;
+        for (let k = 0; k < d; k++) {
+          X[r * d + k]! -= fct * X[c * d + k]!;
+          X[I + r * d + k]! -= fct * X[I + c * d + k]!;
+        }
+      }
+    }
+    return true;
+  }
+
+  private grow(): void {
+    const d = this.d;
+    const cap = (2 * this.verts.length) / d;
+    const verts = new Int32Array(cap * d);
+    verts.set(this.verts);
+    const mu = new Float64Array(cap * d);
+    mu.set(this.mu);
+    const inv = new Float64Array(cap * d * d);
+    inv.set(this.inv);
+    const nb = new Int32Array(cap * d);
+    nb.set(this.nb);
+    this.verts = verts;
+    this.mu = mu;
+    this.inv = inv;
+    this.nb = nb;
+  }
+}

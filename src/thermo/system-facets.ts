@@ -1,0 +1,313 @@
+/**
+ * Hulls of a chemical system's stable phases from its facets, kept per SystemIndex and evaluation
+ * and shared by every element profile and window of the system: the thousands of Li compositions
+ * of a dataset fall in a few hundred systems, and the facets one composition needed are there for
+ * the next (facet-walk.ts finds them on demand), with no linear program per question.
+ *
+ * Each facet's plane μ·x supports the convex hull, so along a segment x(t) = (1−t)·a + t·b the
+ * hull is the upper envelope of the lines μ_f·a + t·μ_f·(b − a) over all facets — and over the
+ * known ones it is the hull wherever each line's facet contains both ends of its stretch. So: the
+ * envelope of the known facets, each stretch's ends walked to the facet containing them, repeated
+ * until no walk finds a new plane. Its breakpoints are the kinks `SystemIndex.segment` finds by
+ * LPs, with the same tolerances. Anything unusual (a degenerate hull, a lost walk) returns
+ * undefined and the caller keeps to the LP path.
+ */
+import type { Entry } from '../core/index.js';
+import { writePoints } from './candidate-rows.js';
+import { startFacet } from './facet-enumeration.js';
+import { FacetWalker } from './facet-walk.js';
+import { shareTolerance } from './hull.js';
+import type { PhaseAmount, SystemIndex } from './system-hull.js';
+
+/** The hull along a segment: breakpoints (0, kinks…, 1), the facet of each stretch, the facet containing each breakpoint. */
+export interface FacetSegment {
+  readonly ts: readonly number[];
+  readonly facets: readonly number[];
+  readonly at: readonly number[];
+}
+
+// As the LP segment kernel (assembly/index.ts): lines within this are one facet; ends taken this far inside.
+const LINE_TOL = 1e-11;
+const EDGE = 1e-9;
+const MAX_ROUNDS = 200;
+// Facets' vertex numbers kept per SystemIndex (each facet also keeps its d×d inverse: ~30 MB at
+// six elements), the oldest systems dropped beyond it.
+const BUDGET = 500_000;
+
+interface Cache {
+  evaluations: number;
+  size: number;
+  readonly systems: Map<string, FacetWalker | null>;
+}
+const caches = new WeakMap<SystemIndex, Cache>();
+
+/** The facet walker of system `els` (sorted) after `evaluate()`; undefined when its hull is degenerate. */
+export function systemFacets(index: SystemIndex, els: readonly string[]): FacetWalker | undefined {
+  let cache = caches.get(index);
+  if (!cache || cache.evaluations !== index.evaluations) caches.set(index, (cache = { evaluations: index.evaluations, size: 0, systems: new Map() }));
+  const key = els.join('-');
+  let hit = cache.systems.get(key);
+  if (hit === undefined) {
+    hit = start(index, els) ?? null;
+    while (cache.size > BUDGET && cache.systems.size) {
+      const [oldest, f] = cache.systems.entries().next().value!;
+      cache.systems.delete(oldest);
+      cache.size -= f ? f.count * f.d : 0;
+    }
+    cache.systems.set(key, hit);
+  }
+  return hit ?? undefined;
+}
+
+/** Counts facets found since the last call against the cache's budget. */
+function account(index: SystemIndex, h: FacetWalker, before: number): void {
+  const cache = caches.get(index);
+  if (cache) cache.size += (h.count - before) * h.d;
+}
+
+function start(index: SystemIndex, els: readonly string[]): FacetWalker | undefined {
+  const d = els.length;
+  if (d < 2 || d > 20) return undefined;
+  const { cols, pts } = stablePointSet(index, els);
+  const first = startFacet(pts, cols.length, d);
+  if (!first) return undefined;
+  const h = new FacetWalker(Int32Array.from(cols), pts, d);
+  return h.facet(first) < 0 ? undefined : h;
+}
+
+/**
+ * The stable phases of system `els` (sorted, at most 20 elements) as a point set, in the order
+ * of `SystemIndex`'s own (subsystems by mask, each system's candidates in order): the same
+ * points give the LPs the same numbers.
+ */
+export function stablePointSet(index: SystemIndex, els: readonly string[]): { cols: number[]; pts: Float64Array; group: Int32Array } {
+  const d = els.length;
+  const cols: number[] = [];
+  for (const key of subsystemKeys(els)) {
+    const list = index.candidatesOf.get(key);
+    if (list) for (const i of list) if (index.isStable[i] === 1) cols.push(i);
+  }
+  const n = cols.length;
+  const pts = new Float64Array(n * (d + 1));
+  const group = new Int32Array(n);
+  writePoints(index, cols, els, pts, 0, group, 0);
+  return { cols, pts, group };
+}
+
+const keysOf = new Map<string, string[]>();
+
+/**
+ * The keys of every subsystem of `els` (sorted), by mask (the key of a mask built from the mask
+ * without its highest bit). The same for every index and hull, so made once: building hundreds of
+ * keys per question cost more than the question.
+ */
+function subsystemKeys(els: readonly string[]): string[] {
+  const id = els.join('-');
+  let keys = keysOf.get(id);
+  if (!keys) {
+    keys = [''];
+    for (let mask = 1; mask < 1 << els.length; mask++) {
+      const high = 31 - Math.clz32(mask);
+      const rest = keys[mask ^ (1 << high)]!;
+      // Joined, not concatenated: a flat string hashes at once as a map key.
+      keys.push(rest ? [rest, els[high]].join('-') : els[high]!);
+    }
+    keys.shift();
+    if (keysOf.size >= 4096) keysOf.clear();
+    keysOf.set(id, keys);
+  }
+  return keys;
+}
+
+let lineC = new Float64Array(0);
+let lineM = new Float64Array(0);
+
+/** The hull along x(t) = (1−t)·a + t·b (atomic fractions over the system's elements); undefined if a walk is lost. */
+export function facetSegment(index: SystemIndex, h: FacetWalker, a: Float64Array, b: Float64Array): FacetSegment | undefined {
+  const before = h.count;
+  const d = h.d;
+  const x = new Float64Array(d);
+  let lines = 0;
+  try {
+    for (let round = 0; round < MAX_ROUNDS; round++) {
+      lines = addLines(h, a, b, lines);
+      const { ts, facets } = envelope(h.count);
+      // Every stretch's facet must contain both its ends; else the walk there finds a higher plane.
+      const at: number[] = [];
+      const known = h.count;
+      let found = false;
+      for (let i = 0; i < ts.length; i++) {
+        const t = ts[i]!;
+        for (let k = 0; k < d; k++) x[k] = (1 - t) * a[k]! + t * b[k]!;
+        // The stretches on either side (one at the ends).
+        let here = -1;
+        for (let j = Math.max(0, i - 1); j <= i && j < facets.length; j++) {
+          const f = facets[j]!;
+          const g = h.walk(f, x);
+          if (g < 0) return undefined;
+          if (g !== f && !samePlane(h, g, f, a, b)) found = true;
+          here = g;
+        }
+        at.push(here);
+      }
+      if (!found) return canonical(h, a, b, ts, facets, x);
+      if (h.count === known) return undefined; // a higher plane already known: round-off, leave it to the LPs
+    }
+    return undefined;
+  } finally {
+    account(index, h, before);
+  }
+}
+
+/**
+ * The envelope with its facets made independent of the order the system's questions came in:
+ * where several facets hold a stretch (the segment along a face between them, or a flat piece of
+ * the hull cut into several), which one the envelope met first depends on what was found before.
+ * The one a walk from the system's first facet meets does not, so a window computed in a worker
+ * that asked other questions first has the same numbers to the last bit. The kinks are then the
+ * meeting points of those facets' lines, and each breakpoint's phases its facet's.
+ */
+function canonical(h: FacetWalker, a: Float64Array, b: Float64Array, ts: number[], facets: number[], x: Float64Array): FacetSegment | undefined {
+  const d = h.d;
+  const point = (t: number) => {
+    for (let k = 0; k < d; k++) x[k] = (1 - t) * a[k]! + t * b[k]!;
+    return x;
+  };
+  // Twice: the second time from kinks that are the first facets' (not the envelope's, whose
+  // round-off depends on the lines met first).
+  for (let pass = 0; pass < 2; pass++) {
+    for (let j = 0; j < facets.length; j++) {
+      const g = h.walk(0, point((ts[j]! + ts[j + 1]!) / 2));
+      if (g < 0) return undefined;
+      facets[j] = g;
+    }
+    for (let j = 1; j < facets.length; j++) {
+      const l = facets[j - 1]!;
+      const r = facets[j]!;
+      const cl = h.planeAt(l, a);
+      const cr = h.planeAt(r, a);
+      const dm = h.planeAt(r, b) - cr - (h.planeAt(l, b) - cl);
+      if (dm > LINE_TOL) ts[j] = (cl - cr) / dm;
+    }
+  }
+  const at: number[] = [];
+  for (let i = 0; i < ts.length; i++) {
+    const g = h.walk(facets[Math.min(i, facets.length - 1)]!, point(ts[i]!));
+    if (g < 0) return undefined;
+    at.push(g);
+  }
+  return { ts, facets, at };
+}
+
+function samePlane(h: FacetWalker, g: number, f: number, a: Float64Array, b: Float64Array): boolean {
+  const cg = h.planeAt(g, a);
+  const cf = h.planeAt(f, a);
+  return Math.abs(cg - cf) <= LINE_TOL && Math.abs(h.planeAt(g, b) - cg - (h.planeAt(f, b) - cf)) <= LINE_TOL;
+}
+
+/** Lines c + m·t of facets [from, count) into lineC / lineM; returns count. */
+function addLines(h: FacetWalker, a: Float64Array, b: Float64Array, from: number): number {
+  const { count, d, mu } = h;
+  if (lineC.length < count) {
+    const c = new Float64Array(Math.max(count, 2 * lineC.length));
+    const m = new Float64Array(c.length);
+    c.set(lineC.subarray(0, from));
+    m.set(lineM.subarray(0, from));
+    lineC = c;
+    lineM = m;
+  }
+  for (let f = from; f < count; f++) {
+    let ca = 0;
+    let cb = 0;
+    for (let k = 0, o = f * d; k < d; k++, o++) {
+      ca += mu[o]! * a[k]!;
+      cb += mu[o]! * b[k]!;
+    }
+    lineC[f] = ca;
+    lineM[f] = cb - ca;
+  }
+  return count;
+}
+
+/** The upper envelope on [0, 1] of lines [0, count): breakpoints and the line of each stretch. */
+function envelope(count: number): { ts: number[]; facets: number[] } {
+  const c = lineC;
+  const m = lineM;
+  let cmax = -Infinity;
+  for (let f = 0; f < count; f++) if (c[f]! > cmax) cmax = c[f]!;
+  // The line just past t = 0: highest there, and the steepest of those.
+  let cur = -1;
+  for (let f = 0; f < count; f++) if (c[f]! >= cmax - LINE_TOL && (cur < 0 || m[f]! > m[cur]!)) cur = f;
+  const ts = [0];
+  const facets = [cur];
+  let t = 0;
+  for (;;) {
+    // The nearest line overtaking the current one.
+    let best = Infinity;
+    const cc = c[cur]!;
+    const mc = m[cur]!;
+    for (let f = 0; f < count; f++) {
+      const dm = m[f]! - mc;
+      if (dm <= LINE_TOL) continue;
+      const tf = (cc - c[f]!) / dm;
+      if (tf < best) best = tf;
+    }
+    if (!(best < 1 - EDGE)) break;
+    if (best < t) best = t;
+    // Of the lines meeting there, the steepest holds past it (skips lines touching at one point).
+    const v = cc + mc * best - LINE_TOL;
+    let next = -1;
+    for (let f = 0; f < count; f++) {
+      if (m[f]! - mc <= LINE_TOL || c[f]! + m[f]! * best < v) continue;
+      if (next < 0 || m[f]! > m[next]!) next = f;
+    }
+    // A line the segment only grazes (within LINE_TOL of its neighbours' lines) is no stretch of
+    // its own: the LP kernel confirms its neighbours' kink there, and so here.
+    let tk = best;
+    while (facets.length >= 2) {
+      const l = facets[facets.length - 2]!;
+      const dm = m[next]! - m[l]!;
+      if (dm <= LINE_TOL) break;
+      const tl = (c[l]! - c[next]!) / dm;
+      const mid = facets[facets.length - 1]!;
+      if (c[mid]! + m[mid]! * tl - (c[l]! + m[l]! * tl) > LINE_TOL) break;
+      facets.pop();
+      ts.pop();
+      tk = tl;
+    }
+    ts.push(tk);
+    facets.push(next);
+    cur = next;
+    t = best;
+  }
+  ts.push(1);
+  return { ts, facets };
+}
+
+/** The hull value at x and its decomposition (as `SystemIndex.hullAt` over stable phases); undefined if the walk is lost. */
+export function facetHullAt(index: SystemIndex, h: FacetWalker, x: Float64Array): { value: number; decomposition: () => PhaseAmount[] } | undefined {
+  const before = h.count;
+  // From the system's first facet: the facet met (of several, when x is on a face between them)
+  // does not depend on what the system was asked before.
+  const f = h.walk(0, x);
+  account(index, h, before);
+  if (f < 0) return undefined;
+  return { value: h.planeAt(f, x), decomposition: () => phasesIn(index.entries, h, f, x) };
+}
+
+/** Phases of facet f (which contains x) with a share above shareTolerance, largest first (as phasesOf). */
+export function phasesIn(entries: readonly Entry[], h: FacetWalker, f: number, x: Float64Array): PhaseAmount[] {
+  const { d, verts, cols, lambda } = h;
+  h.barycentric(f, x);
+  const minShare = shareTolerance(x, 0, d);
+  const out: PhaseAmount[] = [];
+  for (let r = 0; r < d; r++) {
+    const share = lambda[r]!;
+    if (!(share > minShare)) continue;
+    const amount = { entry: entries[cols[verts[f * d + r]!]!]!, fraction: share };
+    let at = out.length;
+    while (at > 0 && out[at - 1]!.fraction < share) at--;
+    out.splice(at, 0, amount);
+  }
+  return out;
+}
