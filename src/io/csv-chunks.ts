@@ -1,6 +1,6 @@
 /**
  * Candidates as chunks of whole CSV lines: the high-throughput path of the stability screen. The
- * calling thread only cuts the text into chunks (about 64K characters each, whole lines, each
+ * calling thread only cuts the text into chunks (about 128K characters each, whole lines, each
  * with its header and line numbers); whoever screens a chunk reads it (screen/csv-candidates.ts).
  * Browser-safe.
  */
@@ -32,7 +32,7 @@ export function isCsvCandidates(x: unknown): x is CsvCandidates {
 }
 
 /** Target size of a chunk of CSV text (characters): a few thousand rows. */
-export const CSV_CHUNK_CHARS = 1 << 16;
+export const CSV_CHUNK_CHARS = 1 << 17;
 
 /**
  * Cuts a stream of text pieces (any sizes) into `CsvChunk`s of whole lines: the first non-blank

@@ -64,7 +64,17 @@ export const STABILITY_CSV = defineJob<{ chunk: CsvChunk; unknownElements: 'erro
   data: REFERENCE,
   run: (hull, { chunk, unknownElements }) => screenCsvChunk(hull, chunk, unknownElements),
   validate: checkCsvJob,
-  buffers: (r) => [r.eForm.buffer, r.eAboveHull.buffer, r.status.buffer, r.decompOffsets.buffer, r.decompPoints.buffer, r.decompFractions.buffer],
+  buffers: (r) => [
+    r.idRanges.buffer,
+    r.formulaOffsets.buffer,
+    r.formulaOf.buffer,
+    r.eForm.buffer,
+    r.eAboveHull.buffer,
+    r.status.buffer,
+    r.decompOffsets.buffer,
+    r.decompPoints.buffer,
+    r.decompFractions.buffer,
+  ],
 });
 
 // --- screening workflows ------------------------------------------------------------------------
