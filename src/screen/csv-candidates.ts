@@ -47,10 +47,15 @@ export interface CsvChunkResult {
 const caches = new WeakMap<ReferenceHull, FormulaCache>();
 let chunkStamp = 0;
 
-/** Reads, packs and screens one chunk against a reference index. */
-export function screenCsvChunk(hull: ReferenceHull, chunk: CsvChunk, unknown: 'error' | 'skip'): CsvChunkResult {
+export function formulaCache(hull: ReferenceHull): FormulaCache {
   let cache = caches.get(hull);
   if (!cache) caches.set(hull, (cache = new FormulaCache(hull.ref)));
+  return cache;
+}
+
+/** Reads, packs and screens one chunk against a reference index. */
+export function screenCsvChunk(hull: ReferenceHull, chunk: CsvChunk, unknown: 'error' | 'skip'): CsvChunkResult {
+  const cache = formulaCache(hull);
   const reader = new CsvEntryReader({ source: chunk.source });
   const packer = new CandidatePacker(hull.ref, unknown);
   const read = chunkRows();
@@ -88,7 +93,7 @@ export function screenCsvChunk(hull: ReferenceHull, chunk: CsvChunk, unknown: 'e
     }
     formulaOf[pos] = info.slot;
   }
-  const hullFailures = todo.length ? solveFormulas(hull, todo) : undefined;
+  const hullFailures = todo.length ? solveFormulas(hull, todo, cache) : undefined;
   let entries: Entry[] | undefined;
   let phases = 0;
   for (let pos = 0; pos < n; pos++) {
@@ -165,7 +170,7 @@ function entriesOf(chunk: CsvChunk): Entry[] {
  * The hull's answer at each formula (stored on it), grouped by chemical system in one batch;
  * the formulas it cannot answer, with why (not stored: asked again if met again).
  */
-function solveFormulas(hull: ReferenceHull, todo: readonly FormulaInfo[]): Map<FormulaInfo, string> | undefined {
+function solveFormulas(hull: ReferenceHull, todo: readonly FormulaInfo[], cache: FormulaCache): Map<FormulaInfo, string> | undefined {
   const groups = new Map<string, FormulaInfo[]>();
   let fracLen = 0;
   for (const info of todo) {
@@ -197,6 +202,7 @@ function solveFormulas(hull: ReferenceHull, todo: readonly FormulaInfo[]): Map<F
     info.hull = r.hull![c]!;
     info.phases = Array.from(r.decompPoints.subarray(r.decompOffsets[c]!, r.decompOffsets[c + 1]!));
     info.shares = Array.from(r.decompFractions.subarray(r.decompOffsets[c]!, r.decompOffsets[c + 1]!));
+    cache.solved(info);
   }
   return failed;
 }

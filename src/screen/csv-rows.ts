@@ -33,6 +33,19 @@ export interface FormulaInfo {
   hull: number;
   phases: number[] | undefined;
   shares: number[] | undefined;
+  /** The formula as written (the cache's key; absent for rows read by CsvEntryReader). */
+  readonly text?: string;
+}
+
+/** Hull answers at formulas (as written), as flat arrays: what one worker passes the others. */
+export interface FormulaAnswers {
+  /** The formulas, `\n`-joined. */
+  readonly text: string;
+  readonly hull: Float64Array;
+  /** Formula i's phases and shares are [offsets[i], offsets[i+1]). */
+  readonly offsets: Int32Array;
+  readonly phases: Int32Array;
+  readonly shares: Float64Array;
 }
 
 // Formulas kept per worker: a screen meets the same compositions again and again (polymorphs, a
@@ -51,6 +64,11 @@ export class FormulaCache {
   private readonly hashes = new Int32Array(SLOTS);
   private size = 0;
   private readonly elIndex: Map<string, number>;
+  /** Answers found here since `takeAnswers` (up to MAX_FORMULAS in all: memory stays bounded). */
+  private found: FormulaInfo[] = [];
+  private logged = 0;
+  /** Answers other workers found, taken when their formula is first met here. */
+  private readonly given = new Map<string, { hull: number; phases: number[]; shares: number[] }>();
 
   constructor(readonly ref: PackedReference) {
     this.elIndex = new Map(ref.elements.map((el, k) => [el, k]));
@@ -69,7 +87,14 @@ export class FormulaCache {
     const formula = text.slice(from, to);
     let info: FormulaInfo | null;
     try {
-      info = this.of(Composition.parse(formula));
+      info = this.of(Composition.parse(formula), formula);
+      const answer = this.given.get(formula);
+      if (answer) {
+        this.given.delete(formula);
+        info.hull = answer.hull;
+        info.phases = answer.phases;
+        info.shares = answer.shares;
+      }
     } catch {
       info = null;
     }
@@ -86,8 +111,41 @@ export class FormulaCache {
     return info;
   }
 
+  /** Records an answer found here (for the other workers). */
+  solved(info: FormulaInfo): void {
+    if (info.text !== undefined && this.logged < MAX_FORMULAS) {
+      this.logged++;
+      this.found.push(info);
+    }
+  }
+
+  /** The answers found since the last call, as flat arrays. */
+  takeAnswers(): FormulaAnswers | undefined {
+    const found = this.found;
+    if (!found.length) return undefined;
+    this.found = [];
+    const offsets = new Int32Array(found.length + 1);
+    found.forEach((f, i) => (offsets[i + 1] = offsets[i]! + f.phases!.length));
+    const phases = new Int32Array(offsets[found.length]!);
+    const shares = new Float64Array(phases.length);
+    found.forEach((f, i) => {
+      phases.set(f.phases!, offsets[i]!);
+      shares.set(f.shares!, offsets[i]!);
+    });
+    return { text: found.map((f) => f.text).join('\n'), hull: Float64Array.from(found, (f) => f.hull), offsets, phases, shares };
+  }
+
+  /** Takes answers another worker found (kept until their formulas are met, up to MAX_FORMULAS). */
+  applyAnswers(a: FormulaAnswers): void {
+    const texts = a.text.split('\n');
+    for (let i = 0; i < texts.length && this.given.size < MAX_FORMULAS; i++) {
+      const phases = Array.from(a.phases.subarray(a.offsets[i]!, a.offsets[i + 1]!));
+      this.given.set(texts[i]!, { hull: a.hull[i]!, phases, shares: Array.from(a.shares.subarray(a.offsets[i]!, a.offsets[i + 1]!)) });
+    }
+  }
+
   /** CandidatePacker's packing of one composition: fractions by ascending element index. */
-  of(comp: Composition): FormulaInfo {
+  of(comp: Composition, text?: string): FormulaInfo {
     const { elIndex, ref } = this;
     const idx: number[] = [];
     let ok = true;
@@ -108,7 +166,20 @@ export class FormulaCache {
         eRef += x * ref.refEnergy[idx[j]!]!;
       }
     }
-    return { formula: comp.formula, ok, key: ok ? systemKey(idx) : '', fracs, eRef, numAtoms: n, stamp: -1, slot: 0, hull: Number.NaN, phases: undefined, shares: undefined };
+    return {
+      formula: comp.formula,
+      ok,
+      key: ok ? systemKey(idx) : '',
+      fracs,
+      eRef,
+      numAtoms: n,
+      stamp: -1,
+      slot: 0,
+      hull: Number.NaN,
+      phases: undefined,
+      shares: undefined,
+      ...(text === undefined ? {} : { text }),
+    };
   }
 }
 
