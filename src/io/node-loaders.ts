@@ -155,7 +155,7 @@ async function wholeJsonEntries(path: string, options: LoadOptions): Promise<Ent
  * Candidates of a CSV file (optionally gzipped) for `screenStability`, unparsed: the file is cut
  * into chunks of whole lines that the engine's workers read themselves, so the main thread does
  * not parse millions of rows. Same rows, errors and messages as `streamEntries(file)`.
- * `chunkChars`: the size of a chunk (default CSV_CHUNK_CHARS, 128K characters: a few thousand rows).
+ * `chunkChars`: the size of a chunk (default CSV_CHUNK_CHARS, 96K characters: a few thousand rows).
  */
 export function csvCandidates(path: string, options: { chunkChars?: number } = {}): CsvCandidates {
   const size = options.chunkChars;

@@ -74,8 +74,8 @@ export function screenCsvChunk(hull: ReferenceHull, chunk: CsvChunk, unknown: 'e
     return { position, message: error.message, entry: entryToData(error.entry) };
   });
   for (const pos of read.skipped) status[pos] = 2;
-  // Each formula once on the wire; the hull answered once per formula (per worker: it does not
-  // depend on the candidate's energy), the formulas new to this worker solved together.
+  // Each formula once on the wire; the hull answered once per formula (it does not depend on the
+  // candidate's energy; the workers pass their answers on), the formulas new here solved together.
   const stamp = ++chunkStamp;
   const formulas: string[] = [];
   const formulaOf = new Int32Array(n);

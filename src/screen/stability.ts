@@ -60,7 +60,7 @@ export interface ScreenOptions {
   onProgress?: (done: number, total: number | undefined) => void;
   /** The number of candidates, when they come from a stream (for onProgress). */
   total?: number;
-  /** Candidates per batch (default 2048; CSV candidates come in chunks of ~128K characters instead). */
+  /** Candidates per batch (default 2048; CSV candidates come in chunks of ~96K characters instead). */
   batchSize?: number;
   /** Candidates grouped by chemical system at a time (default: batchSize × 2 × workers; entries only). */
   window?: number;
