@@ -148,6 +148,62 @@ describe('csvCandidates: errors as streamEntries gives them', () => {
     });
   }
 
+  // The workers' fast path (plain lines, formulas parsed once) and the reader (every other line)
+  // against streamEntries, row by row and error by error.
+  it('odd rows among plain ones: padded cells, repeated formulas, errors kept going (onError)', async () => {
+    const lines = ['formula,e_form_per_atom,id'];
+    for (let i = 0; i < 400; i++) {
+      const e = reference[i % 37]!;
+      const odd = i % 41;
+      if (odd === 1) lines.push(` ${e.id} ,${e.energyPerAtom},p${i}`);
+      else if (odd === 2) lines.push(`${e.id}, ${e.energyPerAtom} ,p${i}`);
+      else if (odd === 5) lines.push(`KCl,-1,k${i}`);
+      else if (odd === 6) lines.push(`Li1000000000O,-1,tiny${i}`);
+      else if (odd === 7) lines.push('   ');
+      else if (odd === 8) lines.push(`${e.id},-0,z${i}`);
+      else if (odd === 9) lines.push(`${e.id},${e.energyPerAtom},`);
+      else lines.push(`${e.id},${e.energyPerAtom + 0.001 * i},"q,${i}"`);
+    }
+    const path = file('odd.csv', lines.join('\n'));
+    for (const options of [{}, { engine }] as ScreenOptions[]) {
+      const run = async (source: Parameters<typeof screenStability>[0]) => {
+        const errors: string[] = [];
+        const rows = await collect(screenStability(source, reference, { ...options, onError: (e) => errors.push(`${(e as ScreenError).index}: ${e.message}`) }));
+        return { rows, errors };
+      };
+      const viaEntries = await run(streamEntries(path));
+      const viaCsv = await run(csvCandidates(path, { chunkChars: 2048 }));
+      expect(viaCsv.rows.length).toBeGreaterThan(300);
+      expect(viaCsv).toEqual(viaEntries);
+      expect(viaCsv.errors.some((m) => m.includes('K not in the reference'))).toBe(true);
+    }
+    // A bad line ends the screen, named, after the rows before it.
+    for (const [bad, message] of [
+      ['LiCl,NaN', /line 3.*not a number \("NaN"\)/],
+      ['Xx2O,-1', /line 3.*unparsable formula "Xx2O": unknown element 'Xx'/],
+      ['Li2O((,-1', /line 3.*unparsable formula "Li2O\(\("/],
+      ['LiCl,1e999', /line 3.*not a finite number/],
+    ] as const) {
+      const path = file('bad-line.csv', `formula,e_form_per_atom\nLi2O,-2\n${bad}\nLiCl,-1\n`);
+      const e1 = await outcome(screenStability(streamEntries(path), reference));
+      const e2 = await outcome(screenStability(csvCandidates(path), reference, { engine }));
+      expect(e2.error).toBeInstanceOf(LoadError);
+      expect(e2.error!.message).toBe(e1.error!.message);
+      expect(e2.error!.message).toMatch(message);
+      expect(e2.rows.map((r) => r.id)).toEqual(['Li2O']);
+    }
+  });
+
+  it('total energies and an uncertainty column: the same rows as streamEntries', async () => {
+    const total = file('total.csv', ['formula,energy,id', ...reference.slice(0, 500).map((e, i) => `${e.id},${e.energyPerAtom * e.composition.numAtoms - 3},t${i}`)].join('\n'));
+    const std = file('std.csv', ['formula,e_form_per_atom,e_form_per_atom_std', ...reference.slice(0, 500).map((e) => `${e.id},${e.energyPerAtom},0.01`)].join('\n'));
+    for (const path of [total, std]) {
+      const viaEntries = await outcome(screenStability(streamEntries(path), reference, { engine }));
+      const viaCsv = await outcome(screenStability(csvCandidates(path), reference, { engine }));
+      expect(viaCsv).toEqual(viaEntries);
+    }
+  });
+
   it('a bad header, an empty file, a missing file', async () => {
     const bad = file('header.csv', 'formula,e_form_per_atom,colour\nLi2O,-2,red\n');
     const e1 = await outcome(screenStability(streamEntries(bad), reference));

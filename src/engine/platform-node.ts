@@ -63,13 +63,17 @@ const { workerData } = require('node:worker_threads');
 register('data:text/javascript,' + encodeURIComponent(workerData.hooks), { data: { typescript: workerData.typescript } });
 import(workerData.script).catch((e) => { setImmediate(() => { throw e; }); });`;
 
+// A worker's young generation: its jobs make short-lived garbage by the megabyte (a chunk of CSV
+// and its rows); V8's default, sized for one big heap, kept ~60 MB per worker of it.
+const WORKER_LIMITS = { maxYoungGenerationSizeMb: 8 };
+
 function spawn(nodeEndpoint: NodeEndpointFn, url: URL): WorkerHandle {
   let worker: Worker;
   if (url.pathname.endsWith('.ts') || FROM_SOURCES) {
     const typescript = pathToFileURL(createRequire(import.meta.url).resolve('typescript')).href;
-    worker = new Worker(TS_BOOTSTRAP, { eval: true, workerData: { hooks: TS_HOOKS, typescript, script: url.href } });
+    worker = new Worker(TS_BOOTSTRAP, { eval: true, workerData: { hooks: TS_HOOKS, typescript, script: url.href }, resourceLimits: WORKER_LIMITS });
   } else {
-    worker = new Worker(url);
+    worker = new Worker(url, { resourceLimits: WORKER_LIMITS });
   }
   let terminated = false;
   let failed = false;

@@ -70,6 +70,21 @@ export function headerText(line: string, lineNo: number, source: string): string
   return text;
 }
 
+/** Column indices of a read header (-1: absent) and the kind of energy it holds. */
+export interface CsvColumns {
+  readonly count: number;
+  readonly formula: number;
+  readonly energy: number;
+  readonly id: number;
+  readonly std: number;
+  readonly kind: 'formation' | 'total';
+}
+
+/** Whether an energy cell is a plain decimal number (the reader's rule for every energy cell). */
+export function isDecimal(raw: string): boolean {
+  return DECIMAL.test(raw);
+}
+
 /**
  * Incremental CSV → entries, one line at a time (for streaming readers). The first non-blank
  * line is the header: a formula column (`formula`), exactly one energy column
@@ -98,6 +113,15 @@ export class CsvEntryReader {
   /** Number of entries built so far. */
   get entries(): number {
     return this.count;
+  }
+
+  /**
+   * The header's columns once it was read (undefined before): for readers that take plain rows
+   * on a fast path and hand every other line to `line` (screen/csv-candidates.ts).
+   */
+  get columns(): CsvColumns | undefined {
+    if (this.header === undefined) return undefined;
+    return { count: this.header.length, formula: this.iFormula, energy: this.iEnergy, id: this.iId, std: this.iStd, kind: this.kind };
   }
 
   /**

@@ -4,7 +4,7 @@
 export { csvCandidatesFromFile, entriesFromFile, type FileLoadOptions } from './blob-entries.js';
 export { type CsvCandidates, csvCandidatesFromText, type CsvChunk, describeChunk, isCsvCandidates } from './csv-chunks.js';
 export { DEFAULT_DATA_INFO, defaultDataCsv, type DefaultDataInfo, defaultEntries } from './default-data.js';
-export { CsvEntryReader, entriesFromCsv } from './csv-reader.js';
+export { type CsvColumns, CsvEntryReader, entriesFromCsv, isDecimal } from './csv-reader.js';
 export { LineSplitter } from './lines.js';
 export { LoadError } from './load-error.js';
 export { detectRecordFormat, type EntryFormat, entriesFromRecords, type ParseOptions } from './records.js';

@@ -19,7 +19,8 @@ import { anodeRow, type AnodeRow, type AnodeThresholds } from './anode.js';
 import { coatingRow, planCoatings, type CoatingOptions, type CoatingRow, type CoatingThresholds } from './coatings.js';
 import { resolveMaterial, ScreenWorkflowError, type Material, type ScreenData } from './common.js';
 import { DATASET } from './dataset.js';
-import { screenCsvChunk, type CsvChunkResult } from './csv-candidates.js';
+import { formulaCache, screenCsvChunk, type CsvChunkResult } from './csv-candidates.js';
+import type { FormulaAnswers } from './csv-rows.js';
 import type { CsvChunk } from '../io/index.js';
 import { interfaceRow, planInterfaces, type Electrode, type InterfaceRow, type InterfacesOptions } from './interfaces.js';
 import { UNCERTAINTY_JOBS } from './uncertainty-jobs.js';
@@ -31,7 +32,16 @@ export { DATASET, type DatasetWire } from './dataset.js';
 // --- data kinds -------------------------------------------------------------------------------
 
 /** A reference for stability screens: packed once on the calling side, indexed once per worker. */
-export const REFERENCE = defineDataKind<PackedReference, ReferenceHull, StabilityFlags>({
+/**
+ * What a worker learns about a reference: point stabilities, and the hull's answers at the CSV
+ * formulas it met (the other workers then skip solving them).
+ */
+export interface ReferenceLearned {
+  readonly flags?: StabilityFlags;
+  readonly answers?: FormulaAnswers;
+}
+
+export const REFERENCE = defineDataKind<PackedReference, ReferenceHull, ReferenceLearned>({
   name: 'reference',
   pack(entries) {
     if (entries === null) throw new ScreenWorkflowError('a stability reference needs its entries (e.g. await defaultEntries())');
@@ -40,10 +50,20 @@ export const REFERENCE = defineDataKind<PackedReference, ReferenceHull, Stabilit
   open: (packed) => new ReferenceHull(packed),
   validate: checkPackedReference,
   learned: {
-    take: (hull) => hull.takeLearned(),
-    apply: (hull, known) => hull.applyFlags(known),
-    concat: concatFlags,
-    buffers: (f) => [f.points.buffer, f.flags.buffer],
+    take(hull) {
+      const flags = hull.takeLearned();
+      const answers = formulaCache(hull).takeAnswers();
+      return flags || answers ? { ...(flags ? { flags } : {}), ...(answers ? { answers } : {}) } : undefined;
+    },
+    apply(hull, known) {
+      if (known.flags) hull.applyFlags(known.flags);
+      if (known.answers) formulaCache(hull).applyAnswers(known.answers);
+    },
+    concat: concatLearned,
+    buffers: ({ flags, answers }) => [
+      ...(flags ? [flags.points.buffer, flags.flags.buffer] : []),
+      ...(answers ? [answers.hull.buffer, answers.offsets.buffer, answers.phases.buffer, answers.shares.buffer] : []),
+    ],
   },
 });
 
@@ -64,7 +84,17 @@ export const STABILITY_CSV = defineJob<{ chunk: CsvChunk; unknownElements: 'erro
   data: REFERENCE,
   run: (hull, { chunk, unknownElements }) => screenCsvChunk(hull, chunk, unknownElements),
   validate: checkCsvJob,
-  buffers: (r) => [r.eForm.buffer, r.eAboveHull.buffer, r.status.buffer, r.decompOffsets.buffer, r.decompPoints.buffer, r.decompFractions.buffer],
+  buffers: (r) => [
+    r.idRanges.buffer,
+    r.formulaOffsets.buffer,
+    r.formulaOf.buffer,
+    r.eForm.buffer,
+    r.eAboveHull.buffer,
+    r.status.buffer,
+    r.decompOffsets.buffer,
+    r.decompPoints.buffer,
+    r.decompFractions.buffer,
+  ],
 });
 
 // --- screening workflows ------------------------------------------------------------------------
@@ -186,6 +216,34 @@ export const ANODE_ROWS = defineJob<{ materials: Array<string | WireMaterial> } 
 
 /** Every job the worker scripts serve. */
 export const SCREEN_JOBS = jobTable([STABILITY_BATCH, STABILITY_CSV, PREPARE, COATINGS_PLAN, COATINGS_ROWS, INTERFACES_PLAN, INTERFACES_ROWS, WINDOWS_ROWS, ANODE_ROWS, ...UNCERTAINTY_JOBS]);
+
+function concatLearned(chunks: readonly ReferenceLearned[]): ReferenceLearned {
+  if (chunks.length === 1) return chunks[0]!;
+  const flags = chunks.flatMap((c) => (c.flags ? [c.flags] : []));
+  const answers = chunks.flatMap((c) => (c.answers ? [c.answers] : []));
+  return { ...(flags.length ? { flags: concatFlags(flags) } : {}), ...(answers.length ? { answers: concatAnswers(answers) } : {}) };
+}
+
+function concatAnswers(chunks: readonly FormulaAnswers[]): FormulaAnswers {
+  if (chunks.length === 1) return chunks[0]!;
+  const n = chunks.reduce((a, c) => a + c.hull.length, 0);
+  const m = chunks.reduce((a, c) => a + c.phases.length, 0);
+  const hull = new Float64Array(n);
+  const offsets = new Int32Array(n + 1);
+  const phases = new Int32Array(m);
+  const shares = new Float64Array(m);
+  let i = 0;
+  let k = 0;
+  for (const c of chunks) {
+    hull.set(c.hull, i);
+    for (let j = 1; j < c.offsets.length; j++) offsets[i + j] = k + c.offsets[j]!;
+    phases.set(c.phases, k);
+    shares.set(c.shares, k);
+    i += c.hull.length;
+    k += c.phases.length;
+  }
+  return { text: chunks.map((c) => c.text).join('\n'), hull, offsets, phases, shares };
+}
 
 function concatFlags(chunks: readonly StabilityFlags[]): StabilityFlags {
   if (chunks.length === 1) return chunks[0]!;

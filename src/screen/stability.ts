@@ -16,13 +16,13 @@
  * and evaluated in this thread or on an engine's workers; rows come out in input order, window by
  * window, so a million-row job holds a few windows, never the whole job. CSV candidates
  * (`csvCandidates(file)`) skip the main thread's parsing: chunks of lines go to the workers,
- * which read, group and solve them (candidate-csv.ts).
+ * which read, group and solve them (csv-candidates.ts, csv-rows.ts).
  */
 import type { CsvChunkResult } from './csv-candidates.js';
 import { describeChunk, isCsvCandidates, type CsvCandidates, type CsvChunk } from '../io/index.js';
 import { CandidatePacker, describeEntry, ScreenError, type PackedBatch } from './candidate-packer.js';
 import { entryFromData, type Entry } from '../core/index.js';
-import { createEngine, localEngine, type DataHandle, type Engine } from '../engine/index.js';
+import { createEngine, localEngine, type Engine } from '../engine/index.js';
 import type { BatchResult, PackedReference } from '../thermo/index.js';
 import { REFERENCE, STABILITY_BATCH, STABILITY_CSV } from './jobs.js';
 import { LoadError } from '../io/index.js';
@@ -60,7 +60,7 @@ export interface ScreenOptions {
   onProgress?: (done: number, total: number | undefined) => void;
   /** The number of candidates, when they come from a stream (for onProgress). */
   total?: number;
-  /** Candidates per batch (default 2048; CSV candidates come in chunks of ~64K characters instead). */
+  /** Candidates per batch (default 2048; CSV candidates come in chunks of ~96K characters instead). */
   batchSize?: number;
   /** Candidates grouped by chemical system at a time (default: batchSize × 2 × workers; entries only). */
   window?: number;
@@ -83,21 +83,28 @@ const DEFAULT_BATCH = 2048;
  * order (see the module comment). The reference is packed once per screen (per engine: once per
  * array, cached); `await defaultEntries()` is the embedded Materials Project data.
  */
-export async function* screenStability(
+export function screenStability(
   candidates: AsyncIterable<Entry> | Iterable<Entry> | CsvCandidates,
   reference: readonly Entry[],
   options: ScreenOptions = {},
 ): AsyncGenerator<ScreenRow, void, undefined> {
-  const { signal } = options;
-  signal?.throwIfAborted();
+  // CSV rows come straight from their own generator: a layer of `yield*` costs every row a few
+  // promise turns on the calling thread.
+  return isCsvCandidates(candidates) ? screenCsvCandidates(candidates, reference, options) : screenEntries(candidates, reference, options);
+}
+
+/** The engine of a screen, and whether the screen started it (and closes it). */
+async function screenEngine(options: ScreenOptions): Promise<{ engine: Engine; own: boolean }> {
+  options.signal?.throwIfAborted();
   const own = !options.engine && (options.workers ?? 0) > 0;
-  const engine = options.engine ?? (own ? await createEngine({ workers: options.workers! }) : localEngine());
+  return { engine: options.engine ?? (own ? await createEngine({ workers: options.workers! }) : localEngine()), own };
+}
+
+async function* screenEntries(candidates: AsyncIterable<Entry> | Iterable<Entry>, reference: readonly Entry[], options: ScreenOptions): AsyncGenerator<ScreenRow, void, undefined> {
+  const { signal } = options;
+  const { engine, own } = await screenEngine(options);
   try {
     const ref = engine.data(REFERENCE, reference);
-    if (isCsvCandidates(candidates)) {
-      yield* screenCsvCandidates(candidates, engine, ref, options);
-      return;
-    }
     const threads = engine.platform === 'thread';
     const batchSize = positiveInt(options.batchSize ?? DEFAULT_BATCH, 'batchSize');
     const windowSize = positiveInt(options.window ?? batchSize * 2 * engine.size, 'window');
@@ -154,63 +161,99 @@ export async function* screenStability(
  * CSV candidates: chunks of lines are read, packed and screened where they run (the engine's
  * workers, or this thread), a few chunks per worker in flight; rows come back in input order.
  */
-async function* screenCsvCandidates(source: CsvCandidates, engine: Engine, ref: DataHandle<PackedReference>, options: ScreenOptions): AsyncGenerator<ScreenRow, void, undefined> {
+async function* screenCsvCandidates(source: CsvCandidates, reference: readonly Entry[], options: ScreenOptions): AsyncGenerator<ScreenRow, void, undefined> {
   const { signal } = options;
-  const unknownElements = options.unknownElements ?? 'error';
-  const packed = ref.wire;
-  const run = (chunk: CsvChunk): Promise<CsvChunkResult> =>
-    engine.run(STABILITY_CSV, { chunk, unknownElements }, { data: ref, describe: () => `a chunk of CSV (${describeChunk(chunk)})`, ...(signal ? { signal } : {}) });
-  const maxInFlight = engine.platform === 'thread' ? 1 : 2 * engine.size + 1;
-  const inFlight: Array<Promise<CsvChunkResult>> = [];
-  let index = 0;
-  let done = 0;
-  const rowsOf = function* (r: CsvChunkResult): Generator<ScreenRow, void, undefined> {
-    const failures = new Map(r.failures.map((f) => [f.position, f]));
-    for (let pos = 0; pos < r.rows; pos++) {
-      signal?.throwIfAborted(); // a chunk holds thousands of rows: none once aborted
-      const st = r.status[pos]!;
-      if (st === 0) {
-        const decomposition: Record<string, number> = Object.create(null);
-        for (let k = r.decompOffsets[pos]!; k < r.decompOffsets[pos + 1]!; k++) decomposition[packed.ids[r.decompPoints[k]!]!] = r.decompFractions[k]!;
-        yield { id: r.ids[pos]!, formula: r.formulas[pos]!, e_form_per_atom: r.eForm[pos]!, e_above_hull: r.eAboveHull[pos]!, decomposition };
-      } else if (st === 1) {
-        const f = failures.get(pos)!;
-        const err = new ScreenError(f.message, entryFromData(f.entry), index + pos);
-        if (!options.onError) throw err;
-        options.onError(err);
-      }
-    }
-  };
-  const finish = function* (r: CsvChunkResult | Error): Generator<ScreenRow, void, undefined> {
-    if (r instanceof Error) {
-      // A chunk that failed twice (BatchFailedError): reported, and the screen goes on.
-      if (!options.onError || signal?.aborted) throw r;
-      options.onError(r);
-      return;
-    }
-    yield* rowsOf(r);
-    index += r.rows;
-    done += r.rows;
-    options.onProgress?.(done, options.total);
-    if (r.loadError) {
-      const { message, ...where } = r.loadError;
-      throw new LoadError(message, where);
-    }
-  };
+  const { engine, own } = await screenEngine(options);
+  // Each chunk's text stays here until its rows are out: their ids are ranges of it.
+  const inFlight: Array<{ text: string; result: Promise<CsvChunkResult> }> = [];
   try {
-    for await (const chunk of source.chunks) {
-      signal?.throwIfAborted();
-      const p = run(chunk);
-      p.catch(() => {}); // awaited below, in order
-      inFlight.push(p);
-      while (inFlight.length >= maxInFlight) yield* finish(await settled(inFlight.shift()!));
+    const ref = engine.data(REFERENCE, reference);
+    const unknownElements = options.unknownElements ?? 'error';
+    const run = (chunk: CsvChunk): Promise<CsvChunkResult> =>
+      engine.run(STABILITY_CSV, { chunk, unknownElements }, { data: ref, describe: () => `a chunk of CSV (${describeChunk(chunk)})`, ...(signal ? { signal } : {}) });
+    const maxInFlight = engine.platform === 'thread' ? 1 : 2 * engine.size + 1;
+    let index = 0;
+    let done = 0;
+    // A chunk that failed twice (BatchFailedError): reported, and the screen goes on.
+    const failed = (e: Error): void => {
+      if (!options.onError || signal?.aborted) throw e;
+      options.onError(e);
+    };
+    const after = (r: CsvChunkResult): void => {
+      index += r.rows;
+      done += r.rows;
+      options.onProgress?.(done, options.total);
+      if (r.loadError) {
+        const { message, ...where } = r.loadError;
+        throw new LoadError(message, where);
+      }
+    };
+    let ended = false;
+    const chunks = (source.chunks as AsyncIterable<CsvChunk>)[Symbol.asyncIterator]?.() ?? toAsync(source.chunks as Iterable<CsvChunk>);
+    try {
+      while (!ended || inFlight.length) {
+        if (!ended) {
+          const next = await chunks.next();
+          signal?.throwIfAborted();
+          if (next.done) ended = true;
+          else {
+            const p = run(next.value);
+            p.catch(() => {}); // awaited below, in order
+            inFlight.push({ text: next.value.text, result: p });
+          }
+          if (!ended && inFlight.length < maxInFlight) continue;
+          if (!inFlight.length) continue;
+        }
+        const { text, result } = inFlight.shift()!;
+        const r = await settled(result);
+        if (r instanceof Error) {
+          failed(r);
+          continue;
+        }
+        // Rows made one at a time as they are taken, here, not in a nested generator: the calling
+        // thread's time per row is the screen's ceiling (each generator layer costs every row a
+        // few promise turns; a chunk's rows made at once outlive the young generation).
+        const failures = r.failures.length ? new Map(r.failures.map((f) => [f.position, f])) : undefined;
+        const ids = r.ids.length ? new Map(r.ids.map((x) => [x.position, x.id])) : undefined;
+        for (let pos = 0; pos < r.rows; pos++) {
+          signal?.throwIfAborted(); // a chunk holds thousands of rows: none once aborted
+          const st = r.status[pos]!;
+          if (st === 0) yield chunkRow(r, pos, ref.wire.ids, text, ids);
+          else if (st === 1) {
+            const f = failures!.get(pos)!;
+            const err = new ScreenError(f.message, entryFromData(f.entry), index + pos);
+            if (!options.onError) throw err;
+            options.onError(err);
+          }
+        }
+        after(r);
+      }
+    } finally {
+      if (!ended) await chunks.return?.();
     }
-    while (inFlight.length) yield* finish(await settled(inFlight.shift()!));
+    signal?.throwIfAborted();
+    if (index === 0) throw new LoadError(`no entries in ${source.source}`, { source: source.source });
   } finally {
-    for (const p of inFlight.splice(0)) p.catch(() => {});
+    for (const p of inFlight.splice(0)) p.result.catch(() => {});
+    if (own) await engine.close();
   }
-  signal?.throwIfAborted();
-  if (index === 0) throw new LoadError(`no entries in ${source.source}`, { source: source.source });
+}
+
+/** Row `pos` of a chunk's result (screened). */
+function chunkRow(r: CsvChunkResult, pos: number, phases: readonly string[], text: string, ids: Map<number, string> | undefined): ScreenRow {
+  // A null-prototype record: V8 keeps it a dictionary, ~4× cheaper to fill with arbitrary ids
+  // than a literal (calling-thread time per row).
+  const decomposition: Record<string, number> = Object.create(null);
+  for (let k = r.decompOffsets[pos]!; k < r.decompOffsets[pos + 1]!; k++) decomposition[phases[r.decompPoints[k]!]!] = r.decompFractions[k]!;
+  const f = r.formulaOf[pos]!;
+  const id = ids?.get(pos) ?? text.slice(r.idRanges[2 * pos]!, r.idRanges[2 * pos + 1]!);
+  const formula = r.formulaText.slice(r.formulaOffsets[f]!, r.formulaOffsets[f + 1]! - 1);
+  return { id, formula, e_form_per_atom: r.eForm[pos]!, e_above_hull: r.eAboveHull[pos]!, decomposition };
+}
+
+/** A sync iterable's values as an async iterator. */
+async function* toAsync<T>(items: Iterable<T>): AsyncGenerator<T, void, undefined> {
+  yield* items;
 }
 
 /** A job's result, or the error it failed with. */

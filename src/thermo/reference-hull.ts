@@ -35,6 +35,8 @@ export interface BatchResult {
   readonly decompFractions: Float64Array;
   /** Candidates that could not be evaluated (E_hull NaN): position in the batch and why. */
   readonly failures?: ReadonlyArray<{ readonly position: number; readonly message: string }>;
+  /** With `screen(batch, true)`: the hull energy each E_hull was measured from (eForm − E_hull, exactly). */
+  readonly hull?: Float64Array;
 }
 
 /** Stabilities of some reference points (all points of each chemical system they cover). */
@@ -130,10 +132,14 @@ export class ReferenceHull {
     return { points, flags: Int8Array.from(points, (p) => this.stable[p]!) };
   }
 
-  /** Evaluates a batch of candidates; one that cannot be evaluated is listed in `failures` (NaN E_hull). */
-  screen(batch: CandidateBatch): BatchResult {
+  /**
+   * Evaluates a batch of candidates; one that cannot be evaluated is listed in `failures` (NaN
+   * E_hull). `withHull`: also the hull energies (a caller reusing them for other energies).
+   */
+  screen(batch: CandidateBatch, withHull = false): BatchResult {
     const n = batch.eForm.length;
     const eAboveHull = new Float64Array(n).fill(NaN);
+    const hull = new Float64Array(withHull ? n : 0).fill(NaN);
     const decompOffsets = new Int32Array(n + 1);
     let points: Int32Array = new Int32Array(Math.max(16, 2 * n));
     let fractions: Float64Array = new Float64Array(points.length);
@@ -169,9 +175,10 @@ export class ReferenceHull {
           if (Number.isNaN(v)) failures.push({ position: c + q, message: 'no hull energy found (the reference phases cannot make this composition)' });
           else {
             eAboveHull[c + q] = batch.eForm[c + q]! - v;
+            if (withHull) hull[c + q] = v;
             if (np + d > points.length) {
-              points = growI32(points, 2 * points.length + d);
-              fractions = growF64(fractions, points.length);
+              points = grow(points, 2 * points.length + d);
+              fractions = grow(fractions, points.length);
             }
             // Basis members above pymatgen's numerical tolerance (less for tiny fractions: shareTolerance), largest share first.
             const from = np;
@@ -194,6 +201,7 @@ export class ReferenceHull {
             if (np - from === 1 && Math.abs(fractions[from]! - 1) < SINGLE_PHASE_TOL) {
               fractions[from] = 1;
               eAboveHull[c + q] = batch.eForm[c + q]! - this.ref.eForm[points[from]!]!;
+              if (withHull) hull[c + q] = this.ref.eForm[points[from]!]!;
             }
           }
           decompOffsets[c + q + 1] = np;
@@ -205,7 +213,7 @@ export class ReferenceHull {
       at += count * d;
     }
     if (c !== n || at !== batch.fracs.length) throw new HullError(`malformed candidate batch: ${n} energies, ${c} counted, ${batch.fracs.length} fractions for ${at}`);
-    const r = { eAboveHull, decompOffsets, decompPoints: points.slice(0, np), decompFractions: fractions.slice(0, np) };
+    const r = { eAboveHull, decompOffsets, decompPoints: points.slice(0, np), decompFractions: fractions.slice(0, np), ...(withHull ? { hull } : {}) };
     return failures.length ? { ...r, failures } : r;
   }
 
@@ -379,14 +387,8 @@ export class ReferenceHull {
   }
 }
 
-function growI32(a: Int32Array, size: number): Int32Array {
-  const b = new Int32Array(size);
-  b.set(a);
-  return b;
-}
-
-function growF64(a: Float64Array, size: number): Float64Array {
-  const b = new Float64Array(size);
+function grow<T extends Int32Array | Float64Array>(a: T, size: number): T {
+  const b = new (a.constructor as new (n: number) => T)(size);
   b.set(a);
   return b;
 }
