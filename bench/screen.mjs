@@ -46,7 +46,7 @@ if (args.includes('--stream-child')) {
   const workers = Number(opt('workers', '2'));
   const { createEngine, csvCandidates, defaultEntries, screenStability, streamEntries } = await import('../dist/index.js');
   const reference = await defaultEntries();
-  const file = streamFile(n);
+  const file = opt('file', undefined) ?? streamFile(n);
   const engine = workers > 0 ? await createEngine({ workers }) : undefined;
   const t0 = performance.now();
   let rows = 0;

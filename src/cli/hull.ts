@@ -4,7 +4,7 @@
 // Rows are made one at a time and written as they are made (output.ts): the text table takes its
 // column widths in a first pass over the rows, then writes them in a second.
 import { loadEntries } from '../io/node.js';
-import { hullRows } from '../thermo/index.js';
+import { hullRows, initWasm } from '../thermo/index.js';
 import { checkFlags, fileErrorReason, parseArgs, rejectDashed, UsageError, type CliIO } from './args.js';
 import { HULL_ALIGN as ALIGN, HULL_FLAGS, HULL_HEADER as HEADER, HULL_VALUED, hullCells as cells, outFlag } from './hull-flags.js';
 import { UNCERTAINTY_USAGE } from './uncertainty-flags.js';
@@ -37,6 +37,7 @@ export async function hullCommand(args: readonly string[], io: CliIO): Promise<n
   // Any flag beyond --json and --out is the plot's or the sampling's (which also checks them).
   if ([...p.flags.keys()].some((f) => f !== 'json' && f !== 'out')) return (await import('./hull-sampled.js')).hullSampledCommand(args, io);
   const file = p.positional[0]!;
+  initWasm().catch(() => {}); // compiles while the file loads (the hull finds it ready)
   const entries = await loadEntries(file).catch((err: unknown) => {
     const reason = fileErrorReason(err);
     throw reason === undefined ? err : new Error(`cannot read ${file}: ${reason}`, { cause: err });
