@@ -50,7 +50,7 @@ export interface FormulaAnswers {
 
 // Formulas kept per worker: a screen meets the same compositions again and again (polymorphs, a
 // model's repeated predictions); past this many the cache starts over (memory stays bounded).
-const MAX_FORMULAS = 1 << 15;
+const MAX_FORMULAS = 1 << 14;
 // Open addressing, at most half full.
 const SLOTS = 2 * MAX_FORMULAS;
 
