@@ -64,12 +64,18 @@ function svd(A: readonly (readonly number[])[], m: number, n: number): Svd {
  * vector when the null space is one-dimensional.
  */
 export function rankAndNullVector(A: readonly (readonly number[])[], m: number, n: number): { rank: number; nullVec?: number[] } {
-  const a = A.map((r) => [...r]);
+  const a = new Float64Array(m * n);
+  for (let r = 0; r < m; r++) for (let c = 0; c < n; c++) a[r * n + c] = A[r]![c]!;
+  return rankAndNullVectorFlat(a, m, n);
+}
+
+/** The same on a flat row-major m×n matrix, eliminated in place (for callers that reuse one buffer). */
+export function rankAndNullVectorFlat(a: Float64Array, m: number, n: number): { rank: number; nullVec?: number[] } {
   let amax = 0;
-  for (const r of a) for (const x of r) amax = Math.max(amax, Math.abs(x));
+  for (let i = 0; i < m * n; i++) amax = Math.max(amax, Math.abs(a[i]!));
   const tol = 1e-12 * amax;
   const colOf: number[] = []; // pivot column of each pivot row
-  const used = new Array<boolean>(n).fill(false);
+  const used = new Uint8Array(n);
   let rank = 0;
   while (rank < m) {
     let br = -1;
@@ -77,31 +83,36 @@ export function rankAndNullVector(A: readonly (readonly number[])[], m: number, 
     let best = tol;
     for (let r = rank; r < m; r++)
       for (let c = 0; c < n; c++)
-        if (!used[c] && Math.abs(a[r]![c]!) > best) {
-          best = Math.abs(a[r]![c]!);
+        if (!used[c] && Math.abs(a[r * n + c]!) > best) {
+          best = Math.abs(a[r * n + c]!);
           br = r;
           bc = c;
         }
     if (br < 0) break;
-    [a[rank], a[br]] = [a[br]!, a[rank]!];
-    const prow = a[rank]!;
-    const p = prow[bc]!;
-    for (let c = 0; c < n; c++) prow[c]! /= p;
+    if (br !== rank) {
+      for (let c = 0; c < n; c++) {
+        const t = a[rank * n + c]!;
+        a[rank * n + c] = a[br * n + c]!;
+        a[br * n + c] = t;
+      }
+    }
+    const p = a[rank * n + bc]!;
+    for (let c = 0; c < n; c++) a[rank * n + c]! /= p;
     for (let r = 0; r < m; r++) {
       if (r === rank) continue;
-      const f = a[r]![bc]!;
+      const f = a[r * n + bc]!;
       if (f === 0) continue;
-      for (let c = 0; c < n; c++) a[r]![c]! -= f * prow[c]!;
+      for (let c = 0; c < n; c++) a[r * n + c]! -= f * a[rank * n + c]!;
     }
-    used[bc] = true;
+    used[bc] = 1;
     colOf.push(bc);
     rank++;
   }
   if (n - rank !== 1) return { rank };
-  const free = used.indexOf(false);
+  const free = used.indexOf(0);
   const v = new Array<number>(n).fill(0);
   v[free] = 1;
-  colOf.forEach((c, r) => (v[c] = -a[r]![free]!));
+  colOf.forEach((c, r) => (v[c] = -a[r * n + free]!));
   return { rank, nullVec: v };
 }
 

@@ -4,7 +4,7 @@
 // `str(reaction)` character for character, given the compositions in the same order.
 import { Composition } from './composition.js';
 import { formatG } from './format-g.js';
-import { combinations, pinvSolve, rankAndNullVector } from './linear-algebra.js';
+import { combinations, pinvSolve, rankAndNullVector, rankAndNullVectorFlat } from './linear-algebra.js';
 
 export class ReactionError extends Error {
   override name = 'ReactionError';
@@ -264,15 +264,17 @@ function gcdFloat(xs: readonly number[], tol = 1e-8): number {
   let n = xs[0]!;
   for (const x of xs) n = pair(n, x);
   return n;
-} /**
+}
+
+/**
  * The coefficient of `products[k]` in `reactant → products`, normalised to one `reactant`, when
  * the stoichiometry alone fixes the reaction (a one-dimensional null space — always so for the
  * phases of a hull facet); undefined otherwise. One coefficient without `Reaction.balance`'s
  * search over pinned coefficients (most of a stability window's time went there).
  */
 export function uniqueCoefficient(reactant: Composition, products: readonly Composition[], k: number): number | undefined {
-  // rankAndNullVector's elimination (same pivots, same operations: the same numbers) on one flat
-  // matrix, elements (sorted) by compositions: windows call this for every step of every profile.
+  // rankAndNullVector's elimination on one reused flat matrix, elements (sorted) by compositions:
+  // windows call this for every step of every profile.
   const n = products.length + 1;
   const els: string[] = [...reactant.elements];
   for (const c of products) for (const el of c.elements) if (!els.includes(el)) els.push(el);
@@ -280,54 +282,9 @@ export function uniqueCoefficient(reactant: Composition, products: readonly Comp
   const m = els.length;
   if (scratch.length < m * n) scratch = new Float64Array(2 * m * n);
   const a = scratch;
-  let amax = 0;
-  for (let r = 0; r < m; r++) {
-    for (let c = 0; c < n; c++) {
-      const v = (c === 0 ? reactant : products[c - 1]!).amount(els[r]!);
-      a[r * n + c] = v;
-      if (Math.abs(v) > amax) amax = Math.abs(v);
-    }
-  }
-  const tol = 1e-12 * amax;
-  const used = new Uint8Array(n);
-  const colOf: number[] = [];
-  let rank = 0;
-  while (rank < m) {
-    let br = -1;
-    let bc = -1;
-    let best = tol;
-    for (let r = rank; r < m; r++)
-      for (let c = 0; c < n; c++)
-        if (!used[c] && Math.abs(a[r * n + c]!) > best) {
-          best = Math.abs(a[r * n + c]!);
-          br = r;
-          bc = c;
-        }
-    if (br < 0) break;
-    if (br !== rank) {
-      for (let c = 0; c < n; c++) {
-        const t = a[rank * n + c]!;
-        a[rank * n + c] = a[br * n + c]!;
-        a[br * n + c] = t;
-      }
-    }
-    const p = a[rank * n + bc]!;
-    for (let c = 0; c < n; c++) a[rank * n + c]! /= p;
-    for (let r = 0; r < m; r++) {
-      if (r === rank) continue;
-      const f = a[r * n + bc]!;
-      if (f === 0) continue;
-      for (let c = 0; c < n; c++) a[r * n + c]! -= f * a[rank * n + c]!;
-    }
-    used[bc] = 1;
-    colOf.push(bc);
-    rank++;
-  }
-  if (n - rank !== 1) return undefined;
-  const free = used.indexOf(0);
-  const v = new Array<number>(n).fill(0);
-  v[free] = 1;
-  colOf.forEach((c, r) => (v[c] = -a[r * n + free]!));
+  for (let r = 0; r < m; r++) for (let c = 0; c < n; c++) a[r * n + c] = (c === 0 ? reactant : products[c - 1]!).amount(els[r]!);
+  const { nullVec: v } = rankAndNullVectorFlat(a, m, n);
+  if (!v) return undefined;
   const v0 = v[0]!;
   const norm = Math.sqrt(v.reduce((s, x) => s + x * x, 0));
   if (!(Math.abs(v0) > 1e-9 * norm)) return undefined;
