@@ -14,9 +14,8 @@ export interface PhaseAmount {
 export class BasisStore {
   /** Per entry, the query its decomposition comes from (-1: none found). */
   readonly queryOf: Int32Array;
-  /** The slots of every query: entry index (-1: unused) and atom fraction; replaced as they grow. */
-  entry: Int32Array = new Int32Array(1024);
-  fraction: Float64Array = new Float64Array(1024);
+  private entry: Int32Array = new Int32Array(1024);
+  private fraction: Float64Array = new Float64Array(1024);
   private top = 0;
   private at: Int32Array = new Int32Array(256);
   private dims: Int32Array = new Int32Array(256);
@@ -37,10 +36,10 @@ export class BasisStore {
   }
 
   /**
-   * A new query of d slots dropping shares at or below `minShare`; returns its id. Its slots are
-   * `entry` and `fraction` from `offset(id)`, read after this call (it may replace them).
+   * A new query: the basis of d slots at `index[ia ..]` (column j of the solve, -1 unused, mapped
+   * to entries through `cols`) and `fraction[fa ..]`, dropping shares at or below `minShare`; its id.
    */
-  add(d: number, minShare: number): number {
+  add(d: number, minShare: number, index: ArrayLike<number>, ia: number, fraction: ArrayLike<number>, fa: number, cols: ArrayLike<number>): number {
     if (this.count === this.at.length) {
       this.at = grownInt(this.at, this.count);
       this.dims = grownInt(this.dims, this.count);
@@ -58,16 +57,17 @@ export class BasisStore {
       this.fraction = f;
     }
     const id = this.count++;
-    const at = this.top;
-    this.at[id] = at;
+    const o = this.top;
+    this.at[id] = o;
     this.dims[id] = d;
     this.minShare[id] = minShare;
+    for (let c = 0; c < d; c++) {
+      const j = index[ia + c]!;
+      this.entry[o + c] = j < 0 ? -1 : cols[j]!;
+      this.fraction[o + c] = fraction[fa + c]!;
+    }
     this.top += d;
     return id;
-  }
-
-  offset(id: number): number {
-    return this.at[id]!;
   }
 
   /**
@@ -82,15 +82,18 @@ export class BasisStore {
     for (let s = this.at[id]!, end = s + this.dims[id]!; s < end; s++) {
       const i = this.entry[s]!;
       const f = this.fraction[s]!;
-      if (i < 0 || !(f > min)) continue;
-      const amount = { entry: entries[i]!, fraction: f };
-      let k = out.length;
-      while (k > 0 && out[k - 1]!.fraction < f) k--;
-      out.splice(k, 0, amount);
+      if (i >= 0 && f > min) insertByShare(out, entries[i]!, f);
     }
     this.cache[id] = out;
     return out;
   }
+}
+
+/** Adds a phase to `out`, which stays largest share first (equal shares in the order added). */
+export function insertByShare(out: PhaseAmount[], entry: Entry, fraction: number): void {
+  let at = out.length;
+  while (at > 0 && out[at - 1]!.fraction < fraction) at--;
+  out.splice(at, 0, { entry, fraction });
 }
 
 function grownInt(a: Int32Array, n: number): Int32Array {

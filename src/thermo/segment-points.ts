@@ -2,10 +2,9 @@
  * `SystemIndex.segment`'s breakpoints for callers that read few of them: the kinks by the same LP
  * kernel over the same points (the same numbers, to the last bit), the ends' energies at once,
  * and each breakpoint's phases solved only when read — an interface reaction reports its
- * minimum, not every kink. The stable points of each system are kept per index and evaluation.
+ * minimum, not every kink. The stable points come from the index's cache (`stablePoints`).
  */
-import { hullBatch, HullError, hullSegment, type PointSet, shareTolerance, unresolvedFractions } from './hull.js';
-import { stablePointSet } from './system-facets.js';
+import { hullBatch, HullError, hullSegment, shareTolerance, unresolvedFractions } from './hull.js';
 import type { PhaseAmount, SystemIndex } from './system-hull.js';
 import { phasesOf } from './system-solve.js';
 
@@ -16,35 +15,13 @@ export interface SegmentPoint {
   readonly decomposition: PhaseAmount[];
 }
 
-interface Points {
-  readonly cols: number[];
-  readonly set: PointSet;
-  readonly alive: Uint8Array;
-}
-const caches = new WeakMap<SystemIndex, { evaluations: number; systems: Map<string, Points> }>();
-// Systems whose points are kept per index (an interface matrix asks a few hundred per hull).
-const KEPT = 1024;
-
-function pointsOf(index: SystemIndex, els: readonly string[]): Points {
-  let cache = caches.get(index);
-  if (!cache || cache.evaluations !== index.evaluations) caches.set(index, (cache = { evaluations: index.evaluations, systems: new Map() }));
-  const key = els.join('-');
-  let hit = cache.systems.get(key);
-  if (!hit) {
-    const { cols, pts, group } = stablePointSet(index, els);
-    hit = { cols, set: { n: cols.length, d: els.length, pts, group }, alive: new Uint8Array(cols.length).fill(1) };
-    if (cache.systems.size >= KEPT) cache.systems.delete(cache.systems.keys().next().value!);
-    cache.systems.set(key, hit);
-  }
-  return hit;
-}
-
 /** The hull over the stable phases along x(t) = (1−t)·a + t·b (`els` sorted): as `SystemIndex.segment`'s points. */
 export function segmentPoints(index: SystemIndex, els: readonly string[], a: Float64Array, b: Float64Array): readonly SegmentPoint[] {
   const d = els.length;
   // Anything `segment` refuses, it refuses with its own message.
   if (d > 20 || els.some((el, k) => k > 0 && els[k - 1]! >= el) || unresolvedFractions(els, a) || unresolvedFractions(els, b)) return index.segment(els, a, b).points;
-  const { cols, set, alive } = pointsOf(index, els);
+  const { cols, set } = index.stablePoints(els);
+  const alive = new Uint8Array(cols.length).fill(1);
   const seg = hullSegment(set, alive, a, b);
   const ts = [0, ...seg.kinks, 1];
   const at = (t: number) => Float64Array.from(a, (ak, k) => (1 - t) * ak + t * b[k]!);

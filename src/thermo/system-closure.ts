@@ -1,6 +1,7 @@
-// The columns of one chemical system's scan — the stable phases of each of its subsystems and its
-// own hull candidates — gathered for every system of a SystemIndex (a table has ~40,000), so by
-// numeric system keys and into one reused buffer. Apart from system-hull.ts to keep it short.
+// A chemical system's subsystems: the columns of its scan — the stable phases of each of its
+// subsystems and its own hull candidates — gathered for every system of a SystemIndex (a table has
+// ~40,000), so by numeric system keys and into one reused buffer; and the subsystems' string keys,
+// made once per element set. Apart from system-hull.ts to keep it short.
 import { HullError } from './hull.js';
 
 /**
@@ -61,4 +62,29 @@ function append(n: number, list: readonly number[] | undefined): number {
   const out = colScratch;
   for (let t = 0; t < list.length; t++) out[n++] = list[t]!;
   return n;
+}
+
+const keysOf = new Map<string, string[]>();
+
+/**
+ * The keys of every subsystem of `els` (sorted), by mask (the key of a mask built from the mask
+ * without its highest bit). The same for every index and hull, so made once: building hundreds of
+ * keys per question cost more than the question.
+ */
+export function subsystemKeys(els: readonly string[]): string[] {
+  const id = els.join('-');
+  let keys = keysOf.get(id);
+  if (!keys) {
+    keys = [''];
+    for (let mask = 1; mask < 1 << els.length; mask++) {
+      const high = 31 - Math.clz32(mask);
+      const rest = keys[mask ^ (1 << high)]!;
+      // Joined, not concatenated: a flat string hashes at once as a map key.
+      keys.push(rest ? [rest, els[high]].join('-') : els[high]!);
+    }
+    keys.shift();
+    if (keysOf.size >= 4096) keysOf.clear();
+    keysOf.set(id, keys);
+  }
+  return keys;
 }

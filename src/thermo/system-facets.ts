@@ -13,7 +13,7 @@
  * undefined and the caller keeps to the LP path.
  */
 import type { Entry } from '../core/index.js';
-import { writePoints } from './candidate-rows.js';
+import { insertByShare } from './basis-store.js';
 import { startFacet } from './facet-enumeration.js';
 import { FacetWalker } from './facet-walk.js';
 import { shareTolerance } from './hull.js';
@@ -68,55 +68,11 @@ function account(index: SystemIndex, h: FacetWalker, before: number): void {
 function start(index: SystemIndex, els: readonly string[]): FacetWalker | undefined {
   const d = els.length;
   if (d < 2 || d > 20) return undefined;
-  const { cols, pts } = stablePointSet(index, els);
-  const first = startFacet(pts, cols.length, d);
+  const { cols, set } = index.stablePoints(els);
+  const first = startFacet(set.pts, cols.length, d);
   if (!first) return undefined;
-  const h = new FacetWalker(Int32Array.from(cols), pts, d);
+  const h = new FacetWalker(Int32Array.from(cols), set.pts, d);
   return h.facet(first) < 0 ? undefined : h;
-}
-
-/**
- * The stable phases of system `els` (sorted, at most 20 elements) as a point set, in the order
- * of `SystemIndex`'s own (subsystems by mask, each system's candidates in order): the same
- * points give the LPs the same numbers.
- */
-export function stablePointSet(index: SystemIndex, els: readonly string[]): { cols: number[]; pts: Float64Array; group: Int32Array } {
-  const d = els.length;
-  const cols: number[] = [];
-  for (const key of subsystemKeys(els)) {
-    const list = index.candidatesOf.get(key);
-    if (list) for (const i of list) if (index.isStable[i] === 1) cols.push(i);
-  }
-  const n = cols.length;
-  const pts = new Float64Array(n * (d + 1));
-  const group = new Int32Array(n);
-  writePoints(index, cols, els, pts, 0, group, 0);
-  return { cols, pts, group };
-}
-
-const keysOf = new Map<string, string[]>();
-
-/**
- * The keys of every subsystem of `els` (sorted), by mask (the key of a mask built from the mask
- * without its highest bit). The same for every index and hull, so made once: building hundreds of
- * keys per question cost more than the question.
- */
-function subsystemKeys(els: readonly string[]): string[] {
-  const id = els.join('-');
-  let keys = keysOf.get(id);
-  if (!keys) {
-    keys = [''];
-    for (let mask = 1; mask < 1 << els.length; mask++) {
-      const high = 31 - Math.clz32(mask);
-      const rest = keys[mask ^ (1 << high)]!;
-      // Joined, not concatenated: a flat string hashes at once as a map key.
-      keys.push(rest ? [rest, els[high]].join('-') : els[high]!);
-    }
-    keys.shift();
-    if (keysOf.size >= 4096) keysOf.clear();
-    keysOf.set(id, keys);
-  }
-  return keys;
 }
 
 let lineC = new Float64Array(0);
@@ -303,11 +259,7 @@ export function phasesIn(entries: readonly Entry[], h: FacetWalker, f: number, x
   const out: PhaseAmount[] = [];
   for (let r = 0; r < d; r++) {
     const share = lambda[r]!;
-    if (!(share > minShare)) continue;
-    const amount = { entry: entries[cols[verts[f * d + r]!]!]!, fraction: share };
-    let at = out.length;
-    while (at > 0 && out[at - 1]!.fraction < share) at--;
-    out.splice(at, 0, amount);
+    if (share > minShare) insertByShare(out, entries[cols[verts[f * d + r]!]!]!, share);
   }
   return out;
 }

@@ -4,7 +4,7 @@ import type { Entry } from '../core/index.js';
 import { hullBatch, HullError, hullSegment, shareTolerance, type PointSet, unresolvedFraction, unresolvedFractions } from './hull.js';
 import { elementalReferences, elementsOfSystems, formationEnergies, withElementalReferences } from './references.js';
 import { BasisStore, type PhaseAmount } from './basis-store.js';
-import { closureColumns, type SystemKey, systemKey } from './system-closure.js';
+import { closureColumns, subsystemKeys, type SystemKey, systemKey } from './system-closure.js';
 import { phasesOf, scanOneSystem, type SolveScratch, solveByLP } from './system-solve.js';
 
 export type { PhaseAmount } from './basis-store.js';
@@ -63,8 +63,8 @@ export interface SolvedSystem {
   readonly own: readonly number[];
 }
 const DEFAULT_STABILITY_TOL = 1e-12;
-// Systems whose points SystemIndex keeps (a few MB for the largest).
-const POINT_CACHE_SYSTEMS = 256;
+// Systems whose stable points SystemIndex keeps (an interface matrix asks a few hundred per hull).
+const POINT_CACHE_SYSTEMS = 1024;
 
 /**
  * Entries of a dataset indexed by chemical system. Any question about a composition only involves
@@ -173,7 +173,7 @@ export class SystemIndex {
           eFormPerAtom: eForm[i]!,
           signedHullDistance: isRef[i] === 1 ? 0 : stable ? signed[i]! : Math.max(signed[i]!, 0),
           stable,
-          decomposition: stable ? [{ entry: e, fraction: 1 }] : this.decompositionOf(i),
+          decomposition: this.decompositionOf(i),
         };
       }
     }
@@ -235,7 +235,7 @@ export class SystemIndex {
    */
   hullAt(els: readonly string[], x: Float64Array, over: 'stable' | 'candidates', excludeGroup = -1): LocalHull {
     const sorted = [...els].sort();
-    let cols: number[];
+    let cols: readonly number[];
     let set: PointSet;
     if (over === 'stable') ({ cols, set } = this.stablePoints(sorted));
     else {
@@ -287,8 +287,10 @@ export class SystemIndex {
    * the most recently used systems: windows, interface reactions and screens ask the same systems
    * again and again, and gathering a large system's points costs more than its linear programs.
    * Only the stable phases: the hull is theirs, and they are a small part of a system's entries.
+   * Shared by facet walks and segment points (read, never written); the same order always, so the
+   * same points give the LPs the same numbers.
    */
-  private stablePoints(els: readonly string[]): { cols: number[]; set: PointSet } {
+  stablePoints(els: readonly string[]): { readonly cols: readonly number[]; readonly set: PointSet } {
     const key = els.join('-');
     let hit = this.pointCache.get(key);
     if (hit) {
@@ -305,15 +307,8 @@ export class SystemIndex {
   /** Candidates of every subsystem of `els` (sorted), the elements included. */
   private subsystemCandidates(els: readonly string[]): number[] {
     const out: number[] = [];
-    const k = els.length;
-    if (k > 20) throw new HullError(`a chemical system of ${k} elements is too large to enumerate its subsystems`);
-    // keys[mask]: the subsystem's key, built from the mask without its highest bit (one join each).
-    const keys: string[] = [''];
-    for (let mask = 1; mask < 1 << k; mask++) {
-      const high = 31 - Math.clz32(mask);
-      const rest = keys[mask ^ (1 << high)]!;
-      const key = rest ? `${rest}-${els[high]}` : els[high]!;
-      keys.push(key);
+    if (els.length > 20) throw new HullError(`a chemical system of ${els.length} elements is too large to enumerate its subsystems`);
+    for (const key of subsystemKeys(els)) {
       const list = this.candidatesOf.get(key);
       if (list) for (const i of list) out.push(i);
     }

@@ -5,7 +5,7 @@
 // stabilities, the basis store), allocating nothing per system. Apart from system-hull.ts to keep
 // both files short.
 import type { Entry } from '../core/index.js';
-import type { BasisStore, PhaseAmount } from './basis-store.js';
+import { type BasisStore, insertByShare, type PhaseAmount } from './basis-store.js';
 import type { CompositionGroups } from './hull-points.js';
 import { hullBatch, type HullBatchResult, HullError, type PointSet, shareTolerance } from './hull.js';
 import { allocScan, runScan, writeFacetOrder } from './system-scan.js';
@@ -131,19 +131,10 @@ export function scanOneSystem(index: SolveContext, system: SystemToSolve, tol: n
   if (!withDecomp) return true;
   // Each query's basis, as entry indices, into the store (the kernel's memory and the columns
   // are the next system's), with its share tolerance while its fractions are in memory.
-  const at = L.index >> 2;
-  const fr = L.fraction >> 3;
   let first = -1;
   for (let t = 0; t < nq; t++) {
-    const id = basis.add(d, shareTolerance(f64, qs + t * d, d));
+    const id = basis.add(d, shareTolerance(f64, qs + t * d, d), i32, (L.index >> 2) + t * d, f64, (L.fraction >> 3) + t * d, cols);
     if (t === 0) first = id;
-    const { entry, fraction } = basis;
-    const o = basis.offset(id);
-    for (let c = 0; c < d; c++) {
-      const j = i32[at + t * d + c]!;
-      entry[o + c] = j < 0 ? -1 : cols[j]!;
-      fraction[o + c] = f64[fr + t * d + c]!;
-    }
   }
   for (let q = 0; q < own.length; q++) if (!isStable[own[q]!]) basis.queryOf[own[q]!] = first + queryOf[q]!;
   return true;
@@ -180,14 +171,7 @@ export function solveByLP(index: SolveContext, system: SystemToSolve & { readonl
   );
   own.forEach((i, q) => {
     if (isStable[i]) return;
-    const id = basis.add(d, shareTolerance(queries, q * d, d));
-    const { entry, fraction } = basis;
-    const o = basis.offset(id);
-    for (let c = 0; c < d; c++) {
-      const j = r2.index[q * d + c]!;
-      entry[o + c] = j < 0 ? -1 : cols[j]!;
-      fraction[o + c] = r2.fraction[q * d + c]!;
-    }
+    const id = basis.add(d, shareTolerance(queries, q * d, d), r2.index, q * d, r2.fraction, q * d, cols);
     basis.queryOf[i] = id;
   });
 }
@@ -202,11 +186,7 @@ export function phasesOf(entries: readonly Entry[], r: Pick<HullBatchResult, 'in
   for (let s = 0; s < d; s++) {
     const j = r.index[q * d + s]!;
     const f = r.fraction[q * d + s]!;
-    if (j < 0 || !(f > minShare)) continue;
-    const amount = { entry: entries[cols[j]!]!, fraction: f };
-    let at = out.length;
-    while (at > 0 && out[at - 1]!.fraction < f) at--;
-    out.splice(at, 0, amount);
+    if (j >= 0 && f > minShare) insertByShare(out, entries[cols[j]!]!, f);
   }
   return out;
 }
