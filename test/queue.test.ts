@@ -78,34 +78,44 @@ describe('stability screen on the queue, workers in two other processes', () => 
 
   it('a worker killed with SIGKILL mid-run: its jobs are delivered again, no row lost or doubled', async () => {
     const engine = (await createEngine({ queue: { url: redis.url, pollMs: 500 } })) as QueueEngine;
-    const victim = workers[0]!;
-    let finished = false;
-    let killed: string[] = [];
-    // Freeze the victim (SIGSTOP) while it holds jobs, so that they are certainly in hand, then kill it.
-    const killer = (async () => {
-      while (!finished) {
-        await sleep(20);
-        if (!(await queue.getActive()).some((j) => j.processedBy === victim.name)) continue;
-        victim.proc.kill('SIGSTOP');
-        const held = (await queue.getActive()).filter((j) => j.processedBy === victim.name);
-        if (held.length) {
-          killed = held.map((j) => j.id!);
-          victim.proc.kill('SIGKILL');
-          return;
+    try {
+      const [victim, other] = [workers[0]!, workers[1]!];
+      let finished = false;
+      let killed: string[] = [];
+      // Until the victim is killed it is the only worker taking jobs (the other is frozen by SIGSTOP:
+      // a stopped process moves no job to active), so it holds one almost all the time, however fast
+      // the jobs are. The victim is frozen too while its jobs are read, so they are certainly in hand.
+      other.proc.kill('SIGSTOP');
+      const killer = (async () => {
+        try {
+          while (!finished && !killed.length) {
+            await sleep(10);
+            if (!(await queue.getActive()).some((j) => j.processedBy === victim.name)) continue;
+            victim.proc.kill('SIGSTOP');
+            const held = (await queue.getActive()).filter((j) => j.processedBy === victim.name);
+            if (held.length) {
+              killed = held.map((j) => j.id!);
+              victim.proc.kill('SIGKILL');
+            } else victim.proc.kill('SIGCONT');
+          }
+        } finally {
+          other.proc.kill('SIGCONT');
         }
-        victim.proc.kill('SIGCONT');
-      }
-    })();
-    const rows = await lines(screenStability(csvCandidates(file), reference, { engine }));
-    finished = true;
-    await killer;
-    expect(await victim.exited).toBe('SIGKILL');
-    expect(killed.length).toBeGreaterThan(0);
-    expectSameRows(rows, expected);
-    // The victim's jobs were found stalled and delivered again.
-    expect(engine.stats.retries).toBeGreaterThanOrEqual(1);
-    await engine.close();
-    expect(await leftovers(redis.client, 'interphase')).toEqual({ keys: [], jobs: NO_JOBS });
+      })();
+      const rows = await lines(screenStability(csvCandidates(file), reference, { engine }));
+      finished = true;
+      await killer;
+      // Checked before waiting for the victim's exit: a victim never caught would never exit.
+      expect(killed.length).toBeGreaterThan(0);
+      expect(await victim.exited).toBe('SIGKILL');
+      expectSameRows(rows, expected);
+      // The victim's jobs were found stalled and delivered again.
+      expect(engine.stats.retries).toBeGreaterThanOrEqual(1);
+      await engine.close();
+      expect(await leftovers(redis.client, 'interphase')).toEqual({ keys: [], jobs: NO_JOBS });
+    } finally {
+      await engine.close(); // a failure here leaves nothing behind for the next test
+    }
     workers[0] = await startWorker(redis.url, 'A2');
   });
 
