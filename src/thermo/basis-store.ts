@@ -37,9 +37,10 @@ export class BasisStore {
 
   /**
    * A new query: the basis of d slots at `index[ia ..]` (column j of the solve, -1 unused, mapped
-   * to entries through `cols`) and `fraction[fa ..]`, dropping shares at or below `minShare`; its id.
+   * to entries through `cols`, and through `entryOf` when `cols` holds candidate rows) and
+   * `fraction[fa ..]`, dropping shares at or below `minShare`; its id.
    */
-  add(d: number, minShare: number, index: ArrayLike<number>, ia: number, fraction: ArrayLike<number>, fa: number, cols: ArrayLike<number>): number {
+  add(d: number, minShare: number, index: ArrayLike<number>, ia: number, fraction: ArrayLike<number>, fa: number, cols: ArrayLike<number>, entryOf?: Int32Array): number {
     if (this.count === this.at.length) {
       this.at = grownInt(this.at, this.count);
       this.dims = grownInt(this.dims, this.count);
@@ -63,7 +64,7 @@ export class BasisStore {
     this.minShare[id] = minShare;
     for (let c = 0; c < d; c++) {
       const j = index[ia + c]!;
-      this.entry[o + c] = j < 0 ? -1 : cols[j]!;
+      this.entry[o + c] = j < 0 ? -1 : entryOf ? entryOf[cols[j]!]! : cols[j]!;
       this.fraction[o + c] = fraction[fa + c]!;
     }
     this.top += d;

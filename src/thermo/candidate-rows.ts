@@ -1,70 +1,112 @@
-// Hull candidates as flat arrays (elements by index, atomic fractions): a chemical system's point
-// rows are gathered from them for every system a candidate belongs to — the whole MP table does
-// that ~10^6 times, so no objects are visited — and written straight into the kernel's memory.
+// Hull candidates as flat rows (elements by index, atomic fractions, formation energy, group): a
+// chemical system's points are gathered from them for every system a candidate belongs to — the
+// whole MP table does that ~10^6 times, so no objects are visited — and written straight into the
+// kernel's memory. The rows are laid out system by system in the order the systems are solved
+// (not in entry order): a system's scan then reads its subsystems' points as blocks, where entry
+// order scattered them over megabytes (the table's point gathering ran twice as fast laid out so).
 import type { Entry } from '../core/index.js';
-import type { CompositionGroups } from './hull-points.js';
 
-/** Hull candidates' elements (indices into `index`) and atomic fractions: entry i's are [offsets[i], offsets[i+1]). */
-export interface CandidateRows {
+/** Rows of atomic fractions: row r's elements (indices into `index`) and fractions are [offsets[r], offsets[r+1]). */
+export interface FractionRows {
   readonly index: ReadonlyMap<string, number>;
+  /** Per entry its row (-1 for entries without one); per row its entry. */
+  readonly rowOf: Int32Array;
+  readonly entryOf: Int32Array;
   readonly offsets: Int32Array;
   readonly elem: Int32Array;
   readonly frac: Float64Array;
 }
 
-export function packCandidateRows(entries: readonly Entry[], isCandidate: Uint8Array): CandidateRows {
-  const index = new Map<string, number>();
-  const offsets = new Int32Array(entries.length + 1);
-  let total = 0;
+/** Rows with what a hull point needs besides its fractions. */
+export interface CandidateRows extends FractionRows {
+  /** Per row: formation energy, composition group, 1 for an elemental reference. */
+  readonly eForm: Float64Array;
+  readonly group: Int32Array;
+  readonly isRef: Uint8Array;
+}
+
+/**
+ * Rows of the entries `lists` (entry indices, in the order wanted), with their formation energy,
+ * composition group and reference flag. The entries are read in their own order (their objects
+ * lie in memory that way); only the writes go to the rows' places.
+ */
+export function packCandidateRows(entries: readonly Entry[], lists: readonly (readonly number[])[], eForm: Float64Array, group: Int32Array, isRef: Uint8Array): CandidateRows {
+  const rowOf = new Int32Array(entries.length).fill(-1);
+  let n = 0;
+  for (const list of lists) for (const i of list) rowOf[i] = n++;
+  const entryOf = new Int32Array(n);
+  const offsets = new Int32Array(n + 1);
   for (let i = 0; i < entries.length; i++) {
-    if (isCandidate[i]) total += entries[i]!.composition.elements.length;
-    offsets[i + 1] = total;
+    const r = rowOf[i]!;
+    if (r < 0) continue;
+    entryOf[r] = i;
+    offsets[r + 1] = entries[i]!.composition.elements.length;
   }
-  const elem = new Int32Array(total);
-  const frac = new Float64Array(total);
+  for (let r = 0; r < n; r++) offsets[r + 1] += offsets[r]!;
+  const elem = new Int32Array(offsets[n]!);
+  const frac = new Float64Array(offsets[n]!);
+  const rowE = new Float64Array(n);
+  const rowG = new Int32Array(n);
+  const rowRef = new Uint8Array(n);
+  const index = new Map<string, number>();
   for (let i = 0; i < entries.length; i++) {
-    if (!isCandidate[i]) continue;
+    const r = rowOf[i]!;
+    if (r < 0) continue;
     const c = entries[i]!.composition;
     const fr = c.fractionArray;
-    for (let k = 0, t = offsets[i]!; k < fr.length; k++, t++) {
+    for (let k = 0, t = offsets[r]!; k < fr.length; k++, t++) {
       const el = c.elements[k]!;
       let e = index.get(el);
       if (e === undefined) index.set(el, (e = index.size));
       elem[t] = e;
       frac[t] = fr[k]!;
     }
+    rowE[r] = eForm[i]!;
+    rowG[r] = group[i]!;
+    rowRef[r] = isRef[i]!;
   }
-  return { index, offsets, elem, frac };
-}
-
-/** What `writePoints` reads. */
-export interface PointSource {
-  readonly rows: CandidateRows;
-  readonly eForm: Float64Array;
-  readonly groups: CompositionGroups;
+  return { index, rowOf, entryOf, offsets, elem, frac, eForm: rowE, group: rowG, isRef: rowRef };
 }
 
 let dimScratch = new Int32Array(0);
 
-/**
- * Rows of d atomic fractions (over `els`) and a formation energy for the candidates `cols`, into
- * `pts` from `at` (stride d + 1, zeroed first), their composition groups into `group` from `gAt`.
- */
-export function writePoints(src: PointSource, cols: ArrayLike<number>, els: readonly string[], pts: Float64Array, at: number, group: Int32Array, gAt: number): void {
-  const d = els.length;
-  const { offsets, elem, frac, index } = src.rows;
+/** Per element index of `rows.index`, its position in `els` (a shared scratch: valid until the next call). */
+export function dimsOf(rows: FractionRows, els: readonly string[]): Int32Array {
+  const index = rows.index;
   if (dimScratch.length < index.size) dimScratch = new Int32Array(index.size);
-  const dimOf = dimScratch;
-  for (let k = 0; k < d; k++) dimOf[index.get(els[k]!)!] = k;
+  for (let k = 0; k < els.length; k++) dimScratch[index.get(els[k]!)!] = k;
+  return dimScratch;
+}
+
+/**
+ * Point rows of d atomic fractions (over `els`) and a formation energy for the candidate rows
+ * `cols`, into `pts` from `at` (stride d + 1, zeroed first), their composition groups into
+ * `group` from `gAt`.
+ */
+export function writePoints(rows: CandidateRows, cols: ArrayLike<number>, els: readonly string[], pts: Float64Array, at: number, group: Int32Array, gAt: number): void {
+  const d = els.length;
+  const { offsets, elem, frac, eForm } = rows;
+  const dimOf = dimsOf(rows, els);
   pts.fill(0, at, at + cols.length * (d + 1));
-  const eForm = src.eForm;
-  const g = src.groups.group;
+  const g = rows.group;
   for (let j = 0; j < cols.length; j++) {
-    const i = cols[j]!;
+    const r = cols[j]!;
     const row = at + j * (d + 1);
     // Only the point's own elements: the other fractions stay 0.
-    for (let t = offsets[i]!; t < offsets[i + 1]!; t++) pts[row + dimOf[elem[t]!]!] = frac[t]!;
-    pts[row + d] = eForm[i]!;
-    group[gAt + j] = g[i]!;
+    for (let t = offsets[r]!; t < offsets[r + 1]!; t++) pts[row + dimOf[elem[t]!]!] = frac[t]!;
+    pts[row + d] = eForm[r]!;
+    group[gAt + j] = g[r]!;
+  }
+}
+
+/** The atomic fractions (over `els`, d of them) of rows `list[0, n)` into `out` from `at` (stride d, zeroed first). */
+export function writeFractions(rows: FractionRows, list: ArrayLike<number>, n: number, els: readonly string[], out: Float64Array, at: number): void {
+  const d = els.length;
+  const { offsets, elem, frac } = rows;
+  const dimOf = dimsOf(rows, els);
+  out.fill(0, at, at + n * d);
+  for (let q = 0; q < n; q++) {
+    const r = list[q]!;
+    for (let t = offsets[r]!; t < offsets[r + 1]!; t++) out[at + q * d + dimOf[elem[t]!]!] = frac[t]!;
   }
 }

@@ -2,6 +2,7 @@
 // subsystems and its own hull candidates — gathered for every system of a SystemIndex (a table has
 // ~40,000), so by numeric system keys and into one reused buffer; and the subsystems' string keys,
 // made once per element set. Apart from system-hull.ts to keep it short.
+import type { FractionRows } from './candidate-rows.js';
 import { HullError } from './hull.js';
 
 /**
@@ -18,6 +19,38 @@ export function systemKey(dims: readonly number[], mask = -1): SystemKey {
   let s = '';
   for (let b = 0; b < dims.length; b++) if (mask & (1 << b)) s += String.fromCharCode(dims[b]! + 1);
   return s;
+}
+
+/** A chemical system as the solve loop reads it, made once per index (a table has ~40,000). */
+export interface SystemPlan {
+  readonly sys: string;
+  /** Its own entries, its elements (sorted), their indices in the candidate rows' element index, its key. */
+  readonly own: readonly number[];
+  readonly els: readonly string[];
+  readonly dims: readonly number[];
+  readonly key: SystemKey;
+  /** Its hull candidates' rows (consecutive: rows are laid out system by system, in this order). */
+  readonly cands: readonly number[];
+}
+
+/** The plans of the systems `order` (solve order), and their candidates' rows by key. */
+export function systemPlans(
+  order: readonly string[],
+  members: ReadonlyMap<string, readonly number[]>,
+  rows: FractionRows,
+  candidatesOf: ReadonlyMap<string, readonly number[]>,
+): { plans: SystemPlan[]; candidatesByKey: Map<SystemKey, readonly number[]> } {
+  const plans: SystemPlan[] = [];
+  const candidatesByKey = new Map<SystemKey, readonly number[]>();
+  for (const sys of order) {
+    const els = sys.split('-');
+    const dims = els.map((el) => rows.index.get(el)!);
+    const key = systemKey(dims);
+    const cands = (candidatesOf.get(sys) ?? []).map((i) => rows.rowOf[i]!);
+    if (cands.length) candidatesByKey.set(key, cands);
+    plans.push({ sys, own: members.get(sys)!, els, dims, key, cands });
+  }
+  return { plans, candidatesByKey };
 }
 
 let keyScratch = new Float64Array(128);

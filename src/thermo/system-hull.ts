@@ -4,7 +4,7 @@ import type { Entry } from '../core/index.js';
 import { hullBatch, HullError, hullSegment, shareTolerance, type PointSet, unresolvedFraction, unresolvedFractions } from './hull.js';
 import { elementalReferences, elementsOfSystems, formationEnergies, withElementalReferences } from './references.js';
 import { BasisStore, type PhaseAmount } from './basis-store.js';
-import { closureColumns, subsystemKeys, type SystemKey, systemKey } from './system-closure.js';
+import { closureColumns, subsystemKeys, type SystemKey, systemPlans } from './system-closure.js';
 import { phasesOf, scanOneSystem, type SolveScratch, solveByLP } from './system-solve.js';
 
 export type { PhaseAmount } from './basis-store.js';
@@ -102,8 +102,14 @@ export class SystemIndex {
   readonly isRef: Uint8Array;
   /** Scratch of system-solve.ts: a candidate's position among its system's points; a group's query. */
   scratch: SolveScratch = {};
-  /** The candidates' fractions as flat arrays (read for every system they are in). */
+  /** The candidates (and each composition's first entry) as flat rows, system by system in solve order. */
   readonly rows: CandidateRows;
+  /** `isStable` by row of `rows` (read for every system a stable phase is in). */
+  readonly stableRow: Uint8Array;
+  /** The chemical systems in the order they are solved: subsystems first. */
+  private readonly order: readonly string[];
+  /** The systems as the solve loop reads them (made on the first solve). */
+  private plans: ReturnType<typeof systemPlans> | undefined;
   /** How many times stabilities were (re)found: per-system caches elsewhere (system-facets.ts) compare it. */
   evaluations = 0;
   /** systemPoints' cache, least recently used first. */
@@ -143,7 +149,18 @@ export class SystemIndex {
       const cands = list.filter((i) => this.isCandidate[i] === 1);
       if (cands.length) this.candidatesOf.set(sys, cands);
     }
-    this.rows = packCandidateRows(entries, this.isCandidate);
+    this.order = bySize([...members.keys()]);
+    // Rows, system by system: its hull candidates, then the first entry of each of its compositions
+    // that is not one (a scan's query is a composition's first entry: its fractions, as before).
+    const group = this.groups.group;
+    const seen = new Uint8Array(this.groups.lowest.length);
+    const lists = this.order.map((sys) => {
+      const list = [...(this.candidatesOf.get(sys) ?? [])];
+      for (const i of members.get(sys)!) if (!seen[group[i]!] && (seen[group[i]!] = 1) && !this.isCandidate[i]) list.push(i);
+      return list;
+    });
+    this.rows = packCandidateRows(entries, lists, this.eForm, group, this.isRef);
+    this.stableRow = new Uint8Array(this.rows.entryOf.length);
   }
 
   indexOf(entry: Entry): number | undefined {
@@ -200,28 +217,26 @@ export class SystemIndex {
     this.pointCache.clear(); // stabilities are about to be (re)found
     this.basis.clear();
     this.evaluations++;
-    const order = bySize([...this.members.keys()]);
-    // Systems by numeric key (systemKey): a table has tens of thousands, each looking up its subsystems.
-    const dims = this.rows.index;
-    const candidatesOf = new Map<SystemKey, readonly number[]>();
-    for (const [sys, list] of this.candidatesOf) candidatesOf.set(systemKey(sys.split('-').map((el) => dims.get(el)!)), list);
+    this.stableRow.fill(0);
+    this.plans ??= systemPlans(this.order, this.members, this.rows, this.candidatesOf);
+    const { plans, candidatesByKey } = this.plans;
+    const rowOf = this.rows.rowOf;
     const stableOf = new Map<SystemKey, number[]>();
     let done = 0;
-    for (const sys of order) {
-      const own = this.members.get(sys)!;
-      const els = sys.split('-');
-      const dimsOf = els.map((el) => dims.get(el)!);
+    for (let s = 0; s < plans.length; s++) {
+      const plan = plans[s]!;
+      const { sys, own, els } = plan;
       // The scan's columns: the stable phases of the subsystems and this system's own candidates.
       // A subsystem's unstable candidate lies on or above its hull (within tol), so it cannot lower
       // any hull here; the fallback still takes every candidate, as it always did.
-      const cols = closureColumns(dimsOf, stableOf, candidatesOf);
-      if (!scanOneSystem(this, { sys, own, els, cols }, tol, withDecomp)) {
+      const cols = closureColumns(plan.dims, stableOf, candidatesByKey);
+      if (!scanOneSystem(this, plan, cols, tol, withDecomp)) {
         const all = this.subsystemCandidates(els);
         solveByLP(this, { sys, own, els, cols: all, set: this.pointSet(all, els) }, tol, withDecomp);
       }
       const stable: number[] = [];
-      for (const i of own) if (this.isStable[i]) stable.push(i);
-      if (stable.length) stableOf.set(systemKey(dimsOf), stable);
+      for (const i of own) if (this.isStable[i]) stable.push(rowOf[i]!);
+      if (stable.length) stableOf.set(plan.key, stable);
       yield { sys, own };
       done += own.length;
       options.onProgress?.(done, this.entries.length);
@@ -319,7 +334,9 @@ export class SystemIndex {
     const d = els.length;
     const pts = new Float64Array(cols.length * (d + 1));
     const group = new Int32Array(cols.length);
-    writePoints(this, cols, els, pts, 0, group, 0);
+    const rowOf = this.rows.rowOf;
+    const rows = Int32Array.from(cols, (i) => rowOf[i]!);
+    writePoints(this.rows, rows, els, pts, 0, group, 0);
     return { n: cols.length, d, pts, group };
   }
 }

@@ -10,7 +10,8 @@ import type { CompositionGroups } from './hull-points.js';
 import { hullBatch, type HullBatchResult, HullError, type PointSet, shareTolerance } from './hull.js';
 import { allocScan, runScan, writeFacetOrder } from './system-scan.js';
 import { kernel } from './wasm.js';
-import { type CandidateRows, writePoints } from './candidate-rows.js';
+import { type CandidateRows, dimsOf, writeFractions, writePoints } from './candidate-rows.js';
+import type { SystemPlan } from './system-closure.js';
 
 /** What solving reads from (and writes `isStable`, `signed` and `basis` of) a SystemIndex. */
 export interface SolveContext {
@@ -27,8 +28,9 @@ export interface SolveContext {
   readonly signed: Float64Array;
   /** The decompositions of unstable entries (when asked for). */
   readonly basis: BasisStore;
-  readonly candidatesOf: ReadonlyMap<string, readonly number[]>;
   readonly rows: CandidateRows;
+  /** `isStable` by row of `rows` (written with it). */
+  readonly stableRow: Uint8Array;
   readonly scratch: SolveScratch;
 }
 
@@ -46,7 +48,7 @@ export interface SystemToSolve {
   readonly sys: string;
   readonly own: readonly number[];
   readonly els: readonly string[];
-  /** Read only while the system is solved. */
+  /** Rows of `rows` for the scan, entry indices for the LP fallback. Read only while the system is solved. */
   readonly cols: ArrayLike<number>;
 }
 
@@ -55,15 +57,16 @@ export interface SystemToSolve {
  * hull of the stable phases at each of its compositions, once per composition group.
  * False when the kernel reports numerical trouble (nothing is written then).
  */
-export function scanOneSystem(index: SolveContext, system: SystemToSolve, tol: number, withDecomp: boolean): boolean {
-  const { sys, own, els, cols } = system;
+export function scanOneSystem(index: SolveContext, system: SystemPlan, cols: ArrayLike<number>, tol: number, withDecomp: boolean): boolean {
+  const { own, els } = system;
   const { entries, eForm, groups, isCandidate, isStable, isRef } = index;
   const d = els.length;
   const n = cols.length;
-  // The system's own candidates come last in `cols` (subsystemCandidates ends with the full mask).
-  const nOwn = index.candidatesOf.get(sys)?.length ?? 0;
+  // The system's own candidates come last in `cols` (closureColumns ends with the full mask).
+  const nOwn = system.cands.length;
   let nu = 0;
-  for (let j = n - nOwn; j < n; j++) if (!isRef[cols[j]!]) nu++;
+  const rows = index.rows;
+  for (let j = n - nOwn; j < n; j++) if (!rows.isRef[cols[j]!]) nu++;
   // One query per composition group of the system's entries.
   const scratch = index.scratch;
   const slot = (scratch.groupSlot ??= new Int32Array(groups.lowest.length).fill(-1));
@@ -87,24 +90,27 @@ export function scanOneSystem(index: SolveContext, system: SystemToSolve, tol: n
   const k = kernel();
   const L = allocScan(k, n, d, nu, nq);
   const { f64, i32, u8 } = k.heap();
-  writePoints(index, cols, els, f64, L.pts >> 3, i32, L.group >> 2);
+  writePoints(rows, cols, els, f64, L.pts >> 3, i32, L.group >> 2);
   const pointOf = (scratch.pointOfEntry ??= new Int32Array(entries.length));
   const elems = L.elems >> 2;
   i32.fill(-1, elems, elems + d);
   const qOfPoint = L.qOfPoint >> 2;
   i32.fill(-1, qOfPoint, qOfPoint + n);
   const order = L.order >> 2;
+  const { entryOf, isRef: refRow, offsets, elem } = rows;
+  const dimOf = dimsOf(rows, els);
+  const stableRow = index.stableRow;
   let u = 0;
   for (let j = 0; j < n; j++) {
-    const i = cols[j]!;
-    if (isRef[i]) {
+    const r = cols[j]!;
+    if (refRow[r]) {
       u8[L.state + j] = 1;
-      i32[elems + els.indexOf(entries[i]!.composition.elements[0]!)] = j;
-    } else if (j < n - nOwn) u8[L.state + j] = isStable[i]!;
+      i32[elems + dimOf[elem[offsets[r]!]!]!] = j;
+    } else if (j < n - nOwn) u8[L.state + j] = stableRow[r]!;
     else {
       u8[L.state + j] = 2;
       i32[order + u++] = j;
-      pointOf[i] = j;
+      pointOf[entryOf[r]!] = j;
     }
   }
   // The query of each point to decide: its group's, found through the system's own entries.
@@ -113,9 +119,11 @@ export function scanOneSystem(index: SolveContext, system: SystemToSolve, tol: n
     if (isCandidate[i] === 1 && !isRef[i]) i32[qOfPoint + pointOf[i]!] = queryOf[q]!;
   }
   for (let c = 0; c < d; c++) if (i32[elems + c]! < 0) return false;
-  sortByEnergy(i32, order, nu, cols, eForm);
+  sortByEnergy(i32, order, nu, cols, rows.eForm);
   const qs = L.queries >> 3;
-  for (let t = 0; t < nq; t++) fractionsInto(entries[reps[t]!]!, els, f64, qs + t * d);
+  // Each query's fractions from its row (the rows of a system's compositions lie together).
+  for (let t = 0; t < nq; t++) reps[t] = rows.rowOf[reps[t]!]!;
+  writeFractions(rows, reps, nq, els, f64, qs);
   writeFacetOrder(f64, qs, i32, L.qorder >> 2, d, nq);
   if (!runScan(k, L, tol)) return false;
   const { signed, basis } = index;
@@ -126,6 +134,7 @@ export function scanOneSystem(index: SolveContext, system: SystemToSolve, tol: n
     const j = isCandidate[i] === 1 && !isRef[i] ? pointOf[i]! : -1;
     const stable = isRef[i] === 1 || (j >= 0 && u8[L.state + j] === 1);
     isStable[i] = stable ? 1 : 0;
+    if (isCandidate[i] === 1) stableRow[rows.rowOf[i]!] = stable ? 1 : 0;
     signed[i] = isRef[i] === 1 ? 0 : stable ? f64[sig + j]! : eForm[i]! - f64[values + queryOf[q]!]!;
   }
   if (!withDecomp) return true;
@@ -133,7 +142,7 @@ export function scanOneSystem(index: SolveContext, system: SystemToSolve, tol: n
   // are the next system's), with its share tolerance while its fractions are in memory.
   let first = -1;
   for (let t = 0; t < nq; t++) {
-    const id = basis.add(d, shareTolerance(f64, qs + t * d, d), i32, (L.index >> 2) + t * d, f64, (L.fraction >> 3) + t * d, cols);
+    const id = basis.add(d, shareTolerance(f64, qs + t * d, d), i32, (L.index >> 2) + t * d, f64, (L.fraction >> 3) + t * d, cols, entryOf);
     if (t === 0) first = id;
   }
   for (let q = 0; q < own.length; q++) if (!isStable[own[q]!]) basis.queryOf[own[q]!] = first + queryOf[q]!;
@@ -159,6 +168,7 @@ export function solveByLP(index: SolveContext, system: SystemToSolve & { readonl
     if (Number.isNaN(v)) throw new HullError(`no hull energy found for ${entries[i]!.id} (${entries[i]!.composition.formula}) in ${sys}`);
     const s = eForm[i]! - v;
     isStable[i] = isRef[i] || (isCandidate[i] === 1 && s < -tol) ? 1 : 0;
+    if (isCandidate[i] === 1) index.stableRow[index.rows.rowOf[i]!] = isStable[i]!;
     signed[i] = isRef[i] ? 0 : s;
   });
   // Pass 2: unstable entries on the hull of the stable phases only (the vertices, as
@@ -190,7 +200,7 @@ export function phasesOf(entries: readonly Entry[], r: Pick<HullBatchResult, 'in
   }
   return out;
 }
-/** Points `idx` (into `cols`) by formation energy ascending, ties by position (a system's own candidates are few). */
+/** Points `idx` (into `cols`, rows) by formation energy (by row) ascending, ties by position (a system's own candidates are few). */
 function sortByEnergy(i32: Int32Array, at: number, len: number, cols: ArrayLike<number>, eForm: Float64Array): void {
   const idx = i32.subarray(at, at + len);
   if (len > 64) {
