@@ -30,11 +30,15 @@ export class FacetWalker {
   private inv: Float64Array;
   /** Facet across the ridge opposite vertex slot r: −2 not yet known, −1 the composition boundary. */
   private nb: Int32Array;
-  private readonly ids = new Map<string, number>();
+  /** Facet ids by their sorted vertices: a number in base n when that is exact, else a string. */
+  private readonly ids = new Map<number | string, number>();
+  private readonly numericKeys: boolean;
   /** Barycentric coordinates of the last `barycentric` call. */
   readonly lambda: Float64Array;
   private readonly X: Float64Array;
   private readonly tup: Int32Array;
+  /** The vertices of a neighbour being found. */
+  private readonly next: Int32Array;
 
   constructor(cols: Int32Array, pts: Float64Array, d: number) {
     this.d = d;
@@ -49,6 +53,8 @@ export class FacetWalker {
     this.lambda = new Float64Array(d);
     this.X = new Float64Array(2 * d * d);
     this.tup = new Int32Array(d);
+    this.next = new Int32Array(d);
+    this.numericKeys = this.n ** d < 2 ** 53;
   }
 
   /** The facet of these d point indices (any order), added when new; −1 when they are affinely dependent. */
@@ -57,7 +63,11 @@ export class FacetWalker {
     const tup = this.tup;
     for (let i = 0; i < d; i++) tup[i] = points[i]!;
     tup.sort();
-    const key = tup.join(',');
+    let key: number | string;
+    if (this.numericKeys) {
+      key = 0;
+      for (let i = 0; i < d; i++) key = key * this.n + tup[i]!;
+    } else key = tup.join(',');
     const known = this.ids.get(key);
     if (known !== undefined) return known;
     if (!this.invert(tup)) return -1;
@@ -146,7 +156,8 @@ export class FacetWalker {
     }
     let g = -1;
     if (best >= 0) {
-      const next = Array.from(this.verts.subarray(f * d, (f + 1) * d));
+      const next = this.next;
+      for (let k = 0; k < d; k++) next[k] = this.verts[f * d + k]!;
       next[r] = best;
       g = this.facet(next);
     }
