@@ -1,11 +1,13 @@
 /**
- * `SystemIndex.segment`'s breakpoints for callers that read few of them: the kinks by the same LP
- * kernel over the same points (the same numbers, to the last bit), the ends' energies at once,
- * and each breakpoint's phases solved only when read — an interface reaction reports its
- * minimum, not every kink. The stable points come from the index's cache (`stablePoints`).
+ * The hull over a chemical system's stable phases along a segment x(t) = (1−t)·a + t·b: its kinks
+ * by the LP kernel (hull.ts `hullSegment`), the energy at each breakpoint (the ends' by their own
+ * LP, the kinks' on the facet lines, exact there), the facets' chemical potentials, and each
+ * breakpoint's phases solved only when read — an interface reaction reports its minimum, not
+ * every kink. The stable points come from the index's cache (`stablePoints`).
  */
-import { hullBatch, HullError, hullSegment, shareTolerance, unresolvedFractions } from './hull.js';
-import type { PhaseAmount, SystemIndex } from './system-hull.js';
+import type { Entry } from '../core/index.js';
+import type { PhaseAmount } from './basis-store.js';
+import { hullBatch, HullError, hullSegment, type PointSet, shareTolerance, unresolvedFractions } from './hull.js';
 import { phasesOf } from './system-solve.js';
 
 /** A breakpoint of the hull along a segment: position, hull energy, and the phases there (solved when read). */
@@ -15,25 +17,42 @@ export interface SegmentPoint {
   readonly decomposition: PhaseAmount[];
 }
 
-/** The hull over the stable phases along x(t) = (1−t)·a + t·b (`els` sorted): as `SystemIndex.segment`'s points. */
-export function segmentPoints(index: SystemIndex, els: readonly string[], a: Float64Array, b: Float64Array): readonly SegmentPoint[] {
-  const d = els.length;
-  // Anything `segment` refuses, it refuses with its own message.
-  if (d > 20 || els.some((el, k) => k > 0 && els[k - 1]! >= el) || unresolvedFractions(els, a) || unresolvedFractions(els, b)) return index.segment(els, a, b).points;
-  const { cols, set } = index.stablePoints(els);
+/** The hull along a segment of composition space between two compositions. */
+export interface LocalSegment {
+  /** Breakpoints: both ends and every kink, ascending t (fraction of the way from a to b). */
+  readonly points: readonly SegmentPoint[];
+  /** Chemical potentials of the facet between consecutive points (one fewer than points). */
+  readonly facetMu: ReadonlyArray<Record<string, number>>;
+}
+
+/** What a segment reads of a SystemIndex (not imported: the index's `segment` is this module's). */
+export interface SegmentSource {
+  readonly entries: readonly Entry[];
+  stablePoints(els: readonly string[]): { readonly cols: readonly number[]; readonly set: PointSet };
+}
+
+/** The hull over the stable phases of system `els` (any order; a and b per element of `els`) along a → b. */
+export function hullAlong(index: SegmentSource, els: readonly string[], a: Float64Array, b: Float64Array): LocalSegment {
+  const sorted = [...els].sort();
+  const perm = sorted.map((el) => els.indexOf(el));
+  const as = Float64Array.from(perm, (k) => a[k]!);
+  const bs = Float64Array.from(perm, (k) => b[k]!);
+  const why = unresolvedFractions(sorted, as) ?? unresolvedFractions(sorted, bs);
+  if (why) throw new HullError(`segment between ${[as, bs].map((x) => sorted.map((el, k) => (x[k]! > 0 ? `${el}${x[k]}` : '')).join('')).join(' and ')} (atomic fractions): ${why}`);
+  const d = sorted.length;
+  const { cols, set } = index.stablePoints(sorted);
   const alive = new Uint8Array(cols.length).fill(1);
-  const seg = hullSegment(set, alive, a, b);
+  const seg = hullSegment(set, alive, as, bs);
   const ts = [0, ...seg.kinks, 1];
-  const at = (t: number) => Float64Array.from(a, (ak, k) => (1 - t) * ak + t * b[k]!);
+  const at = (t: number) => Float64Array.from(as, (ak, k) => (1 - t) * ak + t * bs[k]!);
   const ends = new Float64Array(2 * d);
   ends.set(at(0));
   ends.set(at(1), d);
   const r = hullBatch(set, alive, ends);
   const last = ts.length - 1;
-  return ts.map((t, q) => {
+  const points = ts.map((t, q): SegmentPoint => {
     const end = q === 0 ? 0 : q === last ? 1 : -1;
     if (end >= 0 && Number.isNaN(r.values[end]!)) throw new HullError(`no hull energy found at t=${t} between the two compositions`);
-    // Kink energies from the facet lines (exact at the kink); the ends from their own LP.
     const f = end < 0 ? seg.facets[q - 1]! : undefined;
     let phases: PhaseAmount[] | undefined;
     return {
@@ -43,10 +62,18 @@ export function segmentPoints(index: SystemIndex, els: readonly string[], a: Flo
         if (!phases) {
           const x = end < 0 ? at(t) : ends.subarray(end * d, (end + 1) * d);
           const one = end < 0 ? hullBatch(set, alive, x) : r;
+          if (Number.isNaN(one.values[Math.max(end, 0)]!)) throw new HullError(`no hull energy found at t=${t} between the two compositions`);
           phases = phasesOf(index.entries, one, d, Math.max(end, 0), cols, shareTolerance(x, 0, d));
         }
         return phases;
       },
     };
   });
+  const facetMu = seg.facets.map((f) => Object.fromEntries(sorted.map((el, k) => [el, f.mu[k]!])));
+  return { points, facetMu };
+}
+
+/** The breakpoints of `hullAlong` (`els` sorted). */
+export function segmentPoints(index: SegmentSource, els: readonly string[], a: Float64Array, b: Float64Array): readonly SegmentPoint[] {
+  return hullAlong(index, els, a, b).points;
 }

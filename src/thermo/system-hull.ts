@@ -1,13 +1,18 @@
+// SystemIndex: a dataset's entries indexed by chemical system, every question answered over the
+// subsystems of one system (the stabilities of all entries, a hull at a composition, along a
+// segment, a system's stable points); and systemStabilities, the whole-table stream built on it.
 import { type CandidateRows, packCandidateRows, writePoints } from './candidate-rows.js';
 import { groupByComposition, hullCandidates, type CompositionGroups } from './hull-points.js';
 import type { Entry } from '../core/index.js';
-import { hullBatch, HullError, hullSegment, shareTolerance, type PointSet, unresolvedFraction, unresolvedFractions } from './hull.js';
+import { hullBatch, HullError, shareTolerance, type PointSet, unresolvedFraction, unresolvedFractions } from './hull.js';
 import { elementalReferences, elementsOfSystems, formationEnergies, withElementalReferences } from './references.js';
 import { BasisStore, type PhaseAmount } from './basis-store.js';
+import { hullAlong, type LocalSegment } from './segment-points.js';
 import { closureColumns, subsystemKeys, type SystemKey, systemPlans } from './system-closure.js';
 import { phasesOf, scanOneSystem, type SolveScratch, solveByLP } from './system-solve.js';
 
 export type { PhaseAmount } from './basis-store.js';
+export type { LocalSegment } from './segment-points.js';
 
 /** Stability of one entry within its own chemical system. */
 export interface SystemStability {
@@ -37,14 +42,6 @@ export interface SystemHullOptions {
   stabilityTolerance?: number;
   /** Called after each chemical system with the number of entries done so far. */
   onProgress?: (done: number, total: number) => void;
-}
-
-/** The hull along a segment of composition space between two compositions. */
-export interface LocalSegment {
-  /** Breakpoints: both ends and every kink, ascending t (fraction of the way from a to b). */
-  readonly points: ReadonlyArray<{ readonly t: number; readonly value: number; readonly decomposition: PhaseAmount[] }>;
-  /** Chemical potentials of the facet between consecutive points (one fewer than points). */
-  readonly facetMu: ReadonlyArray<Record<string, number>>;
 }
 
 /** The hull at one composition over a chemical system's phases. */
@@ -270,31 +267,11 @@ export class SystemIndex {
 
   /**
    * The hull over the stable phases along x(t) = (1−t)·a + t·b (atomic fractions per element of
-   * `els`): its exact kinks with energies and decompositions, and the facets between them.
+   * `els`): its exact kinks with energies and decompositions (solved when read), and the facets
+   * between them (segment-points.ts).
    */
   segment(els: readonly string[], a: Float64Array, b: Float64Array): LocalSegment {
-    const sorted = [...els].sort();
-    const perm = sorted.map((el) => els.indexOf(el));
-    const as = Float64Array.from(perm, (k) => a[k]!);
-    const bs = Float64Array.from(perm, (k) => b[k]!);
-    const why = unresolvedFractions(sorted, as) ?? unresolvedFractions(sorted, bs);
-    if (why) throw new HullError(`segment between ${[as, bs].map((x) => sorted.map((el, k) => (x[k]! > 0 ? `${el}${x[k]}` : '')).join('')).join(' and ')} (atomic fractions): ${why}`);
-    const { cols, set } = this.stablePoints(sorted);
-    const alive = new Uint8Array(cols.length).fill(1);
-    const seg = hullSegment(set, alive, as, bs);
-    const ts = [0, ...seg.kinks, 1];
-    const d = sorted.length;
-    const queries = new Float64Array(ts.length * d);
-    ts.forEach((t, q) => sorted.forEach((_, k) => (queries[q * d + k] = (1 - t) * as[k]! + t * bs[k]!)));
-    const r = hullBatch(set, alive, queries);
-    const points = ts.map((t, q) => {
-      if (Number.isNaN(r.values[q]!)) throw new HullError(`no hull energy found at t=${t} between the two compositions`);
-      // Kink energies from the facet lines (exact at the kink); the ends from their own LP.
-      const f = q === 0 || q === ts.length - 1 ? undefined : seg.facets[q - 1]!;
-      return { t, value: f ? f.c + f.m * t : r.values[q]!, decomposition: phasesOf(this.entries, r, d, q, cols, shareTolerance(queries, q * d, d)) };
-    });
-    const facetMu = seg.facets.map((f) => Object.fromEntries(sorted.map((el, k) => [el, f.mu[k]!])));
-    return { points, facetMu };
+    return hullAlong(this, els, a, b);
   }
 
   /**
