@@ -43,18 +43,18 @@ export interface SolveScratch {
   reps?: Int32Array;
 }
 
-/** One chemical system: its key, own entries, elements (sorted), hull candidates and their points. */
+/** One chemical system for the LP fallback: its key, own entries, elements (sorted), and every candidate of its subsystems (entry indices). */
 export interface SystemToSolve {
   readonly sys: string;
   readonly own: readonly number[];
   readonly els: readonly string[];
-  /** Rows of `rows` for the scan, entry indices for the LP fallback. Read only while the system is solved. */
   readonly cols: ArrayLike<number>;
 }
 
 /**
  * One system in one kernel call (system-scan.ts): stabilities of its own candidates, then the
- * hull of the stable phases at each of its compositions, once per composition group.
+ * hull of the stable phases at each of its compositions, once per composition group. `cols`: the
+ * candidate rows of the scan (closureColumns: the subsystems' stable phases, its own candidates last).
  * False when the kernel reports numerical trouble (nothing is written then).
  */
 export function scanOneSystem(index: SolveContext, system: SystemPlan, cols: ArrayLike<number>, tol: number, withDecomp: boolean): boolean {
