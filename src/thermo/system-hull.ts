@@ -114,14 +114,14 @@ export class SystemIndex {
 
   constructor(input: readonly Entry[], elements?: readonly string[]) {
     if (input.length === 0) throw new HullError('no entries: a phase diagram needs at least one entry per element');
+    // Entries by chemical system first: the elements come from the (fewer) system keys, once.
+    const members = new Map<string, number[]>();
     for (let i = 0; i < input.length; i++) {
       const e = input[i]!;
       const why = unresolvedFraction(e.composition);
       if (why) throw new HullError(`entry ${JSON.stringify(e.id)} (${e.composition.formula}): ${why}`);
+      push(members, e.composition.chemicalSystem, i);
     }
-    // Entries by chemical system first: the elements come from the (fewer) system keys, once.
-    const members = new Map<string, number[]>();
-    for (let i = 0; i < input.length; i++) push(members, input[i]!.composition.chemicalSystem, i);
     const found = elementsOfSystems(members.keys());
     this.elements = elements ? [...elements].sort() : found;
     const entries = withElementalReferences([...input], found);
@@ -142,20 +142,26 @@ export class SystemIndex {
     this.isStable = new Uint8Array(entries.length);
     this.signed = new Float64Array(entries.length);
     this.basis = new BasisStore(entries.length);
-    for (const [sys, list] of members) {
-      const cands = list.filter((i) => this.isCandidate[i] === 1);
-      if (cands.length) this.candidatesOf.set(sys, cands);
-    }
+    // One pass over the systems in solve order: each one's hull candidates, and the rows, system by
+    // system: its candidates, then the first entry of each of its compositions that is not one (a
+    // scan's query is a composition's first entry: its fractions, as before).
     this.order = bySize([...members.keys()]);
-    // Rows, system by system: its hull candidates, then the first entry of each of its compositions
-    // that is not one (a scan's query is a composition's first entry: its fractions, as before).
     const group = this.groups.group;
+    const isCandidate = this.isCandidate;
     const seen = new Uint8Array(this.groups.lowest.length);
-    const lists = this.order.map((sys) => {
-      const list = [...(this.candidatesOf.get(sys) ?? [])];
-      for (const i of members.get(sys)!) if (!seen[group[i]!] && (seen[group[i]!] = 1) && !this.isCandidate[i]) list.push(i);
-      return list;
-    });
+    const lists: number[][] = [];
+    for (const sys of this.order) {
+      const cands: number[] = [];
+      const firsts: number[] = [];
+      for (const i of members.get(sys)!) {
+        const first = seen[group[i]!] === 0;
+        seen[group[i]!] = 1;
+        if (isCandidate[i] === 1) cands.push(i);
+        else if (first) firsts.push(i);
+      }
+      if (cands.length) this.candidatesOf.set(sys, cands);
+      lists.push(cands, firsts);
+    }
     this.rows = packCandidateRows(entries, lists, this.eForm, group, this.isRef);
     this.stableRow = new Uint8Array(this.rows.entryOf.length);
   }
