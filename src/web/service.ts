@@ -240,7 +240,9 @@ export class WebService {
         this.engine = createEngine({ workers: want, workerUrl: new URL(self.location.href) });
         this.engine.catch(() => (this.engine = undefined));
       }
-      const engine = await this.engine;
+      // Cancelling while the workers start (nested workers can be slow to come up on a busy
+      // machine) stops the job at once; the engine stays for the next job.
+      const engine = await untilAborted(this.engine, ctl.signal);
       const bases = entries.filter((e) => !e.isElement);
       if (bases.length === 0) throw new Error('the data has no compounds to perturb');
       let rng = (options.seed ?? 1) >>> 0 || 1;
@@ -317,3 +319,16 @@ export { proxy };
 type MissingFromWebService = Exclude<keyof EngineService, keyof WebService>;
 const protocolComplete: [MissingFromWebService] extends [never] ? true : MissingFromWebService = true;
 void protocolComplete;
+
+/** `p`, or a rejection with the signal's reason as soon as it is aborted. */
+function untilAborted<T>(p: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    p.then(
+      (v) => (signal.removeEventListener('abort', onAbort), resolve(v)),
+      (e: unknown) => (signal.removeEventListener('abort', onAbort), reject(e)),
+    );
+  });
+}
