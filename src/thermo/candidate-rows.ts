@@ -1,13 +1,16 @@
-// Hull candidates as flat rows (elements by index, atomic fractions, formation energy, group): a
-// chemical system's points are gathered from them for every system a candidate belongs to — the
-// whole MP table does that ~10^6 times, so no objects are visited — and written straight into the
-// kernel's memory. The rows are laid out system by system in the order the systems are solved
-// (not in entry order): a system's scan then reads its subsystems' points as blocks, where entry
-// order scattered them over megabytes (the table's point gathering ran twice as fast laid out so).
+// Hull candidates (and each composition's first entry, for the scan's queries) as flat rows (elements
+// by index, atomic fractions, formation energy, group): a chemical system's points are gathered
+// from them for every system a candidate belongs to — the whole MP table does that ~10^6 times, so
+// no objects are visited — and written straight into the kernel's memory. The rows are laid out
+// system by system in the order the systems are solved (not in entry order): a system's scan then
+// reads its subsystems' points as blocks (the table's point gathering ran twice as fast laid out so).
 import type { Entry } from '../core/index.js';
 
-/** Rows of atomic fractions: row r's elements (indices into `index`) and fractions are [offsets[r], offsets[r+1]). */
-export interface FractionRows {
+/**
+ * Rows of atomic fractions — row r's elements (indices into `index`) and fractions are
+ * [offsets[r], offsets[r+1]) — with what a hull point needs besides them.
+ */
+export interface CandidateRows {
   readonly index: ReadonlyMap<string, number>;
   /** Per entry its row (-1 for entries without one); per row its entry. */
   readonly rowOf: Int32Array;
@@ -15,10 +18,6 @@ export interface FractionRows {
   readonly offsets: Int32Array;
   readonly elem: Int32Array;
   readonly frac: Float64Array;
-}
-
-/** Rows with what a hull point needs besides its fractions. */
-export interface CandidateRows extends FractionRows {
   /** Per row: formation energy, composition group, 1 for an elemental reference. */
   readonly eForm: Float64Array;
   readonly group: Int32Array;
@@ -71,7 +70,7 @@ export function packCandidateRows(entries: readonly Entry[], lists: readonly (re
 let dimScratch = new Int32Array(0);
 
 /** Per element index of `rows.index`, its position in `els` (a shared scratch: valid until the next call). */
-export function dimsOf(rows: FractionRows, els: readonly string[]): Int32Array {
+export function dimsOf(rows: CandidateRows, els: readonly string[]): Int32Array {
   const index = rows.index;
   if (dimScratch.length < index.size) dimScratch = new Int32Array(index.size);
   for (let k = 0; k < els.length; k++) dimScratch[index.get(els[k]!)!] = k;
@@ -100,7 +99,7 @@ export function writePoints(rows: CandidateRows, cols: ArrayLike<number>, els: r
 }
 
 /** The atomic fractions (over `els`, d of them) of rows `list[0, n)` into `out` from `at` (stride d, zeroed first). */
-export function writeFractions(rows: FractionRows, list: ArrayLike<number>, n: number, els: readonly string[], out: Float64Array, at: number): void {
+export function writeFractions(rows: CandidateRows, list: ArrayLike<number>, n: number, els: readonly string[], out: Float64Array, at: number): void {
   const d = els.length;
   const { offsets, elem, frac } = rows;
   const dimOf = dimsOf(rows, els);

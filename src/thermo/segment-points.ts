@@ -33,6 +33,18 @@ export interface SegmentSource {
 
 /** The hull over the stable phases of system `els` (any order; a and b per element of `els`) along a → b. */
 export function hullAlong(index: SegmentSource, els: readonly string[], a: Float64Array, b: Float64Array): LocalSegment {
+  const { sorted, points, facets } = breakpoints(index, els, a, b);
+  const facetMu = facets.map((f) => Object.fromEntries(sorted.map((el, k) => [el, f.mu[k]!])));
+  return { points, facetMu };
+}
+
+/** The breakpoints of `hullAlong`, without the facets' chemical potentials (an interface reaction reads none). */
+export function segmentPoints(index: SegmentSource, els: readonly string[], a: Float64Array, b: Float64Array): readonly SegmentPoint[] {
+  return breakpoints(index, els, a, b).points;
+}
+
+/** The breakpoints along a → b (elements sorted, and a, b with them) and the kink search's facets. */
+function breakpoints(index: SegmentSource, els: readonly string[], a: Float64Array, b: Float64Array) {
   const sorted = [...els].sort();
   const perm = sorted.map((el) => els.indexOf(el));
   const as = Float64Array.from(perm, (k) => a[k]!);
@@ -69,11 +81,5 @@ export function hullAlong(index: SegmentSource, els: readonly string[], a: Float
       },
     };
   });
-  const facetMu = seg.facets.map((f) => Object.fromEntries(sorted.map((el, k) => [el, f.mu[k]!])));
-  return { points, facetMu };
-}
-
-/** The breakpoints of `hullAlong` (`els` sorted). */
-export function segmentPoints(index: SegmentSource, els: readonly string[], a: Float64Array, b: Float64Array): readonly SegmentPoint[] {
-  return hullAlong(index, els, a, b).points;
+  return { sorted, points, facets: seg.facets };
 }

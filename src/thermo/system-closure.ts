@@ -2,7 +2,7 @@
 // subsystems and its own hull candidates — gathered for every system of a SystemIndex (a table has
 // ~40,000), so by numeric system keys and into one reused buffer; and the subsystems' string keys,
 // made once per element set. Apart from system-hull.ts to keep it short.
-import type { FractionRows } from './candidate-rows.js';
+import type { CandidateRows } from './candidate-rows.js';
 import { HullError } from './hull.js';
 
 /**
@@ -37,7 +37,7 @@ export interface SystemPlan {
 export function systemPlans(
   order: readonly string[],
   members: ReadonlyMap<string, readonly number[]>,
-  rows: FractionRows,
+  rows: CandidateRows,
   candidatesOf: ReadonlyMap<string, readonly number[]>,
 ): { plans: SystemPlan[]; candidatesByKey: Map<SystemKey, readonly number[]> } {
   const plans: SystemPlan[] = [];
