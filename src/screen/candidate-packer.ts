@@ -4,7 +4,7 @@
  * grouped by chemical system so that one linear-programming call serves every candidate of a
  * system. Browser-safe; used in the main thread and in the engine's workers.
  */
-import type { Entry } from '../core/index.js';
+import type { Composition, Entry } from '../core/index.js';
 import { systemKey, type CandidateBatch, type PackedReference, unresolvedFraction } from '../thermo/index.js';
 
 /** A candidate that cannot be screened; the message names it (id and formula). */
@@ -37,6 +37,40 @@ export interface PackedWindow {
   batches(size: number): PackedBatch[];
 }
 
+/** A composition packed against a reference, or why it cannot be: unknown elements, or fractions too small. */
+export type PackedComposition =
+  | { readonly idx: readonly number[]; readonly key: string; readonly fracs: Float64Array; readonly eRef: number }
+  | { readonly missing: readonly string[] }
+  | { readonly why: string };
+
+/**
+ * One composition as the screens pack it: its elements' indices in the reference (`elIndex`)
+ * ascending, its chemical-system key, its atomic fractions in that order and the reference
+ * energy of those fractions (summed in that order). The one packing of both CSV and Entry rows.
+ */
+export function packComposition(comp: Composition, elIndex: ReadonlyMap<string, number>, ref: PackedReference): PackedComposition {
+  const idx: number[] = [];
+  let missing: string[] | undefined;
+  for (const el of comp.elements) {
+    const k = elIndex.get(el);
+    if (k === undefined) (missing ??= []).push(el);
+    else idx.push(k);
+  }
+  if (missing) return { missing };
+  const why = unresolvedFraction(comp);
+  if (why) return { why };
+  idx.sort((a, b) => a - b);
+  const n = comp.numAtoms;
+  const fracs = new Float64Array(idx.length);
+  let eRef = 0;
+  for (let j = 0; j < idx.length; j++) {
+    const x = comp.amount(ref.elements[idx[j]!]!) / n;
+    fracs[j] = x;
+    eRef += x * ref.refEnergy[idx[j]!]!;
+  }
+  return { idx, key: systemKey(idx), fracs, eRef };
+}
+
 /** Turns entries into batch rows: chemical-system key, formation energy, fractions. */
 export class CandidatePacker {
   private readonly elIndex: Map<string, number>;
@@ -59,18 +93,11 @@ export class CandidatePacker {
     let excluded = 0;
     for (let pos = 0; pos < window.length; pos++) {
       const e = window[pos]!;
-      const comp = e.composition;
-      const idx: number[] = [];
-      let missing: string[] | undefined;
-      for (const el of comp.elements) {
-        const k = elIndex.get(el);
-        if (k === undefined) (missing ??= []).push(el);
-        else idx.push(k);
-      }
-      if (missing) {
+      const packed = packComposition(e.composition, elIndex, ref);
+      if ('missing' in packed) {
         excluded++;
         if (this.unknown === 'error') {
-          fail(new ScreenError(`candidate ${describeEntry(e)}: ${missing.join(', ')} not in the reference dataset (elements ${ref.elements.join(' ')})`, e, start + pos));
+          fail(new ScreenError(`candidate ${describeEntry(e)}: ${packed.missing.join(', ')} not in the reference dataset (elements ${ref.elements.join(' ')})`, e, start + pos));
         }
         continue;
       }
@@ -79,24 +106,17 @@ export class CandidatePacker {
         fail(new ScreenError(`candidate ${describeEntry(e)} has a ${e.kind} energy, but the reference dataset has ${ref.kind} energies`, e, start + pos));
         continue;
       }
-      const why = unresolvedFraction(comp);
-      if (why) {
+      if ('why' in packed) {
         excluded++;
-        fail(new ScreenError(`candidate ${describeEntry(e)}: ${why}`, e, start + pos));
+        fail(new ScreenError(`candidate ${describeEntry(e)}: ${packed.why}`, e, start + pos));
         continue;
       }
-      idx.sort((a, b) => a - b);
-      const n = comp.numAtoms;
-      let eRef = 0;
+      const { idx, fracs: x, eRef } = packed;
       fracStart[pos] = fracs.length;
       dims[pos] = idx.length;
-      for (const k of idx) {
-        const x = comp.amount(ref.elements[k]!) / n;
-        fracs.push(x);
-        eRef += x * ref.refEnergy[k]!;
-      }
+      for (let j = 0; j < x.length; j++) fracs.push(x[j]!);
       eForm[pos] = ref.kind === 'formation' ? e.energyPerAtom : e.energyPerAtom - eRef;
-      const key = systemKey(idx);
+      const key = packed.key;
       const list = groups.get(key);
       if (list) list.push(pos);
       else groups.set(key, [pos]);

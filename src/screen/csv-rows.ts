@@ -7,10 +7,10 @@
  * `CandidatePacker`, so rows, errors and messages are exactly those of `streamEntries` +
  * `screenStability`. Browser-safe.
  */
-import type { CandidatePacker, ScreenError } from './candidate-packer.js';
+import { type CandidatePacker, packComposition, type ScreenError } from './candidate-packer.js';
 import { Composition, type Entry } from '../core/index.js';
 import { type CsvColumns, type CsvEntryReader, isDecimal } from '../io/index.js';
-import { type PackedReference, systemKey, unresolvedFraction } from '../thermo/index.js';
+import type { PackedReference } from '../thermo/index.js';
 
 /** What a formula packs to against a reference (shared by every row of that formula). */
 export interface FormulaInfo {
@@ -144,35 +144,17 @@ export class FormulaCache {
     }
   }
 
-  /** CandidatePacker's packing of one composition: fractions by ascending element index. */
+  /** The screens' packing of one composition (packComposition): fractions by ascending element index. */
   of(comp: Composition, text?: string): FormulaInfo {
-    const { elIndex, ref } = this;
-    const idx: number[] = [];
-    let ok = true;
-    for (const el of comp.elements) {
-      const k = elIndex.get(el);
-      if (k === undefined) ok = false;
-      else idx.push(k);
-    }
-    if (ok && unresolvedFraction(comp)) ok = false;
-    idx.sort((a, b) => a - b);
-    const n = comp.numAtoms;
-    const fracs = new Float64Array(ok ? idx.length : 0);
-    let eRef = 0;
-    if (ok) {
-      for (let j = 0; j < idx.length; j++) {
-        const x = comp.amount(ref.elements[idx[j]!]!) / n;
-        fracs[j] = x;
-        eRef += x * ref.refEnergy[idx[j]!]!;
-      }
-    }
+    const packed = packComposition(comp, this.elIndex, this.ref);
+    const ok = 'fracs' in packed;
     return {
       formula: comp.formula,
       ok,
-      key: ok ? systemKey(idx) : '',
-      fracs,
-      eRef,
-      numAtoms: n,
+      key: ok ? packed.key : '',
+      fracs: ok ? packed.fracs : new Float64Array(0),
+      eRef: ok ? packed.eRef : 0,
+      numAtoms: comp.numAtoms,
       stamp: -1,
       slot: 0,
       hull: Number.NaN,
@@ -258,7 +240,8 @@ export function readChunkRows(text: string, firstLine: number, reader: CsvEntryR
       const f0 = cells[cols.formula]!;
       const f1 = cells[cols.formula + 1]! - 1;
       const raw = text.slice(cells[cols.energy]!, cells[cols.energy + 1]! - 1);
-      if (bare(text, f0, f1) && bare(raw, 0, raw.length) && isDecimal(raw)) {
+      // isDecimal admits no white space around the number (the formula is checked for it).
+      if (bare(text, f0, f1) && isDecimal(raw)) {
         const value = Number(raw);
         const info = Number.isFinite(value) ? cache.get(text, f0, f1) : null;
         if (info?.ok) {
