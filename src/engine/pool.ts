@@ -94,8 +94,8 @@ class Pool implements Engine {
   private readonly running = new Set<Task>();
   private readonly kinds = new Map<string, DataKind>();
   private readonly handles = new DataHandles(MAX_DATA, (h) => this.dropped(h));
-  /** Per data handle: what the workers learned, chunk by chunk, to pass on to the others. */
-  private readonly logs = new Map<number, unknown[]>();
+  /** Per data handle: what the workers learned, chunk by chunk with the worker that learned it, to pass on to the others. */
+  private readonly logs = new Map<number, Array<{ readonly from: Slot; readonly learned: unknown }>>();
   /** Pending jobs per AbortSignal: an abort takes them out of the queue and rejects them. */
   private readonly watch = new SignalWatch<Task>((tasks, reason) => {
     for (const t of tasks) {
@@ -247,7 +247,7 @@ class Pool implements Engine {
     }
   }
 
-  /** Sends a worker the job's data (once) and what the others learned about it since it last heard. */
+  /** Sends a worker the job's data (once) and what the other workers learned about it since it last heard. */
   private async prepare(slot: Slot, h: DataHandle): Promise<unknown> {
     if (!this.handles.has(h)) throw new EngineError(`data ${h.id} (${h.name}) was released`);
     if (!slot.data.has(h.id)) {
@@ -257,7 +257,9 @@ class Pool implements Engine {
     const log = this.logs.get(h.id);
     const sent = slot.data.get(h.id)!;
     const kind = this.kinds.get(h.kind);
-    const known = log && log.length > sent && kind?.learned ? kind.learned.concat(log.slice(sent)) : undefined;
+    // Only the others' chunks: a worker already has what it learned itself.
+    const news = log && kind?.learned ? log.slice(sent).filter((c) => c.from !== slot) : [];
+    const known = news.length ? kind!.learned!.concat(news.map((c) => c.learned)) : undefined;
     slot.data.set(h.id, log?.length ?? 0);
     return known;
   }
@@ -276,7 +278,7 @@ class Pool implements Engine {
       const result = await untilDeath(slot, call());
       this.stats.batches++;
       this.stats.busyMs += result.elapsedMs;
-      if (result.learned !== undefined && h) this.logs.get(h.id)?.push(result.learned);
+      if (result.learned !== undefined && h) this.logs.get(h.id)?.push({ from: slot, learned: result.learned });
       this.settle(task, result);
     } catch (e) {
       if (!task.settled) {

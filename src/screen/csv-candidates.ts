@@ -53,6 +53,11 @@ export function formulaCache(hull: ReferenceHull): FormulaCache {
   return cache;
 }
 
+/** The reference's formula cache if a CSV screen made one (Entry screens never need it). */
+export function existingFormulaCache(hull: ReferenceHull): FormulaCache | undefined {
+  return caches.get(hull);
+}
+
 /** Reads, packs and screens one chunk against a reference index. */
 export function screenCsvChunk(hull: ReferenceHull, chunk: CsvChunk, unknown: 'error' | 'skip'): CsvChunkResult {
   const cache = formulaCache(hull);

@@ -19,7 +19,7 @@ import { anodeRow, type AnodeRow, type AnodeThresholds } from './anode.js';
 import { coatingRow, planCoatings, type CoatingOptions, type CoatingRow, type CoatingThresholds } from './coatings.js';
 import { resolveMaterial, ScreenWorkflowError, type Material, type ScreenData } from './common.js';
 import { DATASET } from './dataset.js';
-import { formulaCache, screenCsvChunk, type CsvChunkResult } from './csv-candidates.js';
+import { existingFormulaCache, formulaCache, screenCsvChunk, type CsvChunkResult } from './csv-candidates.js';
 import type { FormulaAnswers } from './csv-rows.js';
 import type { CsvChunk } from '../io/index.js';
 import { interfaceRow, planInterfaces, type Electrode, type InterfaceRow, type InterfacesOptions } from './interfaces.js';
@@ -52,7 +52,7 @@ export const REFERENCE = defineDataKind<PackedReference, ReferenceHull, Referenc
   learned: {
     take(hull) {
       const flags = hull.takeLearned();
-      const answers = formulaCache(hull).takeAnswers();
+      const answers = existingFormulaCache(hull)?.takeAnswers();
       return flags || answers ? { ...(flags ? { flags } : {}), ...(answers ? { answers } : {}) } : undefined;
     },
     apply(hull, known) {

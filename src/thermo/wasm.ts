@@ -142,9 +142,23 @@ export function wasmModule(): WebAssembly.Module {
   return compiled;
 }
 
-/** Compiles asynchronously, for browser main threads where synchronous compilation is limited. */
-export async function initWasm(): Promise<void> {
-  compiled ??= await WebAssembly.compile(decodeBase64(WASM_BASE64) as BufferSource);
+let compiling: Promise<void> | undefined;
+
+/**
+ * Compiles asynchronously, for browser main threads where synchronous compilation is limited;
+ * one compilation however many callers (the package starts it at import).
+ */
+export function initWasm(): Promise<void> {
+  compiling ??= WebAssembly.compile(decodeBase64(WASM_BASE64) as BufferSource).then(
+    (m) => {
+      compiled ??= m;
+    },
+    (e: unknown) => {
+      compiling = undefined; // a later call tries again (a page may set the bytes first)
+      throw e;
+    },
+  );
+  return compiling;
 }
 
 /** The kernel of this thread, created on first use. */
