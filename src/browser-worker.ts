@@ -7,6 +7,7 @@
  */
 import { expose } from 'comlink';
 import { initWasm } from './browser.js';
+import { serveRelayedPorts } from './engine/index.js';
 import { WebService } from './web/index.js';
 
 // `?wasm=…&data=…` on a served script, `#wasm=inline&data=…` on a Blob one.
@@ -18,4 +19,7 @@ const ready = initWasm({ ...(wasm ? { wasm } : {}), ...(data ? { data } : {}) })
 ready.catch(() => {}); // reported by ready() and every call that needs the kernel
 
 // Exposed at once: messages that arrive while the WASM loads wait in the service's promises.
-expose(new WebService(ready), self as unknown as Parameters<typeof expose>[1]);
+const service = new WebService(ready);
+expose(service, self as unknown as Parameters<typeof expose>[1]);
+// As an engine worker started by the page for another worker's engine (engine/worker-relay.ts).
+serveRelayedPorts(service);

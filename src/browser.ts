@@ -2,8 +2,8 @@
 // src/index.ts without the Node file loaders, plus entriesFromFile for dropped files, a WASM loader
 // (by URL, default, or inline) and a Comlink Web Worker running the computations. See
 // src/web/README-web.md. The shared API comes from api.ts (test/web-e2e.test.ts checks the set).
-import { wrap, releaseProxy, type Remote } from 'comlink';
-import { createEngine as createEngineCore, type Engine, type EngineOptions } from './engine/index.js';
+import { proxy, wrap, releaseProxy, type Remote } from 'comlink';
+import { createEngine as createEngineCore, pageWorkerRelay, type Engine, type EngineOptions } from './engine/index.js';
 import { initWasm as initEmbeddedWasm } from './thermo/index.js';
 import { bytesToBase64, defaultDataSourceUrl, setDefaultDataSource, setWasmBase64 } from './web/index.js';
 export { defaultDataUrl } from './web/index.js';
@@ -147,12 +147,16 @@ async function spawnWorker(options: BrowserOptions): Promise<InterphaseWorker> {
     worker.terminate();
     throw e;
   }
+  // The screen jobs' engine workers are the page's, not nested (engine/worker-relay.ts).
+  const relay = pageWorkerRelay();
+  await api.useWorkerRelay(proxy(relay));
   return {
     api,
     worker,
     terminate() {
       api[releaseProxy]();
       worker.terminate();
+      relay.terminateAll();
     },
   };
 }

@@ -4,7 +4,7 @@
  * Web Worker). An entry point: it registers jobs of the layers above the engine.
  */
 import { expose } from 'comlink';
-import { EngineService } from './engine/index.js';
+import { EngineService, serveRelayedPorts } from './engine/index.js';
 import { SCREEN_JOBS } from './screen/index.js';
 
 const service = new EngineService(SCREEN_JOBS);
@@ -16,4 +16,5 @@ if (typeof process !== 'undefined' && typeof process.versions?.node === 'string'
   expose(service, nodeEndpoint(parentPort));
 } else {
   expose(service, globalThis as unknown as Parameters<typeof expose>[1]);
+  serveRelayedPorts(service);
 }

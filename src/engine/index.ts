@@ -34,5 +34,7 @@ export {
 } from './engine.js';
 export { localEngine, createLocalEngine, type LocalEngine } from './local.js';
 export { createEngine, currentPlatform } from './create.js';
+export { createPool } from './pool.js';
+export { pageWorkerRelay, relayedPlatform, serveRelayedPorts, type WorkerRelay } from './worker-relay.js';
 export { EngineService, type WorkerRunResult } from './service.js';
 export type { EnginePlatform, WorkerHandle } from './platform.js';

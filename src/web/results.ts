@@ -71,7 +71,7 @@ export interface ScreenJobOptions {
   /** Perturbation amplitude (eV/atom, uniform ±); default 0.05. */
   spread?: number;
   seed?: number;
-  /** Engine workers (nested Web Workers); default min(4, hardwareConcurrency). */
+  /** Engine workers (started by the page through `startWorker`'s relay, else nested); default min(4, hardwareConcurrency). */
   workers?: number;
   batchSize?: number;
 }

@@ -5,12 +5,12 @@
  * inserts results. The worker also speaks the engine's protocol (ready / setReference / screen),
  * so `createEngine()` in browsers starts its pool on the same script.
  */
-import { proxy, type ProxyMarked } from 'comlink';
+import { proxy, type ProxyMarked, type Remote } from 'comlink';
 import { Composition, Entry } from '../core/index.js';
 import { defaultEntries, DEFAULT_DATA_INFO } from '../io/index.js';
 import { PhaseDiagram, stabilityWindow, windowPlotData } from '../thermo/index.js';
 import { type UncertainResult, uncertain, type WebSamplingOptions } from './uncertainty.js';
-import { createEngine, EngineService, type Engine, type JobProgress, type WorkerRunResult } from '../engine/index.js';
+import { createEngine, createPool, EngineService, relayedPlatform, type Engine, type JobProgress, type WorkerRelay, type WorkerRunResult } from '../engine/index.js';
 import { SCREEN_JOBS } from '../screen/index.js';
 import { interfaceReaction, parseReactant } from '../interface/index.js';
 import { binaryHullSvg, reactionCurveSvg, ternaryHullSvg, voltageStaircaseSvg } from '../plot/index.js';
@@ -37,10 +37,16 @@ export class WebService {
   private readonly jobs = new Map<number, AbortController>();
   private engine: Promise<Engine> | undefined;
   private engineWorkers = 0;
+  private relay: Remote<WorkerRelay> | undefined;
 
   constructor(private readonly wasmReady: Promise<void>) {}
 
   // --- the engine's worker protocol (see engine/service.ts) --------------------------------
+
+  /** The page starts this worker's engine workers (`startWorker` sets it; see engine/worker-relay.ts). */
+  useWorkerRelay(relay: WorkerRelay & ProxyMarked): void {
+    this.relay = relay as unknown as Remote<WorkerRelay>; // what a proxy arrives as
+  }
 
   async ready(): Promise<string> {
     await this.wasmReady;
@@ -221,7 +227,7 @@ export class WebService {
 
   /**
    * A long job: screens `count` hypothetical candidates (the data's compounds over and over, their
-   * energies perturbed) against the data on the engine's workers (nested Web Workers), reporting
+   * energies perturbed) against the data on the engine's workers (the page's, engine/worker-relay.ts), reporting
    * progress; `cancel(jobId)` stops it.
    */
   async screenJob(jobId: number, options: ScreenJobOptions, onProgress?: Progress): Promise<ScreenSummary> {
@@ -237,10 +243,11 @@ export class WebService {
       if (!this.engine || this.engineWorkers !== want) {
         if (this.engine) await (await this.engine).close();
         this.engineWorkers = want;
-        this.engine = createEngine({ workers: want, workerUrl: new URL(self.location.href) });
+        const options = { workers: want, workerUrl: new URL(self.location.href) };
+        this.engine = this.relay ? createPool(relayedPlatform(this.relay), options) : createEngine(options);
         this.engine.catch(() => (this.engine = undefined));
       }
-      // Cancelling while the workers start (nested workers can be slow to come up on a busy
+      // Cancelling while the workers start (workers can be slow to come up on a busy
       // machine) stops the job at once; the engine stays for the next job.
       const engine = await untilAborted(this.engine, ctl.signal);
       const bases = entries.filter((e) => !e.isElement);
