@@ -140,9 +140,10 @@ class PendingText {
     }
     const rest = this.parts.slice(k);
     if (rest.length) {
+      // The cut falls inside this part (with none left, the whole text is taken).
       head.push(rest[0]!.slice(0, cut - start));
       rest[0] = rest[0]!.slice(cut - start + 1);
-    } else if (cut < this.length) throw new Error('internal: cut past the text');
+    }
     this.parts = rest.filter((p) => p.length > 0);
     this.length = Math.max(0, this.length - cut - 1);
     return head.length === 1 ? head[0]! : head.join('');

@@ -172,8 +172,7 @@ async function* screenCsvCandidates(source: CsvCandidates, reference: readonly E
     const run = (chunk: CsvChunk): Promise<CsvChunkResult> =>
       engine.run(STABILITY_CSV, { chunk, unknownElements }, { data: ref, describe: () => `a chunk of CSV (${describeChunk(chunk)})`, ...(signal ? { signal } : {}) });
     const maxInFlight = engine.platform === 'thread' ? 1 : 2 * engine.size + 1;
-    let index = 0;
-    let done = 0;
+    let index = 0; // rows taken so far, failed chunks' included
     // A chunk that failed twice (BatchFailedError): reported, and the screen goes on.
     const failed = (e: Error): void => {
       if (!options.onError || signal?.aborted) throw e;
@@ -181,8 +180,7 @@ async function* screenCsvCandidates(source: CsvCandidates, reference: readonly E
     };
     const after = (r: CsvChunkResult): void => {
       index += r.rows;
-      done += r.rows;
-      options.onProgress?.(done, options.total);
+      options.onProgress?.(index, options.total);
       if (r.loadError) {
         const { message, ...where } = r.loadError;
         throw new LoadError(message, where);
@@ -241,14 +239,22 @@ async function* screenCsvCandidates(source: CsvCandidates, reference: readonly E
 
 /** Row `pos` of a chunk's result (screened). */
 function chunkRow(r: CsvChunkResult, pos: number, phases: readonly string[], text: string, ids: Map<number, string> | undefined): ScreenRow {
-  // A null-prototype record: V8 keeps it a dictionary, ~4× cheaper to fill with arbitrary ids
-  // than a literal (calling-thread time per row).
-  const decomposition: Record<string, number> = Object.create(null);
-  for (let k = r.decompOffsets[pos]!; k < r.decompOffsets[pos + 1]!; k++) decomposition[phases[r.decompPoints[k]!]!] = r.decompFractions[k]!;
+  const decomposition = decompositionOf(r, pos, phases);
   const f = r.formulaOf[pos]!;
   const id = ids?.get(pos) ?? text.slice(r.idRanges[2 * pos]!, r.idRanges[2 * pos + 1]!);
   const formula = r.formulaText.slice(r.formulaOffsets[f]!, r.formulaOffsets[f + 1]! - 1);
   return { id, formula, e_form_per_atom: r.eForm[pos]!, e_above_hull: r.eAboveHull[pos]!, decomposition };
+}
+
+/**
+ * Row `at`'s decomposition in a result (a batch's or a CSV chunk's): fraction by phase id. A
+ * null-prototype record: V8 keeps it a dictionary, ~4× cheaper to fill with arbitrary ids than a
+ * literal (calling-thread time per row).
+ */
+function decompositionOf(r: Pick<BatchResult, 'decompOffsets' | 'decompPoints' | 'decompFractions'>, at: number, phases: readonly string[]): Record<string, number> {
+  const decomposition: Record<string, number> = Object.create(null);
+  for (let k = r.decompOffsets[at]!; k < r.decompOffsets[at + 1]!; k++) decomposition[phases[r.decompPoints[k]!]!] = r.decompFractions[k]!;
+  return decomposition;
 }
 
 /** A sync iterable's values as an async iterator. */
@@ -336,10 +342,7 @@ function assemble(b: PackedBatch, r: BatchResult, ref: PackedReference, window: 
       fail(new ScreenError(`candidate ${describeEntry(entry)}: ${why}`, entry, start + pos));
       continue;
     }
-    // A null-prototype record: V8 keeps it a dictionary, ~4× cheaper to fill with arbitrary ids
-    // than a literal (main-thread time per row).
-    const decomposition: Record<string, number> = Object.create(null);
-    for (let k = r.decompOffsets[c]!; k < r.decompOffsets[c + 1]!; k++) decomposition[ref.ids[r.decompPoints[k]!]!] = r.decompFractions[k]!;
+    const decomposition = decompositionOf(r, c, ref.ids);
     rows[pos] = {
       id: entry.id,
       formula: entry.composition.formula,
