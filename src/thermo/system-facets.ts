@@ -130,21 +130,28 @@ function canonical(h: FacetWalker, a: Float64Array, b: Float64Array, ts: number[
     return x;
   };
   // Twice: the second time from kinks that are the first facets' (not the envelope's, whose
-  // round-off depends on the lines met first).
+  // round-off depends on the lines met first). When the first pass moved no kink, the second
+  // would walk to the same points and find the same facets and kinks: skipped.
   for (let pass = 0; pass < 2; pass++) {
     for (let j = 0; j < facets.length; j++) {
       const g = h.walk(0, point((ts[j]! + ts[j + 1]!) / 2));
       if (g < 0) return undefined;
       facets[j] = g;
     }
+    let moved = false;
     for (let j = 1; j < facets.length; j++) {
       const l = facets[j - 1]!;
       const r = facets[j]!;
       const cl = h.planeAt(l, a);
       const cr = h.planeAt(r, a);
       const dm = h.planeAt(r, b) - cr - (h.planeAt(l, b) - cl);
-      if (dm > LINE_TOL) ts[j] = (cl - cr) / dm;
+      if (dm > LINE_TOL) {
+        const t = (cl - cr) / dm;
+        if (t !== ts[j]) moved = true;
+        ts[j] = t;
+      }
     }
+    if (!moved) break;
   }
   const at: number[] = [];
   for (let i = 0; i < ts.length; i++) {
