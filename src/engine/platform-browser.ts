@@ -3,29 +3,27 @@
  * endpoint). `new Worker(new URL('./engine-worker.js', import.meta.url), { type: 'module' })` is
  * written out literally so that bundlers (Vite, webpack 5, Parcel) see and bundle the worker.
  */
-import type { EnginePlatform, WorkerHandle } from './platform.js';
+import { type EnginePlatform, failureListeners, type WorkerHandle } from './platform.js';
+
+/** What a Web Worker's `error` or `messageerror` event says. */
+export function workerEventMessage(ev: Event): string {
+  return typeof ErrorEvent !== 'undefined' && ev instanceof ErrorEvent && ev.message ? ev.message : `worker ${ev.type}`;
+}
 
 function spawn(url?: URL): WorkerHandle {
   const worker = url ? new Worker(url, { type: 'module' }) : new Worker(new URL('./engine-worker.js', import.meta.url), { type: 'module' });
-  let terminated = false;
-  let failed = false;
-  const listeners: Array<(error: Error) => void> = [];
+  const { fail, onFailure, end } = failureListeners();
   // A Web Worker does not exit on an uncaught error, but its state is then unknown: the engine
   // replaces it.
-  const fail = (ev: Event): void => {
-    if (terminated || failed) return;
-    failed = true;
-    const message = typeof ErrorEvent !== 'undefined' && ev instanceof ErrorEvent && ev.message ? ev.message : `worker ${ev.type}`;
-    for (const l of listeners) l(new Error(message));
-  };
-  worker.addEventListener('error', fail);
-  worker.addEventListener('messageerror', fail);
+  const failed = (ev: Event): void => fail(new Error(workerEventMessage(ev)));
+  worker.addEventListener('error', failed);
+  worker.addEventListener('messageerror', failed);
   return {
     endpoint: worker,
-    onFailure: (l) => void listeners.push(l),
+    onFailure,
     setBusy: () => {},
     async terminate() {
-      terminated = true;
+      end();
       worker.terminate();
     },
   };

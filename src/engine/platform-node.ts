@@ -13,7 +13,7 @@ import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { EnginePlatform, WorkerHandle } from './platform.js';
+import { type EnginePlatform, failureListeners, type WorkerHandle } from './platform.js';
 
 // comlink's Node adapter, an ES module: imported dynamically so that the CommonJS bundle keeps an
 // import() for it (require() of an .mjs file needs Node >= 20.19).
@@ -75,23 +75,16 @@ function spawn(nodeEndpoint: NodeEndpointFn, url: URL): WorkerHandle {
   } else {
     worker = new Worker(url, { resourceLimits: WORKER_LIMITS });
   }
-  let terminated = false;
-  let failed = false;
-  const listeners: Array<(error: Error) => void> = [];
-  const fail = (error: Error): void => {
-    if (terminated || failed) return;
-    failed = true;
-    for (const l of listeners) l(error);
-  };
+  const { fail, onFailure, end } = failureListeners();
   worker.on('error', (e) => fail(e instanceof Error ? e : new Error(String(e))));
   worker.on('messageerror', (e) => fail(e instanceof Error ? e : new Error(String(e))));
   worker.on('exit', (code) => fail(new Error(`worker exited with code ${code}`)));
   return {
     endpoint: nodeEndpoint(worker),
-    onFailure: (l) => void listeners.push(l),
+    onFailure,
     setBusy: (busy) => (busy ? worker.ref() : worker.unref()),
     async terminate() {
-      terminated = true;
+      end();
       await worker.terminate();
     },
   };

@@ -18,6 +18,24 @@ export interface WorkerHandle {
   terminate(): Promise<void>;
 }
 
+/**
+ * A worker's failure listeners (WorkerHandle.onFailure): `fail` calls them on the first failure
+ * only, and never once `end()` (terminate) has been called.
+ */
+export function failureListeners(): { fail(error: Error): void; onFailure(listener: (error: Error) => void): void; end(): void } {
+  let over = false;
+  const listeners: Array<(error: Error) => void> = [];
+  return {
+    fail(error) {
+      if (over) return;
+      over = true;
+      for (const l of listeners) l(error);
+    },
+    onFailure: (l) => void listeners.push(l),
+    end: () => void (over = true),
+  };
+}
+
 /** Per-platform adapter: `platform-node.ts` (worker_threads) or `platform-browser.ts` (Web Workers). */
 export interface EnginePlatform {
   readonly name: 'node' | 'browser';

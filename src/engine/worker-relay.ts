@@ -8,8 +8,8 @@
  * rounds). Without a relay (a worker not started by `startWorker`) the engine still nests.
  */
 import { expose, proxy, transfer, type Remote } from 'comlink';
-import type { EnginePlatform, WorkerHandle } from './platform.js';
-import { browserPlatform } from './platform-browser.js';
+import { type EnginePlatform, failureListeners, type WorkerHandle } from './platform.js';
+import { browserPlatform, workerEventMessage } from './platform-browser.js';
 
 /** What the page offers its worker: start a worker on `url` that serves Comlink on `port`. */
 export interface WorkerRelay {
@@ -29,10 +29,8 @@ export function pageWorkerRelay(): WorkerRelay & { terminateAll(): void } {
     spawn(url, port, onFailure) {
       const id = ++last;
       const worker = new Worker(url, { type: 'module' });
-      const fail = (ev: Event): void => {
-        const message = typeof ErrorEvent !== 'undefined' && ev instanceof ErrorEvent && ev.message ? ev.message : `worker ${ev.type}`;
-        Promise.resolve(onFailure(message)).catch(() => {}); // the asking worker may be gone
-      };
+      // A remote call: the asking worker may be gone.
+      const fail = (ev: Event): void => void Promise.resolve(onFailure(workerEventMessage(ev))).catch(() => {});
       worker.addEventListener('error', fail);
       worker.addEventListener('messageerror', fail);
       worker.postMessage({ [CONNECT]: port }, [port]);
@@ -57,22 +55,17 @@ export function relayedPlatform(relay: Remote<WorkerRelay>): EnginePlatform {
 
 function relayedWorker(relay: Remote<WorkerRelay>, url: URL): WorkerHandle {
   const { port1, port2 } = new MessageChannel();
-  let over = false;
-  const listeners: Array<(error: Error) => void> = [];
-  const fail = (message: string): void => {
-    if (over) return;
-    over = true;
-    for (const l of listeners) l(new Error(message));
-  };
+  const { fail: failWith, onFailure, end } = failureListeners();
+  const fail = (message: string): void => failWith(new Error(message));
   // Messages posted on port1 meanwhile wait in port2's queue, which travels with it.
   const id = relay.spawn(url.href, transfer(port2, [port2]), proxy(fail));
   id.catch((e: unknown) => fail(`the page could not start a worker: ${e instanceof Error ? e.message : String(e)}`));
   return {
     endpoint: port1,
-    onFailure: (l) => void listeners.push(l),
+    onFailure,
     setBusy: () => {},
     async terminate() {
-      over = true;
+      end();
       port1.close();
       void id.then((i) => relay.terminate(i)).catch(() => {});
     },
