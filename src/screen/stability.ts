@@ -172,7 +172,7 @@ async function* screenCsvCandidates(source: CsvCandidates, reference: readonly E
     const run = (chunk: CsvChunk): Promise<CsvChunkResult> =>
       engine.run(STABILITY_CSV, { chunk, unknownElements }, { data: ref, describe: () => `a chunk of CSV (${describeChunk(chunk)})`, ...(signal ? { signal } : {}) });
     const maxInFlight = engine.platform === 'thread' ? 1 : 2 * engine.size + 1;
-    let index = 0; // rows taken so far, failed chunks' included
+    let index = 0; // rows of the chunks screened so far (a failed chunk's count is not known)
     // A chunk that failed twice (BatchFailedError): reported, and the screen goes on.
     const failed = (e: Error): void => {
       if (!options.onError || signal?.aborted) throw e;
