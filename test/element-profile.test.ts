@@ -4,6 +4,7 @@ import { elementProfile, ElementProfileError, stabilityWindow, voltageStaircase,
 import { voltageStaircaseSvg } from '../src/plot/index.js';
 import type { Entry } from '../src/core/entry.js';
 import { loadEntries } from '../src/io/node-loaders.js';
+import { defaultEntries } from '../src/io/default-data.js';
 import { PhaseDiagram } from '../src/thermo/phase-diagram.js';
 import { SystemIndex } from '../src/thermo/system-hull.js';
 import { DATA, readReference, referenceDatasets, type RefProfile } from './helpers/shared.js';
@@ -117,6 +118,32 @@ describe('a SystemIndex over many chemical systems works as a source', () => {
       a.forEach((s, i) => expect(Math.abs(s.mu - b[i]!.mu)).toBeLessThan(1e-12));
     }
     expect(() => elementProfile(index, 'Li3PS4', 'Na')).toThrow(/open element Na is not an element of the phase diagram \(Cl-Ge-In-Li-Nb-O-P-S\)/);
+  });
+});
+
+describe("a window's numbers do not depend on what its system was asked before", () => {
+  // The facets a window meets (of several holding a stretch: a segment along a face between them)
+  // must not depend on which facets earlier questions found, or a window computed in a worker that
+  // asked other systems first would differ in the last bits (system-facets.ts, canonical).
+  it('all Li compositions of the embedded data: forward, backward and on fresh indexes, to the bit', async () => {
+    const entries = await defaultEntries();
+    const li = entries.filter((e) => e.composition.has('Li') && e.composition.elements.length > 1);
+    const evaluated = () => {
+      const index = new SystemIndex(entries);
+      for (const _ of index.evaluate({ decompositions: false })) void _;
+      return index;
+    };
+    const dump = (index: SystemIndex, e: Entry) => {
+      const w = stabilityWindow(index, e.composition);
+      return JSON.stringify([w.reduction.voltage, w.oxidation.voltage, w.profile.steps.map((s) => [s.mu, s.evolution, s.reaction.toString()])]);
+    };
+    const forward = evaluated();
+    const backward = evaluated();
+    const a = li.map((e) => dump(forward, e));
+    const b = [...li].reverse().map((e) => dump(backward, e)).reverse();
+    expect(li.length).toBeGreaterThan(3000);
+    expect(a.filter((x, i) => x !== b[i]).length).toBe(0);
+    for (let i = 0; i < li.length; i += 211) expect(dump(evaluated(), li[i]!)).toBe(a[i]);
   });
 });
 

@@ -133,10 +133,15 @@ function canonical(h: FacetWalker, a: Float64Array, b: Float64Array, ts: number[
   // round-off depends on the lines met first). When the first pass moved no kink, the second
   // would walk to the same points and find the same facets and kinks: skipped.
   for (let pass = 0; pass < 2; pass++) {
+    // Each walk starts where the last one ended (the first from facet 0): a walk's end depends
+    // only on the facet it starts from (its vertices) and the point, so the chain is as
+    // independent of the system's past questions as walks from facet 0, and far shorter.
+    let from = 0;
     for (let j = 0; j < facets.length; j++) {
-      const g = h.walk(0, point((ts[j]! + ts[j + 1]!) / 2));
+      const g = h.walk(from, point((ts[j]! + ts[j + 1]!) / 2));
       if (g < 0) return undefined;
       facets[j] = g;
+      from = g;
     }
     let moved = false;
     for (let j = 1; j < facets.length; j++) {
