@@ -140,7 +140,10 @@ describe("a window's numbers do not depend on what its system was asked before",
     const forward = evaluated();
     const backward = evaluated();
     const a = li.map((e) => dump(forward, e));
-    const b = [...li].reverse().map((e) => dump(backward, e)).reverse();
+    const b = [...li]
+      .reverse()
+      .map((e) => dump(backward, e))
+      .reverse();
     expect(li.length).toBeGreaterThan(3000);
     expect(a.filter((x, i) => x !== b[i]).length).toBe(0);
     for (let i = 0; i < li.length; i += 211) expect(dump(evaluated(), li[i]!)).toBe(a[i]);

@@ -16,6 +16,7 @@ import type { Entry } from '../core/index.js';
 import { insertByShare } from './basis-store.js';
 import { startFacet } from './facet-enumeration.js';
 import { FacetWalker } from './facet-walk.js';
+import { crossedStretches } from './segment-walk.js';
 import { shareTolerance } from './hull.js';
 import type { PhaseAmount, SystemIndex } from './system-hull.js';
 
@@ -78,13 +79,19 @@ function start(index: SystemIndex, els: readonly string[]): FacetWalker | undefi
 let lineC = new Float64Array(0);
 let lineM = new Float64Array(0);
 
-/** The hull along x(t) = (1−t)·a + t·b (atomic fractions over the system's elements); undefined if a walk is lost. */
-export function facetSegment(index: SystemIndex, h: FacetWalker, a: Float64Array, b: Float64Array): FacetSegment | undefined {
+/**
+ * The hull along x(t) = (1−t)·a + t·b (atomic fractions over the system's elements): by walking the
+ * facets the segment crosses (segment-walk.ts), or where that cannot be completed (or `walk` is
+ * false) by the envelope of known facets; undefined if a walk is lost.
+ */
+export function facetSegment(index: SystemIndex, h: FacetWalker, a: Float64Array, b: Float64Array, walk = true): FacetSegment | undefined {
   const before = h.count;
   const d = h.d;
   const x = new Float64Array(d);
   let lines = 0;
   try {
+    const walked = walk ? crossedStretches(h, a, b) : undefined;
+    if (walked) return kinksAndPhases(h, a, b, walked.ts, walked.facets, x);
     for (let round = 0; round < MAX_ROUNDS; round++) {
       lines = addLines(h, a, b, lines);
       const { ts, facets } = envelope(h.count);
@@ -157,6 +164,27 @@ function canonical(h: FacetWalker, a: Float64Array, b: Float64Array, ts: number[
       }
     }
     if (!moved) break;
+  }
+  return kinksAndPhases(h, a, b, ts, facets, x, false);
+}
+
+/**
+ * The kinks of the stretches' facets (where their lines meet: the same numbers whichever way the
+ * facets were found) unless already made (`kinks` false), and the facet holding each breakpoint.
+ */
+function kinksAndPhases(h: FacetWalker, a: Float64Array, b: Float64Array, ts: number[], facets: number[], x: Float64Array, kinks = true): FacetSegment | undefined {
+  const d = h.d;
+  const point = (t: number) => {
+    for (let k = 0; k < d; k++) x[k] = (1 - t) * a[k]! + t * b[k]!;
+    return x;
+  };
+  for (let j = 1; kinks && j < facets.length; j++) {
+    const l = facets[j - 1]!;
+    const r = facets[j]!;
+    const cl = h.planeAt(l, a);
+    const cr = h.planeAt(r, a);
+    const dm = h.planeAt(r, b) - cr - (h.planeAt(l, b) - cl);
+    if (dm > LINE_TOL) ts[j] = (cl - cr) / dm;
   }
   const at: number[] = [];
   for (let i = 0; i < ts.length; i++) {

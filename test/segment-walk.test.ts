@@ -1,0 +1,73 @@
+// The hull along a window's segment two ways: walking the facets the segment crosses
+// (segment-walk.ts, the first choice) and the envelope of known facets (the fallback; the LPs
+// where it gives up): the same stretches, planes, kinks and breakpoint phases for every Li
+// composition of the embedded data.
+import { describe, expect, it } from 'vitest';
+import { defaultEntries } from '../src/io/default-data.js';
+import { phasesIn, facetSegment, systemFacets } from '../src/thermo/system-facets.js';
+import { SystemIndex } from '../src/thermo/system-hull.js';
+
+describe('segment walk vs envelope', () => {
+  it('every Li window segment of the embedded data: same stretches, planes, kinks and phases', async () => {
+    const entries = await defaultEntries();
+    const index = new SystemIndex(entries);
+    for (const _ of index.evaluate({ decompositions: false })) void _;
+    const li = entries.filter((e) => e.composition.has('Li') && e.composition.elements.length > 1);
+    let compared = 0;
+    let kinks = 0;
+    let viaLP = 0;
+    for (const e of li) {
+      const comp = e.composition;
+      const els = [...comp.elements].sort();
+      const d = els.length;
+      // As openProfile: from pure Li (t = 0) to the composition without Li (t = 1).
+      const a = Float64Array.from(els, (el) => (el === 'Li' ? 1 : 0));
+      const rest = comp.numAtoms - comp.amount('Li');
+      const b = Float64Array.from(els, (el) => (el === 'Li' ? 0 : comp.amount(el) / rest));
+      const h = systemFacets(index, els);
+      if (!h) continue;
+      const walked = facetSegment(index, h, a, b, true)!;
+      expect(walked).toBeDefined();
+      const x = new Float64Array(d);
+      const envelope = facetSegment(index, h, a, b, false);
+      if (!envelope) {
+        // A few the envelope leaves to the LPs (SystemIndex.segment): the walk must agree with them.
+        const lp = index.segment(els, a, b);
+        expect(lp.points.map((p) => p.t).length).toBe(walked.ts.length);
+        lp.points.forEach((p, i) => {
+          expect(Math.abs(p.t - walked.ts[i]!)).toBeLessThan(1e-9);
+          const t = walked.ts[i]!;
+          for (let k = 0; k < d; k++) x[k] = (1 - t) * a[k]! + t * b[k]!;
+          expect(
+            phasesIn(index.entries, h, walked.at[i]!, x)
+              .map((q) => q.entry.id)
+              .sort(),
+          ).toEqual(p.decomposition.map((q) => q.entry.id).sort());
+        });
+        viaLP++;
+        compared++;
+        continue;
+      }
+      expect(walked.facets.length).toBe(envelope.facets.length);
+      for (let j = 0; j < walked.facets.length; j++) {
+        for (const p of [a, b]) expect(Math.abs(h.planeAt(walked.facets[j]!, p) - h.planeAt(envelope.facets[j]!, p))).toBeLessThan(1e-11);
+      }
+      for (let i = 0; i < walked.ts.length; i++) {
+        expect(Math.abs(walked.ts[i]! - envelope.ts[i]!)).toBeLessThan(1e-12);
+        const t = walked.ts[i]!;
+        for (let k = 0; k < d; k++) x[k] = (1 - t) * a[k]! + t * b[k]!;
+        const ids = (f: number) =>
+          phasesIn(index.entries, h, f, x)
+            .map((p) => p.entry.id)
+            .sort()
+            .join(' ');
+        expect(ids(walked.at[i]!)).toBe(ids(envelope.at[i]!));
+      }
+      compared++;
+      kinks += walked.ts.length - 2;
+    }
+    expect(compared).toBe(li.length);
+    expect(kinks).toBeGreaterThan(10_000);
+    expect(viaLP).toBeLessThan(20);
+  });
+});
