@@ -236,7 +236,10 @@ export function stabilityWindow(source: ThermoSource, composition: Composition |
   const els = [...comp.elements].sort();
   const x = fractionsOf(comp, els);
   const h = unresolvedFractions(els, x) ? undefined : systemFacets(index, els);
-  const hull = (h && facetHullAt(index, h, x)) ?? lazyHull(index.hullAt(els, x, 'stable'));
+  // The composition lies on the profile's segment (same system when it holds the open element):
+  // the walk to it starts from the facet there.
+  const from = els.length === openEls.length ? open.facetAt(1 - x[els.indexOf(element)]!) : -1;
+  const hull = (h && facetHullAt(index, h, x, Math.max(from, 0))) ?? lazyHull(index.hullAt(els, x, 'stable'));
   const group = index.groups.byKey.get(comp.key);
   let eAboveHull: number | null = null;
   let stable = false;

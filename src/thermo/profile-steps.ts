@@ -36,6 +36,12 @@ export interface OpenProfile {
   evolution(s: number): number;
   /** Every step, built once. */
   steps(): ProfileStep[];
+  /**
+   * The facet of the system's walker holding the hull along the profile's segment at t (0 at the
+   * pure element, 1 at the composition without it), −1 when the segment came from the LPs: where
+   * a walk to a point on the segment starts without depending on the system's past questions.
+   */
+  facetAt(t: number): number;
 }
 
 /** Phases alphabetical by reduced formula (then id), the order reaction strings list them in. */
@@ -94,7 +100,7 @@ export function openProfile(index: SystemIndex, comp: Composition, els: readonly
   };
   // comp + n E sits at t = nRest / (atoms of comp + n) on the tie line.
   const approxEvolution = (s: number) => nRest / seg.t(s + 1) - nRest - nE;
-  return { count: seg.count - 1, mu, approxEvolution, evolution, steps };
+  return { count: seg.count - 1, mu, approxEvolution, evolution, steps, facetAt: seg.facetAt };
 }
 
 /**
@@ -113,6 +119,7 @@ function openSegment(index: SystemIndex, els: readonly string[], a: Float64Array
       t: (i: number) => lp.points[i]!.t,
       phases: (i: number) => lp.points[i]!.decomposition,
       mu: (i: number) => lp.facetMu[i]![element]!,
+      facetAt: () => -1,
     };
   }
   const { ts, facets, at } = seg;
@@ -124,5 +131,10 @@ function openSegment(index: SystemIndex, els: readonly string[], a: Float64Array
     for (let c = 0; c < d; c++) x[c] = (1 - t) * a[c]! + t * b[c]!;
     return phasesIn(index.entries, h, at[i]!, x);
   };
-  return { count: ts.length, t: (i: number) => ts[i]!, phases, mu: (i: number) => h.mu[facets[i]! * d + k]! };
+  const facetAt = (t: number) => {
+    let j = 0;
+    while (j + 1 < facets.length && ts[j + 1]! <= t) j++;
+    return facets[j]!;
+  };
+  return { count: ts.length, t: (i: number) => ts[i]!, phases, mu: (i: number) => h.mu[facets[i]! * d + k]!, facetAt };
 }

@@ -280,12 +280,15 @@ function envelope(count: number): { ts: number[]; facets: number[] } {
   return { ts, facets };
 }
 
-/** The hull value at x and its decomposition (as `SystemIndex.hullAt` over stable phases); undefined if the walk is lost. */
-export function facetHullAt(index: SystemIndex, h: FacetWalker, x: Float64Array): { value: number; decomposition: () => PhaseAmount[] } | undefined {
+/**
+ * The hull value at x and its decomposition (as `SystemIndex.hullAt` over stable phases); undefined
+ * if the walk is lost. The walk starts from facet `from`, the system's first by default: from a
+ * facet that was itself found without depending on the system's past questions, the facet met (of
+ * several, when x is on a face between them) does not depend on them either.
+ */
+export function facetHullAt(index: SystemIndex, h: FacetWalker, x: Float64Array, from = 0): { value: number; decomposition: () => PhaseAmount[] } | undefined {
   const before = h.count;
-  // From the system's first facet: the facet met (of several, when x is on a face between them)
-  // does not depend on what the system was asked before.
-  const f = h.walk(0, x);
+  const f = h.walk(from, x);
   account(index, h, before);
   if (f < 0) return undefined;
   return { value: h.planeAt(f, x), decomposition: () => phasesIn(index.entries, h, f, x) };
