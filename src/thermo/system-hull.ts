@@ -109,6 +109,8 @@ export class SystemIndex {
   private plans: ReturnType<typeof systemPlans> | undefined;
   /** How many times stabilities were (re)found: per-system caches elsewhere (system-facets.ts) compare it. */
   evaluations = 0;
+  /** The stable phases' rows of each system solved, by key (solveSystems fills it; stablePoints reads it). */
+  private stableRowsOf = new Map<SystemKey, number[]>();
   /** systemPoints' cache, least recently used first. */
   private readonly pointCache = new Map<string, { cols: number[]; set: PointSet }>();
 
@@ -225,6 +227,7 @@ export class SystemIndex {
     const { plans, candidatesByKey } = this.plans;
     const rowOf = this.rows.rowOf;
     const stableOf = new Map<SystemKey, number[]>();
+    this.stableRowsOf = stableOf;
     let done = 0;
     for (let s = 0; s < plans.length; s++) {
       const plan = plans[s]!;
@@ -294,8 +297,19 @@ export class SystemIndex {
     if (hit) {
       this.pointCache.delete(key);
     } else {
-      const cols = this.subsystemCandidates(els).filter((i) => this.isStable[i] === 1);
-      hit = { cols, set: this.pointSet(cols, els) };
+      // The stable rows of every subsystem, gathered by numeric keys: the same points in the same
+      // order as the candidates of every subsystem (subsystemCandidates) that are stable.
+      const dims = els.map((el) => this.rows.index.get(el) ?? -1);
+      let rows: Int32Array;
+      let cols: number[];
+      if (dims.includes(-1)) {
+        cols = this.subsystemCandidates(els).filter((i) => this.isStable[i] === 1);
+        rows = Int32Array.from(cols, (i) => this.rows.rowOf[i]!);
+      } else {
+        rows = closureColumns(dims, this.stableRowsOf, this.stableRowsOf).slice();
+        cols = Array.from(rows, (r) => this.rows.entryOf[r]!);
+      }
+      hit = { cols, set: this.pointSetOfRows(rows, els) };
       if (this.pointCache.size >= POINT_CACHE_SYSTEMS) this.pointCache.delete(this.pointCache.keys().next().value!);
     }
     this.pointCache.set(key, hit);
@@ -314,13 +328,19 @@ export class SystemIndex {
   }
 
   private pointSet(cols: readonly number[], els: readonly string[]): PointSet {
-    const d = els.length;
-    const pts = new Float64Array(cols.length * (d + 1));
-    const group = new Int32Array(cols.length);
     const rowOf = this.rows.rowOf;
-    const rows = Int32Array.from(cols, (i) => rowOf[i]!);
+    return this.pointSetOfRows(
+      Int32Array.from(cols, (i) => rowOf[i]!),
+      els,
+    );
+  }
+
+  private pointSetOfRows(rows: Int32Array, els: readonly string[]): PointSet {
+    const d = els.length;
+    const pts = new Float64Array(rows.length * (d + 1));
+    const group = new Int32Array(rows.length);
     writePoints(this.rows, rows, els, pts, 0, group, 0);
-    return { n: cols.length, d, pts, group };
+    return { n: rows.length, d, pts, group };
   }
 }
 
