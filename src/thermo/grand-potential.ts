@@ -41,17 +41,37 @@ export class GrandPotentialEntry extends Entry {
 
   constructor(original: Entry, chempots: Readonly<Record<string, number>>) {
     const comp = original.composition;
-    const closed: Record<string, number> = {};
     let chem = 0;
+    let open = '';
     for (const el of comp.elements) {
       const mu = chempots[el];
-      if (mu === undefined) closed[el] = comp.amount(el);
-      else chem += comp.amount(el) * mu;
+      if (mu !== undefined) {
+        chem += comp.amount(el) * mu;
+        open += ` ${el}`;
+      }
     }
-    super({ id: original.id, composition: Composition.fromDict(closed), energy: original.energy - chem });
+    super({ id: original.id, composition: closedComposition(comp, open, chempots), energy: original.energy - chem });
     this.originalEntry = original;
     this.chemicalEnergy = chem;
   }
+}
+
+// The closed part of each composition, by its open elements: grand hulls at many μ (a voltage
+// sweep, an interface matrix) are built over the same phases, and a shared composition keeps
+// what hulls read of it (key, chemical system, fractions) from one build to the next.
+const closedParts = new WeakMap<Composition, Map<string, Composition>>();
+
+/** `comp` without the elements of `chempots` (`open`: those of them it has, each after a space). */
+function closedComposition(comp: Composition, open: string, chempots: Readonly<Record<string, number>>): Composition {
+  let parts = closedParts.get(comp);
+  const hit = parts?.get(open);
+  if (hit) return hit;
+  const closed: Record<string, number> = {};
+  for (const el of comp.elements) if (chempots[el] === undefined) closed[el] = comp.amount(el);
+  const made = Composition.fromDict(closed);
+  if (!parts) closedParts.set(comp, (parts = new Map()));
+  parts.set(open, made);
+  return made;
 }
 
 /**
