@@ -27,7 +27,7 @@ export interface PhaseSource {
   allStable(): Entry[];
   readonly stableCount: number;
   /** Grand-potential hulls built at one (open element, μ), for `grandHull`'s reuse. */
-  readonly grandHulls: Map<string, { spent: number; global?: GrandHull }>;
+  readonly grandHulls: Map<string, { spent: number; global?: GrandHull; local: Map<string, GrandHull> }>;
   /** Formation energy per atom (eV/atom) of an entry of the source. */
   eForm(e: Entry): number;
   /** pymatgen's qhull entry of a composition: its lowest entry if below its elements (an element: its reference). */
@@ -147,25 +147,35 @@ export function grandHull(source: PhaseSource, els: readonly string[], open: str
   // phase of the source: per chemical system it is the same hull (SystemIndex), with the same
   // points in the same order. It is built once the small hulls built at that μ have cost as much
   // (entries summed) as it would, so one-off reactions on a large table never pay for it.
+  // Till then the small hulls are kept by chemical system: pairs of reactants often share one
+  // (LiCoO2 and Li0.5CoO2 with Li3PS4 and Li7P3S11 all react in Co-Li-O-P-S).
   const key = `${open} ${muAbs}`;
   let rec = source.grandHulls.get(key);
   if (!rec) {
-    rec = { spent: 0 };
+    rec = { spent: 0, local: new Map() };
     source.grandHulls.set(key, rec);
     if (source.grandHulls.size > GRAND_HULLS_KEPT) source.grandHulls.delete(source.grandHulls.keys().next().value!);
   }
   if (rec.global) return rec.global;
+  const sys = [...els].sort().join('-');
+  const known = rec.local.get(sys);
+  if (known) return known;
   const local = source.stableWithin(els);
   rec.spent += local.length;
   if (rec.spent >= source.stableCount) {
+    rec.local.clear();
     rec.global = buildGrandHull(source.allStable(), open, muAbs);
     return rec.global;
   }
-  return buildGrandHull(local, open, muAbs);
+  const built = buildGrandHull(local, open, muAbs);
+  if (rec.local.size >= LOCAL_HULLS_KEPT) rec.local.delete(rec.local.keys().next().value!);
+  rec.local.set(sys, built);
+  return built;
 }
 
-// (open element, μ) pairs whose grand-potential hulls a source keeps.
+// (open element, μ) pairs whose grand-potential hulls a source keeps, and small hulls per pair.
 const GRAND_HULLS_KEPT = 8;
+const LOCAL_HULLS_KEPT = 32;
 
 function buildGrandHull(stable: readonly Entry[], open: string, muAbs: number): GrandHull {
   const origin = new Map<Entry, { entry: Entry; r: number }>();
