@@ -16,9 +16,10 @@ import type { FacetWalker } from './facet-walk.js';
 
 /** A barycentric coordinate within this of 0 is on its ridge; a slope within it, along it. */
 const ZERO = 1e-12;
-// As the envelope (system-facets.ts): lines within this are one facet; kinks this near t = 1 are not.
-const LINE_TOL = 1e-11;
-const EDGE = 1e-9;
+/** As the LP segment kernel (assembly/index.ts), for the walk and the envelope alike: lines within this are one facet. */
+export const LINE_TOL = 1e-11;
+/** Kinks this near t = 1 are not kinks. */
+export const EDGE = 1e-9;
 /** Ridges crossed at one point before giving up (a cycle round a degenerate face). */
 const MAX_TURNS = 64;
 const MAX_FACETS = 10_000;
@@ -93,30 +94,52 @@ export function crossedStretches(h: FacetWalker, a: Float64Array, b: Float64Arra
 
 /**
  * Facet f entered at t: a new stretch unless it has the last one's plane. False where the stretch
- * before it only grazes its facet (its line within LINE_TOL of its neighbours' where they meet):
- * the envelope drops such a stretch, and keeps that rule in one place.
+ * before it only grazes its facet (`grazedAt`): the envelope drops such a stretch, and keeps that
+ * rule in one place.
  */
 function push(h: FacetWalker, a: Float64Array, b: Float64Array, ts: number[], facets: number[], t: number, f: number): boolean {
-  const c = h.planeAt(f, a);
-  const m = h.planeAt(f, b) - c;
   const n = facets.length;
-  if (n > 0) {
-    const last = facets[n - 1]!;
-    if (last === f) return true;
-    const cl = h.planeAt(last, a);
-    if (Math.abs(c - cl) <= LINE_TOL && Math.abs(m - (h.planeAt(last, b) - cl)) <= LINE_TOL) return true;
-  }
+  if (n > 0 && (facets[n - 1] === f || samePlane(h, facets[n - 1]!, f, a, b))) return true;
   if (n >= 2) {
     const l = facets[n - 2]!;
-    const cl = h.planeAt(l, a);
-    const ml = h.planeAt(l, b) - cl;
-    const dm = m - ml;
-    const tl = (cl - c) / dm;
     const mid = facets[n - 1]!;
-    const cm = h.planeAt(mid, a);
-    if (dm > LINE_TOL && cm + (h.planeAt(mid, b) - cm) * tl - (cl + ml * tl) <= LINE_TOL) return false;
+    const [cl, ml] = line(h, l, a, b);
+    const [cm, mm] = line(h, mid, a, b);
+    const [c, m] = line(h, f, a, b);
+    if (grazedAt(cl, ml, cm, mm, c, m) !== undefined) return false;
   }
   facets.push(f);
   ts.push(t);
   return true;
+}
+
+/** Facet f's plane along the segment: the line c + m·t. */
+function line(h: FacetWalker, f: number, a: Float64Array, b: Float64Array): [number, number] {
+  const c = h.planeAt(f, a);
+  return [c, h.planeAt(f, b) - c];
+}
+
+/** Whether facets g and f have one line along the segment (within LINE_TOL). */
+export function samePlane(h: FacetWalker, g: number, f: number, a: Float64Array, b: Float64Array): boolean {
+  const cg = h.planeAt(g, a);
+  const cf = h.planeAt(f, a);
+  return Math.abs(cg - cf) <= LINE_TOL && Math.abs(h.planeAt(g, b) - cg - (h.planeAt(f, b) - cf)) <= LINE_TOL;
+}
+
+/**
+ * Where the lines before and after a stretch (cl + ml·t, cn + mn·t) meet, if the stretch's own line
+ * (cm + mm·t) is within LINE_TOL of them there — the segment only grazes its facet, and the LP
+ * kernel confirms its neighbours' kink there — else undefined.
+ */
+export function grazedAt(cl: number, ml: number, cm: number, mm: number, cn: number, mn: number): number | undefined {
+  const dm = mn - ml;
+  if (!(dm > LINE_TOL)) return undefined;
+  const tl = (cl - cn) / dm;
+  return cm + mm * tl - (cl + ml * tl) <= LINE_TOL ? tl : undefined;
+}
+
+/** x(t) = (1−t)·a + t·b into x. */
+export function pointOn(a: Float64Array, b: Float64Array, t: number, x: Float64Array): Float64Array {
+  for (let k = 0; k < x.length; k++) x[k] = (1 - t) * a[k]! + t * b[k]!;
+  return x;
 }

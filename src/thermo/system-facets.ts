@@ -16,7 +16,7 @@ import type { Entry } from '../core/index.js';
 import { insertByShare } from './basis-store.js';
 import { startFacet } from './facet-enumeration.js';
 import { FacetWalker } from './facet-walk.js';
-import { crossedStretches } from './segment-walk.js';
+import { crossedStretches, EDGE, grazedAt, LINE_TOL, pointOn, samePlane } from './segment-walk.js';
 import { shareTolerance } from './hull.js';
 import type { PhaseAmount, SystemIndex } from './system-hull.js';
 
@@ -27,9 +27,6 @@ export interface FacetSegment {
   readonly at: readonly number[];
 }
 
-// As the LP segment kernel (assembly/index.ts): lines within this are one facet; ends taken this far inside.
-const LINE_TOL = 1e-11;
-const EDGE = 1e-9;
 const MAX_ROUNDS = 200;
 // Facets' vertex numbers kept per SystemIndex (each facet also keeps its d×d inverse: ~30 MB at
 // six elements), the oldest systems dropped beyond it.
@@ -91,27 +88,25 @@ export function facetSegment(index: SystemIndex, h: FacetWalker, a: Float64Array
   let lines = 0;
   try {
     const walked = walk ? crossedStretches(h, a, b) : undefined;
-    if (walked) return kinksAndPhases(h, a, b, walked.ts, walked.facets, x);
+    if (walked) {
+      lineKinks(h, a, b, walked.ts, walked.facets);
+      return breakpointFacets(h, a, b, walked.ts, walked.facets, x);
+    }
     for (let round = 0; round < MAX_ROUNDS; round++) {
       lines = addLines(h, a, b, lines);
       const { ts, facets } = envelope(h.count);
       // Every stretch's facet must contain both its ends; else the walk there finds a higher plane.
-      const at: number[] = [];
       const known = h.count;
       let found = false;
       for (let i = 0; i < ts.length; i++) {
-        const t = ts[i]!;
-        for (let k = 0; k < d; k++) x[k] = (1 - t) * a[k]! + t * b[k]!;
+        pointOn(a, b, ts[i]!, x);
         // The stretches on either side (one at the ends).
-        let here = -1;
         for (let j = Math.max(0, i - 1); j <= i && j < facets.length; j++) {
           const f = facets[j]!;
           const g = h.walk(f, x);
           if (g < 0) return undefined;
           if (g !== f && !samePlane(h, g, f, a, b)) found = true;
-          here = g;
         }
-        at.push(here);
       }
       if (!found) return canonical(h, a, b, ts, facets, x);
       if (h.count === known) return undefined; // a higher plane already known: round-off, leave it to the LPs
@@ -131,11 +126,6 @@ export function facetSegment(index: SystemIndex, h: FacetWalker, a: Float64Array
  * meeting points of those facets' lines, and each breakpoint's phases its facet's.
  */
 function canonical(h: FacetWalker, a: Float64Array, b: Float64Array, ts: number[], facets: number[], x: Float64Array): FacetSegment | undefined {
-  const d = h.d;
-  const point = (t: number) => {
-    for (let k = 0; k < d; k++) x[k] = (1 - t) * a[k]! + t * b[k]!;
-    return x;
-  };
   // Twice: the second time from kinks that are the first facets' (not the envelope's, whose
   // round-off depends on the lines met first). When the first pass moved no kink, the second
   // would walk to the same points and find the same facets and kinks: skipped.
@@ -145,60 +135,46 @@ function canonical(h: FacetWalker, a: Float64Array, b: Float64Array, ts: number[
     // independent of the system's past questions as walks from facet 0, and far shorter.
     let from = 0;
     for (let j = 0; j < facets.length; j++) {
-      const g = h.walk(from, point((ts[j]! + ts[j + 1]!) / 2));
+      const g = h.walk(from, pointOn(a, b, (ts[j]! + ts[j + 1]!) / 2, x));
       if (g < 0) return undefined;
       facets[j] = g;
       from = g;
     }
-    let moved = false;
-    for (let j = 1; j < facets.length; j++) {
-      const l = facets[j - 1]!;
-      const r = facets[j]!;
-      const cl = h.planeAt(l, a);
-      const cr = h.planeAt(r, a);
-      const dm = h.planeAt(r, b) - cr - (h.planeAt(l, b) - cl);
-      if (dm > LINE_TOL) {
-        const t = (cl - cr) / dm;
-        if (t !== ts[j]) moved = true;
-        ts[j] = t;
-      }
-    }
-    if (!moved) break;
+    if (!lineKinks(h, a, b, ts, facets)) break;
   }
-  return kinksAndPhases(h, a, b, ts, facets, x, false);
+  return breakpointFacets(h, a, b, ts, facets, x);
 }
 
 /**
- * The kinks of the stretches' facets (where their lines meet: the same numbers whichever way the
- * facets were found) unless already made (`kinks` false), and the facet holding each breakpoint.
+ * The kinks of the stretches' facets where their lines meet (the same numbers whichever way the
+ * facets were found) into `ts`; whether any moved.
  */
-function kinksAndPhases(h: FacetWalker, a: Float64Array, b: Float64Array, ts: number[], facets: number[], x: Float64Array, kinks = true): FacetSegment | undefined {
-  const d = h.d;
-  const point = (t: number) => {
-    for (let k = 0; k < d; k++) x[k] = (1 - t) * a[k]! + t * b[k]!;
-    return x;
-  };
-  for (let j = 1; kinks && j < facets.length; j++) {
+function lineKinks(h: FacetWalker, a: Float64Array, b: Float64Array, ts: number[], facets: readonly number[]): boolean {
+  let moved = false;
+  for (let j = 1; j < facets.length; j++) {
     const l = facets[j - 1]!;
     const r = facets[j]!;
     const cl = h.planeAt(l, a);
     const cr = h.planeAt(r, a);
     const dm = h.planeAt(r, b) - cr - (h.planeAt(l, b) - cl);
-    if (dm > LINE_TOL) ts[j] = (cl - cr) / dm;
+    if (dm > LINE_TOL) {
+      const t = (cl - cr) / dm;
+      if (t !== ts[j]) moved = true;
+      ts[j] = t;
+    }
   }
+  return moved;
+}
+
+/** The segment with the facet holding each breakpoint (walked from its stretch's); undefined if a walk is lost. */
+function breakpointFacets(h: FacetWalker, a: Float64Array, b: Float64Array, ts: number[], facets: number[], x: Float64Array): FacetSegment | undefined {
   const at: number[] = [];
   for (let i = 0; i < ts.length; i++) {
-    const g = h.walk(facets[Math.min(i, facets.length - 1)]!, point(ts[i]!));
+    const g = h.walk(facets[Math.min(i, facets.length - 1)]!, pointOn(a, b, ts[i]!, x));
     if (g < 0) return undefined;
     at.push(g);
   }
   return { ts, facets, at };
-}
-
-function samePlane(h: FacetWalker, g: number, f: number, a: Float64Array, b: Float64Array): boolean {
-  const cg = h.planeAt(g, a);
-  const cf = h.planeAt(f, a);
-  return Math.abs(cg - cf) <= LINE_TOL && Math.abs(h.planeAt(g, b) - cg - (h.planeAt(f, b) - cf)) <= LINE_TOL;
 }
 
 /** Lines c + m·t of facets [from, count) into lineC / lineM; returns count. */
@@ -257,16 +233,13 @@ function envelope(count: number): { ts: number[]; facets: number[] } {
       if (m[f]! - mc <= LINE_TOL || c[f]! + m[f]! * best < v) continue;
       if (next < 0 || m[f]! > m[next]!) next = f;
     }
-    // A line the segment only grazes (within LINE_TOL of its neighbours' lines) is no stretch of
-    // its own: the LP kernel confirms its neighbours' kink there, and so here.
+    // A line the segment only grazes is no stretch of its own (grazedAt).
     let tk = best;
     while (facets.length >= 2) {
       const l = facets[facets.length - 2]!;
-      const dm = m[next]! - m[l]!;
-      if (dm <= LINE_TOL) break;
-      const tl = (c[l]! - c[next]!) / dm;
       const mid = facets[facets.length - 1]!;
-      if (c[mid]! + m[mid]! * tl - (c[l]! + m[l]! * tl) > LINE_TOL) break;
+      const tl = grazedAt(c[l]!, m[l]!, c[mid]!, m[mid]!, c[next]!, m[next]!);
+      if (tl === undefined) break;
       facets.pop();
       ts.pop();
       tk = tl;
