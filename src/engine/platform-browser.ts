@@ -5,9 +5,11 @@
  */
 import { type EnginePlatform, failureListeners, type WorkerHandle } from './platform.js';
 
-/** What a Web Worker's `error` or `messageerror` event says. */
-export function workerEventMessage(ev: Event): string {
-  return typeof ErrorEvent !== 'undefined' && ev instanceof ErrorEvent && ev.message ? ev.message : `worker ${ev.type}`;
+/** Calls `failed` with what each of the worker's `error` and `messageerror` events says. */
+export function onWorkerError(worker: Worker, failed: (message: string) => void): void {
+  const listener = (ev: Event): void => failed(typeof ErrorEvent !== 'undefined' && ev instanceof ErrorEvent && ev.message ? ev.message : `worker ${ev.type}`);
+  worker.addEventListener('error', listener);
+  worker.addEventListener('messageerror', listener);
 }
 
 function spawn(url?: URL): WorkerHandle {
@@ -15,9 +17,7 @@ function spawn(url?: URL): WorkerHandle {
   const { fail, onFailure, end } = failureListeners();
   // A Web Worker does not exit on an uncaught error, but its state is then unknown: the engine
   // replaces it.
-  const failed = (ev: Event): void => fail(new Error(workerEventMessage(ev)));
-  worker.addEventListener('error', failed);
-  worker.addEventListener('messageerror', failed);
+  onWorkerError(worker, (message) => fail(new Error(message)));
   return {
     endpoint: worker,
     onFailure,

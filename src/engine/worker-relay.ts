@@ -9,7 +9,7 @@
  */
 import { expose, proxy, transfer, type Remote } from 'comlink';
 import { type EnginePlatform, failureListeners, type WorkerHandle } from './platform.js';
-import { browserPlatform, workerEventMessage } from './platform-browser.js';
+import { browserPlatform, onWorkerError } from './platform-browser.js';
 
 /** What the page offers its worker: start a worker on `url` that serves Comlink on `port`. */
 export interface WorkerRelay {
@@ -30,9 +30,7 @@ export function pageWorkerRelay(): WorkerRelay & { terminateAll(): void } {
       const id = ++last;
       const worker = new Worker(url, { type: 'module' });
       // A remote call: the asking worker may be gone.
-      const fail = (ev: Event): void => void Promise.resolve(onFailure(workerEventMessage(ev))).catch(() => {});
-      worker.addEventListener('error', fail);
-      worker.addEventListener('messageerror', fail);
+      onWorkerError(worker, (message) => void Promise.resolve(onFailure(message)).catch(() => {}));
       worker.postMessage({ [CONNECT]: port }, [port]);
       workers.set(id, worker);
       return id;
