@@ -1,7 +1,8 @@
 // The hull along a window's segment two ways: walking the facets the segment crosses
 // (segment-walk.ts, the first choice) and the envelope of known facets (the fallback; the LPs
 // where it gives up): the same stretches, planes, kinks and breakpoint phases for every Li
-// composition of the embedded data.
+// composition of the embedded data. (The steps it gets right where the envelope's kinks are badly
+// conditioned: element-profile.test.ts, steps a hair apart.)
 import { describe, expect, it } from 'vitest';
 import { defaultEntries } from '../src/io/default-data.js';
 import { phasesIn, facetSegment, systemFacets } from '../src/thermo/system-facets.js';
@@ -53,7 +54,15 @@ describe('segment walk vs envelope', () => {
         for (const p of [a, b]) expect(Math.abs(h.planeAt(walked.facets[j]!, p) - h.planeAt(envelope.facets[j]!, p))).toBeLessThan(1e-11);
       }
       for (let i = 0; i < walked.ts.length; i++) {
-        expect(Math.abs(walked.ts[i]! - envelope.ts[i]!)).toBeLessThan(1e-12);
+        // The walk's kink is where the segment crosses a ridge; the envelope's where two lines
+        // meet, a point known to (round-off of the lines) / (their slope difference): the two
+        // agree to 1e-13 eV/atom along the lines (to 1.7e-11 in t, at slope differences of 3e-4).
+        const dt = Math.abs(walked.ts[i]! - envelope.ts[i]!);
+        expect(dt).toBeLessThan(1e-10);
+        if (i > 0 && i + 1 < walked.ts.length) {
+          const [l, r] = [walked.facets[i - 1]!, walked.facets[i]!];
+          expect(dt * (h.planeAt(r, b) - h.planeAt(r, a) - (h.planeAt(l, b) - h.planeAt(l, a)))).toBeLessThan(1e-13);
+        } else expect(dt).toBe(0);
         const t = walked.ts[i]!;
         for (let k = 0; k < d; k++) x[k] = (1 - t) * a[k]! + t * b[k]!;
         const ids = (f: number) =>

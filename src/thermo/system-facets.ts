@@ -79,7 +79,10 @@ let lineM = new Float64Array(0);
 /**
  * The hull along x(t) = (1−t)·a + t·b (atomic fractions over the system's elements): by walking the
  * facets the segment crosses (segment-walk.ts), or where that cannot be completed (or `walk` is
- * false) by the envelope of known facets; undefined if a walk is lost.
+ * false) by the envelope of known facets; undefined if a walk is lost. The walk's kinks are where
+ * the segment crosses a ridge, not where the facets' lines meet: two stretches of nearly one plane
+ * (steps 1e-5 eV apart) meet at a badly conditioned point, ~1e-9 off the ridge, which a phase of
+ * the next facet enters with a 1e-8 share — enough to change the step's reaction and uptake.
  */
 export function facetSegment(index: SystemIndex, h: FacetWalker, a: Float64Array, b: Float64Array, walk = true): FacetSegment | undefined {
   const before = h.count;
@@ -88,10 +91,7 @@ export function facetSegment(index: SystemIndex, h: FacetWalker, a: Float64Array
   let lines = 0;
   try {
     const walked = walk ? crossedStretches(h, a, b) : undefined;
-    if (walked) {
-      lineKinks(h, a, b, walked.ts, walked.facets);
-      return breakpointFacets(h, a, b, walked.ts, walked.facets, x);
-    }
+    if (walked) return breakpointFacets(h, a, b, walked.ts, walked.facets, x);
     for (let round = 0; round < MAX_ROUNDS; round++) {
       lines = addLines(h, a, b, lines);
       const { ts, facets } = envelope(h.count);
@@ -147,7 +147,8 @@ function canonical(h: FacetWalker, a: Float64Array, b: Float64Array, ts: number[
 
 /**
  * The kinks of the stretches' facets where their lines meet (the same numbers whichever way the
- * facets were found) into `ts`; whether any moved.
+ * facets were found) into `ts`; whether any moved. For the envelope only (the walk has its ridge
+ * crossings).
  */
 function lineKinks(h: FacetWalker, a: Float64Array, b: Float64Array, ts: number[], facets: readonly number[]): boolean {
   let moved = false;
