@@ -244,6 +244,17 @@ describe('Composition accessors', () => {
   });
 });
 
+describe('Composition.sortedElements', () => {
+  it('the elements in code-unit order, one frozen array kept', () => {
+    const c = Composition.parse('SLi3P');
+    expect(c.sortedElements).toEqual(['Li', 'P', 'S']);
+    expect(c.elements).toEqual(['S', 'Li', 'P']);
+    expect(c.sortedElements).toBe(c.sortedElements);
+    expect(Object.isFrozen(c.sortedElements)).toBe(true);
+    expect(c.chemicalSystem).toBe(c.sortedElements.join('-'));
+  });
+});
+
 describe('Composition.key', () => {
   it('is the same for equal atomic fractions, whatever the scale, order or float noise', () => {
     const k = Composition.parse('Li2O').key;

@@ -206,3 +206,37 @@ describe('the enumeration is complete and its reactions are right', () => {
     expect(() => enumerateDecompositionReactions(pd, 'P2S5', { element: 'S' })).toThrow(/no ion valence known for S/);
   });
 });
+
+describe('a window as JSON', () => {
+  // The window's parts are built when read (its steps, phases, charge balance); JSON.stringify
+  // must still write every part the StabilityWindow interface lists, in its order.
+  it('writes every part: the limits with the steps beyond them, the profile, the phase equilibrium, the warnings', async () => {
+    const pd = await mpSystem('Li-P-S');
+    for (const f of ['Li3PS4', 'Li7P3S11', 'LiPS']) {
+      const w = stabilityWindow(pd, f);
+      const json = JSON.parse(JSON.stringify(w));
+      expect(Object.keys(json)).toEqual([
+        'composition',
+        'element',
+        'valence',
+        'reduction',
+        'oxidation',
+        'atZeroVolts',
+        'stable',
+        'eAboveHull',
+        'phaseEquilibrium',
+        'profile',
+        'chargeBalanced',
+        'warnings',
+      ]);
+      expect(Object.keys(json.reduction)).toEqual(['mu', 'voltage', 'beyond']);
+      expect(json.reduction.voltage).toBe(w.reduction.voltage);
+      expect(json.oxidation.beyond?.products ?? null).toEqual(w.oxidation.beyond?.products ?? null);
+      expect(json.reduction.beyond?.evolution ?? null).toBe(w.reduction.beyond?.evolution ?? null);
+      expect(json.atZeroVolts.products).toEqual(w.atZeroVolts.products);
+      expect(json.profile.steps.map((s: { reaction: { reaction: string } }) => s.reaction.reaction)).toEqual(w.profile.steps.map((s) => s.reaction.toString()));
+      expect(json.phaseEquilibrium.map((p: { entry: { id: string } }) => p.entry.id)).toEqual(w.phaseEquilibrium.map((p) => p.entry.id));
+      expect([json.stable, json.eAboveHull, json.chargeBalanced, json.warnings]).toEqual([w.stable, w.eAboveHull, w.chargeBalanced, [...w.warnings]]);
+    }
+  });
+});

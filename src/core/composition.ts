@@ -188,8 +188,13 @@ export class Composition {
 
   /** The elements in alphabetical (code unit) order, kept: the key and the chemical system use them. */
   #sortedElements(): readonly string[] {
-    this.#sorted ??= [...this.elements].sort();
+    this.#sorted ??= Object.freeze([...this.elements].sort());
     return this.#sorted;
+  }
+
+  /** The elements in alphabetical (code unit) order (one frozen array, kept). */
+  get sortedElements(): readonly string[] {
+    return this.#sortedElements();
   }
 
   /** Same elements, and atomic fractions within `tol`. */

@@ -276,9 +276,13 @@ export function uniqueCoefficient(reactant: Composition, products: readonly Comp
   // rankAndNullVector's elimination on one reused flat matrix, elements (sorted) by compositions:
   // windows call this for every step of every profile.
   const n = products.length + 1;
-  const els: string[] = [...reactant.elements];
-  for (const c of products) for (const el of c.elements) if (!els.includes(el)) els.push(el);
-  els.sort();
+  // The reactant's sorted elements (kept by the composition) when they hold every product's.
+  let els: readonly string[] = reactant.sortedElements;
+  if (products.some((c) => c.elements.some((el) => !reactant.has(el)))) {
+    const all = [...reactant.elements];
+    for (const c of products) for (const el of c.elements) if (!all.includes(el)) all.push(el);
+    els = all.sort();
+  }
   const m = els.length;
   if (scratch.length < m * n) scratch = new Float64Array(2 * m * n);
   const a = scratch;

@@ -23,7 +23,7 @@ import { PhaseDiagram } from './phase-diagram.js';
 import type { PhaseAmount, SystemIndex } from './system-hull.js';
 import { facetHullAt, systemFacets } from './system-facets.js';
 import { unresolvedFractions } from './hull.js';
-import { byFormula, openProfile, type ProfileStep } from './profile-steps.js';
+import { byFormula, openProfile, type OpenProfile, type ProfileStep } from './profile-steps.js';
 
 export type { ProfileStep } from './profile-steps.js';
 
@@ -100,7 +100,7 @@ export function elementsOf(source: ThermoSource): string[] {
  * Checks a composition and an open element against a source; returns the composition and the
  * elements of the system (the composition's and the open element, sorted).
  */
-export function checkOpenSystem(source: ThermoSource, composition: Composition | string, element: string): { comp: Composition; els: string[] } {
+export function checkOpenSystem(source: ThermoSource, composition: Composition | string, element: string): { comp: Composition; els: readonly string[] } {
   const comp = typeof composition === 'string' ? Composition.parse(composition) : composition;
   const index = evaluatedIndex(source);
   const have = index.refs;
@@ -115,12 +115,15 @@ export function checkOpenSystem(source: ThermoSource, composition: Composition |
   if (comp.elements.length === 1 && comp.elements[0] === element) {
     throw new ElementProfileError(`composition ${comp.reducedFormula} is made only of the open element ${element}: there is nothing left to react with it`);
   }
-  const els = [...new Set([...comp.elements, element])].sort();
+  // The composition's own sorted elements when it holds the open element (windows usually do).
+  const els = comp.has(element) ? comp.sortedElements : [...comp.elements, element].sort();
   return { comp, els };
 }
 
 function fractionsOf(comp: Composition, els: readonly string[]): Float64Array {
-  return Float64Array.from(els, (el) => comp.atomicFraction(el));
+  const x = new Float64Array(els.length);
+  for (let k = 0; k < els.length; k++) x[k] = comp.atomicFraction(els[k]!);
+  return x;
 }
 
 /**
@@ -233,9 +236,9 @@ export function stabilityWindow(source: ThermoSource, composition: Composition |
     below = i0 - 1;
     above = i0;
   }
-  const els = [...comp.elements].sort();
+  const els = comp.sortedElements;
   const x = fractionsOf(comp, els);
-  const h = unresolvedFractions(els, x) ? undefined : systemFacets(index, els);
+  const h = unresolvedFractions(els, x) ? undefined : systemFacets(index, els, comp.chemicalSystem);
   // The composition lies on the profile's segment (same system when it holds the open element):
   // the walk to it starts from the facet there.
   const from = els.length === openEls.length ? open.facetAt(1 - x[els.indexOf(element)]!) : -1;
@@ -248,47 +251,76 @@ export function stabilityWindow(source: ThermoSource, composition: Composition |
     eAboveHull = Math.max(0, index.eForm[i]! - hull.value);
     stable = index.isStable[i] === 1;
   }
-  // What few windows are asked for is built when read: the steps, the phases, the charge balance.
-  const step = (s: number) => (s < 0 ? null : open.steps()[s]!);
-  let profile: ElementProfile | undefined;
-  let phaseEquilibrium: readonly PhaseAmount[] | undefined;
-  let balance: ChargeBalance | undefined;
-  return {
-    composition: comp,
-    element,
-    valence: z,
-    reduction: {
-      mu: redMu,
-      voltage: volts(redMu),
-      get beyond() {
-        return step(below);
-      },
-    },
-    oxidation: {
-      mu: oxMu,
-      voltage: volts(oxMu),
-      get beyond() {
-        return step(above);
-      },
-    },
-    get atZeroVolts() {
-      return step(0)!;
-    },
-    stable,
-    eAboveHull,
-    get phaseEquilibrium() {
-      return (phaseEquilibrium ??= stable && group !== undefined ? [{ entry: index.entries[index.groups.lowest[group]!]! as Entry, fraction: 1 }] : byFormula(hull.decomposition()));
-    },
-    get profile() {
-      return (profile ??= { composition: comp, element, valence: z, steps: open.steps() });
-    },
-    get chargeBalanced() {
-      return (balance ??= chargeBalance(comp)).balanced;
-    },
-    get warnings() {
-      return [chargeBalanceWarning(comp, comp.formula, (balance ??= chargeBalance(comp)))].filter((m): m is string => m !== undefined);
-    },
-  };
+  const lowest = stable && group !== undefined ? (index.entries[index.groups.lowest[group]!]! as Entry) : undefined;
+  return new Window(comp, element, z, new Limit(redMu, volts(redMu), open, below), new Limit(oxMu, volts(oxMu), open, above), stable, eAboveHull, open, lowest, hull);
+}
+
+// A window's result is a class, its parts built when read (the steps, the phases, the charge
+// balance): a screen asks for thousands of windows and reads a few numbers of each. `toJSON`
+// writes every part, as the interface lists them.
+class Limit implements WindowLimit {
+  readonly #open: OpenProfile;
+  readonly #step: number;
+  constructor(
+    readonly mu: number,
+    readonly voltage: number,
+    open: OpenProfile,
+    step: number,
+  ) {
+    this.#open = open;
+    this.#step = step;
+  }
+  get beyond(): ProfileStep | null {
+    return this.#step < 0 ? null : this.#open.steps()[this.#step]!;
+  }
+  toJSON() {
+    return { mu: this.mu, voltage: this.voltage, beyond: this.beyond };
+  }
+}
+
+class Window implements StabilityWindow {
+  readonly #open: OpenProfile;
+  readonly #lowest: Entry | undefined;
+  readonly #hull: { decomposition: () => PhaseAmount[] };
+  #profile: ElementProfile | undefined;
+  #phaseEquilibrium: readonly PhaseAmount[] | undefined;
+  #balance: ChargeBalance | undefined;
+  constructor(
+    readonly composition: Composition,
+    readonly element: string,
+    readonly valence: number,
+    readonly reduction: Limit,
+    readonly oxidation: Limit,
+    readonly stable: boolean,
+    readonly eAboveHull: number | null,
+    open: OpenProfile,
+    lowest: Entry | undefined,
+    hull: { decomposition: () => PhaseAmount[] },
+  ) {
+    this.#open = open;
+    this.#lowest = lowest;
+    this.#hull = hull;
+  }
+  get atZeroVolts(): ProfileStep {
+    return this.#open.steps()[0]!;
+  }
+  get phaseEquilibrium(): readonly PhaseAmount[] {
+    return (this.#phaseEquilibrium ??= this.#lowest ? [{ entry: this.#lowest, fraction: 1 }] : byFormula(this.#hull.decomposition()));
+  }
+  get profile(): ElementProfile {
+    return (this.#profile ??= { composition: this.composition, element: this.element, valence: this.valence, steps: this.#open.steps() });
+  }
+  get chargeBalanced(): boolean | null {
+    return (this.#balance ??= chargeBalance(this.composition)).balanced;
+  }
+  get warnings(): readonly string[] {
+    const comp = this.composition;
+    return [chargeBalanceWarning(comp, comp.formula, (this.#balance ??= chargeBalance(comp)))].filter((m): m is string => m !== undefined);
+  }
+  toJSON() {
+    const { composition, element, valence, reduction, oxidation, atZeroVolts, stable, eAboveHull, phaseEquilibrium, profile, chargeBalanced, warnings } = this;
+    return { composition, element, valence, reduction, oxidation, atZeroVolts, stable, eAboveHull, phaseEquilibrium, profile, chargeBalanced, warnings };
+  }
 }
 
 function lazyHull(r: { value: number; decomposition: PhaseAmount[] }) {

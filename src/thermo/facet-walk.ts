@@ -74,7 +74,7 @@ export class FacetWalker {
     const f = this.count;
     if ((f + 1) * d > this.verts.length) this.grow();
     this.verts.set(tup, f * d);
-    this.inv.set(this.X.subarray(d * d, 2 * d * d), f * d * d);
+    for (let k = 0, o = f * d * d; k < d * d; k++) this.inv[o + k] = this.X[d * d + k]!;
     this.nb.fill(-2, f * d, (f + 1) * d);
     // μ = X^{-1} e.
     const w = d + 1;

@@ -7,7 +7,8 @@
  */
 import { Composition, Reaction, uniqueCoefficient } from '../core/index.js';
 import { unresolvedFractions } from './hull.js';
-import { phasesIn, systemFacets, facetSegment } from './system-facets.js';
+import type { FacetWalker } from './facet-walk.js';
+import { phasesIn, systemFacets, facetSegment, type FacetSegment } from './system-facets.js';
 import type { PhaseAmount, SystemIndex } from './system-hull.js';
 
 /** One step of an element profile (pymatgen's `get_element_profile` item). */
@@ -65,42 +66,90 @@ export function openProfile(index: SystemIndex, comp: Composition, els: readonly
     a[k] = els[k] === element ? 1 : 0;
     b[k] = els[k] === element ? 0 : comp.amount(els[k]!) / nRest;
   }
-  const seg = openSegment(index, els, a, b, element);
-  const nE = comp.amount(element);
-  let elComp: Composition | undefined;
-  const phases: Array<PhaseAmount[] | undefined> = [];
-  const phasesOf = (s: number) => (phases[s] ??= byFormula(seg.phases(s + 1)));
-  const productsOf = (s: number) => [...phasesOf(s).map((p) => p.entry.composition), (elComp ??= Composition.fromDict({ [element]: 1 }))];
-  const reactions: Array<Reaction | undefined> = [];
-  const reaction = (s: number) => (reactions[s] ??= Reaction.balance([comp], productsOf(s)).normalizeTo(comp));
-  const evolutions: Array<number | undefined> = [];
-  const evolution = (s: number): number => {
+  const seg = openSegment(index, els, a, b, element, els === comp.sortedElements ? comp.chemicalSystem : undefined);
+  return new Profile(seg, comp, element, z, nRest);
+}
+
+// Classes rather than closures: a window builds one of each, thousands of times in a screen, and
+// reads a few numbers of it; its phases, reactions and steps are built when (if ever) read.
+class Profile implements OpenProfile {
+  readonly count: number;
+  #elComp: Composition | undefined;
+  #phases: Array<PhaseAmount[] | undefined> | undefined;
+  #reactions: Array<Reaction | undefined> | undefined;
+  #evolutions: Array<number | undefined> | undefined;
+  #built: ProfileStep[] | undefined;
+
+  constructor(
+    private readonly seg: Segment,
+    private readonly comp: Composition,
+    private readonly element: string,
+    private readonly z: number,
+    private readonly nRest: number,
+  ) {
+    this.count = seg.count - 1;
+  }
+
+  mu(s: number): number {
+    return this.seg.mu(s) + 0;
+  }
+
+  // comp + n E sits at t = nRest / (atoms of comp + n) on the tie line.
+  approxEvolution(s: number): number {
+    return this.nRest / this.seg.t(s + 1) - this.nRest - this.comp.amount(this.element);
+  }
+
+  evolution(s: number): number {
+    const evolutions = (this.#evolutions ??= []);
     let e = evolutions[s];
     if (e === undefined) {
       // The stoichiometry of the step's phases fixes the uptake by itself, without balancing the reaction.
-      const products = productsOf(s);
-      const c = uniqueCoefficient(comp, products, products.length - 1);
-      e = evolutions[s] = c !== undefined ? -c + 0 : -reaction(s).coefficients[reaction(s).indexOf(elComp!)]!;
+      const products = this.#productsOf(s);
+      const c = uniqueCoefficient(this.comp, products, products.length - 1);
+      e = evolutions[s] = c !== undefined ? -c + 0 : -this.#reaction(s).coefficients[this.#reaction(s).indexOf(this.#elComp!)]!;
     }
     return e;
-  };
-  const mu = (s: number) => seg.mu(s) + 0;
-  let built: ProfileStep[] | undefined;
-  const steps = () => {
-    if (built) return built;
-    built = [];
-    for (let s = 0; s + 1 < seg.count; s++) {
-      const m = mu(s);
-      const ph = phasesOf(s);
-      const step = { mu: m, voltage: -m / z + 0, evolution: evolution(s), phases: ph, products: ph.map((p) => p.entry.composition.reducedFormula).sort() };
+  }
+
+  steps(): ProfileStep[] {
+    if (this.#built) return this.#built;
+    const built: ProfileStep[] = (this.#built = []);
+    for (let s = 0; s < this.count; s++) {
+      const m = this.mu(s);
+      const ph = this.#phasesOf(s);
+      const step = { mu: m, voltage: -m / this.z + 0, evolution: this.evolution(s), phases: ph, products: ph.map((p) => p.entry.composition.reducedFormula).sort() };
       // The balanced reaction only when read.
-      built.push(Object.defineProperty(step, 'reaction', { get: () => reaction(s), enumerable: true }) as typeof step & { readonly reaction: Reaction });
+      built.push(Object.defineProperty(step, 'reaction', { get: () => this.#reaction(s), enumerable: true }) as typeof step & { readonly reaction: Reaction });
     }
     return built;
-  };
-  // comp + n E sits at t = nRest / (atoms of comp + n) on the tie line.
-  const approxEvolution = (s: number) => nRest / seg.t(s + 1) - nRest - nE;
-  return { count: seg.count - 1, mu, approxEvolution, evolution, steps, facetAt: seg.facetAt };
+  }
+
+  facetAt(t: number): number {
+    return this.seg.facetAt(t);
+  }
+
+  #phasesOf(s: number): PhaseAmount[] {
+    const phases = (this.#phases ??= []);
+    return (phases[s] ??= byFormula(this.seg.phases(s + 1)));
+  }
+
+  #productsOf(s: number): Composition[] {
+    return [...this.#phasesOf(s).map((p) => p.entry.composition), (this.#elComp ??= Composition.fromDict({ [this.element]: 1 }))];
+  }
+
+  #reaction(s: number): Reaction {
+    const reactions = (this.#reactions ??= []);
+    return (reactions[s] ??= Reaction.balance([this.comp], this.#productsOf(s)).normalizeTo(this.comp));
+  }
+}
+
+/** The hull along the profile's tie line: its breakpoints (0 … count − 1), their phases, μ of each stretch. */
+interface Segment {
+  readonly count: number;
+  t(i: number): number;
+  phases(i: number): PhaseAmount[];
+  mu(i: number): number;
+  facetAt(t: number): number;
 }
 
 /**
@@ -109,8 +158,8 @@ export function openProfile(index: SystemIndex, comp: Composition, els: readonly
  * all its compositions (system-facets.ts); by LPs (`SystemIndex.segment`) when they cannot be
  * had, or when a fraction is below what hulls are solved for (segment then says why).
  */
-function openSegment(index: SystemIndex, els: readonly string[], a: Float64Array, b: Float64Array, element: string) {
-  const h = (unresolvedFractions(els, a) ?? unresolvedFractions(els, b)) ? undefined : systemFacets(index, els);
+function openSegment(index: SystemIndex, els: readonly string[], a: Float64Array, b: Float64Array, element: string, key?: string): Segment {
+  const h = (unresolvedFractions(els, a) ?? unresolvedFractions(els, b)) ? undefined : systemFacets(index, els, key);
   const seg = h && facetSegment(index, h, a, b);
   if (!h || !seg) {
     const lp = index.segment(els, a, b);
@@ -122,19 +171,44 @@ function openSegment(index: SystemIndex, els: readonly string[], a: Float64Array
       facetAt: () => -1,
     };
   }
-  const { ts, facets, at } = seg;
-  const k = els.indexOf(element);
-  const d = els.length;
-  const x = new Float64Array(d);
-  const phases = (i: number) => {
-    const t = ts[i]!;
-    for (let c = 0; c < d; c++) x[c] = (1 - t) * a[c]! + t * b[c]!;
-    return phasesIn(index.entries, h, at[i]!, x);
-  };
-  const facetAt = (t: number) => {
+  return new WalkedSegment(index, h, seg, a, b, els.indexOf(element));
+}
+
+/** A segment from the system's facets (system-facets.ts). */
+class WalkedSegment implements Segment {
+  readonly count: number;
+  constructor(
+    private readonly index: SystemIndex,
+    private readonly h: FacetWalker,
+    private readonly seg: FacetSegment,
+    private readonly a: Float64Array,
+    private readonly b: Float64Array,
+    /** The open element's column. */
+    private readonly k: number,
+  ) {
+    this.count = seg.ts.length;
+  }
+
+  t(i: number): number {
+    return this.seg.ts[i]!;
+  }
+
+  phases(i: number): PhaseAmount[] {
+    const { a, b, h } = this;
+    const t = this.seg.ts[i]!;
+    const x = new Float64Array(h.d);
+    for (let c = 0; c < h.d; c++) x[c] = (1 - t) * a[c]! + t * b[c]!;
+    return phasesIn(this.index.entries, h, this.seg.at[i]!, x);
+  }
+
+  mu(i: number): number {
+    return this.h.mu[this.seg.facets[i]! * this.h.d + this.k]!;
+  }
+
+  facetAt(t: number): number {
+    const { ts, facets } = this.seg;
     let j = 0;
     while (j + 1 < facets.length && ts[j + 1]! <= t) j++;
     return facets[j]!;
-  };
-  return { count: ts.length, t: (i: number) => ts[i]!, phases, mu: (i: number) => h.mu[facets[i]! * d + k]!, facetAt };
+  }
 }

@@ -101,22 +101,17 @@ function push(h: FacetWalker, a: Float64Array, b: Float64Array, ts: number[], fa
   const n = facets.length;
   if (n > 0 && (facets[n - 1] === f || samePlane(h, facets[n - 1]!, f, a, b))) return true;
   if (n >= 2) {
+    // The three facets' planes along the segment, lines c + m·t.
     const l = facets[n - 2]!;
     const mid = facets[n - 1]!;
-    const [cl, ml] = line(h, l, a, b);
-    const [cm, mm] = line(h, mid, a, b);
-    const [c, m] = line(h, f, a, b);
-    if (grazedAt(cl, ml, cm, mm, c, m) !== undefined) return false;
+    const cl = h.planeAt(l, a);
+    const cm = h.planeAt(mid, a);
+    const c = h.planeAt(f, a);
+    if (grazedAt(cl, h.planeAt(l, b) - cl, cm, h.planeAt(mid, b) - cm, c, h.planeAt(f, b) - c) !== undefined) return false;
   }
   facets.push(f);
   ts.push(t);
   return true;
-}
-
-/** Facet f's plane along the segment: the line c + m·t. */
-function line(h: FacetWalker, f: number, a: Float64Array, b: Float64Array): [number, number] {
-  const c = h.planeAt(f, a);
-  return [c, h.planeAt(f, b) - c];
 }
 
 /** Whether facets g and f have one line along the segment (within LINE_TOL). */

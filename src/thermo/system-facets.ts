@@ -39,11 +39,13 @@ interface Cache {
 }
 const caches = new WeakMap<SystemIndex, Cache>();
 
-/** The facet walker of system `els` (sorted) after `evaluate()`; undefined when its hull is degenerate. */
-export function systemFacets(index: SystemIndex, els: readonly string[]): FacetWalker | undefined {
+/**
+ * The facet walker of system `els` (sorted) after `evaluate()`; undefined when its hull is
+ * degenerate. `key`: els joined by '-' (a composition's `chemicalSystem`, when the caller has it).
+ */
+export function systemFacets(index: SystemIndex, els: readonly string[], key = els.join('-')): FacetWalker | undefined {
   let cache = caches.get(index);
   if (!cache || cache.evaluations !== index.evaluations) caches.set(index, (cache = { evaluations: index.evaluations, size: 0, systems: new Map() }));
-  const key = els.join('-');
   let hit = cache.systems.get(key);
   if (hit === undefined) {
     hit = start(index, els) ?? null;
