@@ -253,6 +253,16 @@ describe('Composition.sortedElements', () => {
     expect(Object.isFrozen(c.sortedElements)).toBe(true);
     expect(c.chemicalSystem).toBe(c.sortedElements.join('-'));
   });
+  it('the same order as the built-in sort, for random sets of up to 9 elements', () => {
+    const symbols = ['S', 'Sb', 'Si', 'Sn', 'B', 'Ba', 'Br', 'Li', 'La', 'O', 'Os', 'P', 'Pb', 'C', 'Cl', 'Co', 'N', 'Na', 'Nb', 'Y', 'Zr'];
+    let seed = 7;
+    const next = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+    for (let t = 0; t < 500; t++) {
+      const pick = [...symbols].sort(() => next() - 0.5).slice(0, 1 + Math.floor(next() * 9));
+      const c = Composition.fromDict(Object.fromEntries(pick.map((el, i) => [el, i + 1])));
+      expect(c.sortedElements).toEqual([...pick].sort());
+    }
+  });
 });
 
 describe('Composition.key', () => {
