@@ -232,7 +232,7 @@ if (!skip.has('browser')) {
     const rh = b.browser.hull_ms / b.node.hull_ms;
     const rw = b.browser.windows_ms / b.node.windows_ms;
     row(
-      `browser (${label}, synchronous API in a blank page) vs Node (a fresh process), same jobs, each side twice alternating and its lower time kept, from the e2e run of ${b.at}: PhaseDiagram of the embedded Li-Fe-P-O system (${b.node.hull_entries} entries; median of 21)`,
+      `browser (${label}, synchronous API in a blank page) vs Node (a fresh process), same jobs, each side twice alternating and its lower time kept, from the e2e run of ${b.at}: PhaseDiagram of the embedded Li-Fe-P-O system (${b.node.hull_entries} entries; median of 21 samples, each the mean of 5 builds: a page's clock is coarse)`,
       `${ms(b.browser.hull_ms)} vs Node ${ms(b.node.hull_ms)}`,
       '',
       `${rh.toFixed(2)}×`,
