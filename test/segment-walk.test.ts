@@ -3,7 +3,11 @@
 // where it gives up): the same stretches, planes, kinks and breakpoint phases for every Li
 // composition of the embedded data. (The steps it gets right where the envelope's kinks are badly
 // conditioned: element-profile.test.ts, steps a hair apart.)
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { Composition } from '../src/core/composition.js';
+import { loadEntries } from '../src/io/node-loaders.js';
+import { DATA } from './helpers/shared.js';
 import { defaultEntries } from '../src/io/default-data.js';
 import { phasesIn, facetSegment, systemFacets } from '../src/thermo/system-facets.js';
 import { SystemIndex } from '../src/thermo/system-hull.js';
@@ -78,5 +82,50 @@ describe('segment walk vs envelope', () => {
     expect(compared).toBe(li.length);
     expect(kinks).toBeGreaterThan(10_000);
     expect(viaLP).toBeLessThan(20);
+  });
+});
+
+describe('steps a hair apart in mu: the envelope (the fallback) finds the phases the walk finds', () => {
+  // Two stretches of nearly one plane: their lines meet ~1e-9 off the ridge between their facets,
+  // where a phase of the next facet has a 1e-8 share (element-profile.test.ts has the pymatgen
+  // side). The walk's kinks are ridge crossings; the envelope's must be put there too.
+  it('every breakpoint of the close-kink cases (test/fixtures/pymatgen-close-kinks.json)', async () => {
+    const cases = JSON.parse(readFileSync(new URL('./fixtures/pymatgen-close-kinks.json', import.meta.url), 'utf8')) as Array<{ system: string; composition: string; open_element: string }>;
+    const table = await loadEntries(`${DATA}mp-legacy-formation-energies.csv.gz`);
+    const systems = new Set(cases.map((c) => c.system));
+    const index = new SystemIndex(table.filter((e) => [...systems].some((s) => e.composition.elements.every((el) => s.split('-').includes(el)))));
+    for (const _ of index.evaluate({ decompositions: false })) void _;
+    let compared = 0;
+    for (const c of cases) {
+      const comp = Composition.parse(c.composition);
+      const els = [...comp.elements].sort();
+      const el = c.open_element;
+      const a = Float64Array.from(els, (e) => (e === el ? 1 : 0));
+      const rest = comp.numAtoms - comp.amount(el);
+      const b = Float64Array.from(els, (e) => (e === el ? 0 : comp.amount(e) / rest));
+      const h = systemFacets(index, els)!;
+      const phases = (seg: { ts: readonly number[]; at: readonly number[] }) =>
+        seg.ts.map((t, i) => {
+          const x = Float64Array.from(a, (ak, k) => (1 - t) * ak + t * b[k]!);
+          return phasesIn(index.entries, h, seg.at[i]!, x)
+            .map((p) => p.entry.id)
+            .sort()
+            .join(' ');
+        });
+      const walked = facetSegment(index, h, a, b, true)!;
+      const envelope = facetSegment(index, h, a, b, false);
+      // Where the envelope gives up, its fallback: the LPs.
+      const other = envelope
+        ? phases(envelope)
+        : index.segment(els, a, b).points.map((p) =>
+            p.decomposition
+              .map((q) => q.entry.id)
+              .sort()
+              .join(' '),
+          );
+      expect(other, `${c.composition} open to ${el} (${envelope ? 'envelope' : 'LPs'})`).toEqual(phases(walked));
+      compared++;
+    }
+    expect(compared).toBe(12);
   });
 });
