@@ -128,4 +128,39 @@ describe('steps a hair apart in mu: the envelope (the fallback) finds the phases
     }
     expect(compared).toBe(12);
   });
+
+  it("at the point where the stretches' lines meet, a kink's phases are those on both stretches' planes", async () => {
+    // What the envelope does (its kinks are where lines meet): Mn3Fe2Sb(PO4)6 open to O has two
+    // kinks 1.8e-5 eV apart, and the lines' meeting point lies ~1e-9 off the ridge.
+    const table = await loadEntries(`${DATA}mp-legacy-formation-energies.csv.gz`);
+    const els = ['Fe', 'Mn', 'O', 'P', 'Sb'];
+    const index = new SystemIndex(table.filter((e) => e.composition.elements.every((el) => els.includes(el))));
+    for (const _ of index.evaluate({ decompositions: false })) void _;
+    const comp = Composition.parse('Mn3Fe2Sb(PO4)6');
+    const a = Float64Array.from(els, (e) => (e === 'O' ? 1 : 0));
+    const rest = comp.numAtoms - comp.amount('O');
+    const b = Float64Array.from(els, (e) => (e === 'O' ? 0 : comp.amount(e) / rest));
+    const h = systemFacets(index, els)!;
+    const walked = facetSegment(index, h, a, b, true)!;
+    const ids = (p: { entry: { id: string } }[]) =>
+      p
+        .map((q) => q.entry.id)
+        .sort()
+        .join(' ');
+    let without = 0;
+    for (let i = 1; i + 1 < walked.ts.length; i++) {
+      const [l, r] = [walked.facets[i - 1]!, walked.facets[i]!];
+      const cl = h.planeAt(l, a);
+      const cr = h.planeAt(r, a);
+      const t = (cl - cr) / (h.planeAt(r, b) - cr - (h.planeAt(l, b) - cl));
+      const x = Float64Array.from(a, (ak, k) => (1 - t) * ak + t * b[k]!);
+      const at = h.walk(r, x);
+      const xw = Float64Array.from(a, (ak, k) => (1 - walked.ts[i]!) * ak + walked.ts[i]! * b[k]!);
+      const want = ids(phasesIn(index.entries, h, walked.at[i]!, xw));
+      expect(ids(phasesIn(index.entries, h, at, x, [l, r])), `kink ${i} at t ${t}`).toBe(want);
+      if (ids(phasesIn(index.entries, h, at, x)) !== want) without++;
+    }
+    // Without the planes, the close kink takes in a phase of one side only.
+    expect(without).toBeGreaterThan(0);
+  });
 });

@@ -198,7 +198,10 @@ class WalkedSegment implements Segment {
     const t = this.seg.ts[i]!;
     const x = new Float64Array(h.d);
     for (let c = 0; c < h.d; c++) x[c] = (1 - t) * a[c]! + t * b[c]!;
-    return phasesIn(this.index.entries, h, this.seg.at[i]!, x);
+    // A kink's phases lie on both its stretches' planes (phasesIn drops any that do not).
+    const { facets } = this.seg;
+    const kink = i > 0 && i < facets.length ? ([facets[i - 1]!, facets[i]!] as const) : undefined;
+    return phasesIn(this.index.entries, h, this.seg.at[i]!, x, kink);
   }
 
   mu(i: number): number {

@@ -270,15 +270,39 @@ export function facetHullAt(index: SystemIndex, h: FacetWalker, x: Float64Array,
   return { value: h.planeAt(f, x), decomposition: () => phasesIn(index.entries, h, f, x) };
 }
 
-/** Phases of facet f (which contains x) with a share above shareTolerance, largest first (as phasesOf). */
-export function phasesIn(entries: readonly Entry[], h: FacetWalker, f: number, x: Float64Array): PhaseAmount[] {
+/**
+ * Phases of facet f (which contains x) with a share above shareTolerance, largest first (as
+ * phasesOf). At a kink, `planes`: the facets of the stretches either side — a phase present there
+ * lies on both their planes, and one that does not (a point placed off the ridge, where two
+ * nearly parallel lines meet) is dropped, the others' shares rescaled.
+ */
+export function phasesIn(entries: readonly Entry[], h: FacetWalker, f: number, x: Float64Array, planes?: readonly [number, number]): PhaseAmount[] {
   const { d, verts, cols, lambda } = h;
   h.barycentric(f, x);
   const minShare = shareTolerance(x, 0, d);
+  let kept = 0;
+  let dropped = false;
+  for (let r = 0; r < d; r++) {
+    if (!(lambda[r]! > minShare)) continue;
+    if (planes && !(onPlane(h, verts[f * d + r]!, planes[0]) && onPlane(h, verts[f * d + r]!, planes[1]))) dropped = true;
+    else kept += lambda[r]!;
+  }
   const out: PhaseAmount[] = [];
   for (let r = 0; r < d; r++) {
     const share = lambda[r]!;
-    if (share > minShare) insertByShare(out, entries[cols[verts[f * d + r]!]!]!, share);
+    if (!(share > minShare) || (dropped && !(onPlane(h, verts[f * d + r]!, planes![0]) && onPlane(h, verts[f * d + r]!, planes![1])))) continue;
+    insertByShare(out, entries[cols[verts[f * d + r]!]!]!, dropped ? share / kept : share);
   }
   return out;
 }
+
+/** Whether point v lies on facet g's plane (within PLANE_TOL). */
+function onPlane(h: FacetWalker, v: number, g: number): boolean {
+  const { d, pts, mu } = h;
+  let e = 0;
+  for (let k = 0; k < d; k++) e += mu[g * d + k]! * pts[v * (d + 1) + k]!;
+  return Math.abs(pts[v * (d + 1) + d]! - e) <= PLANE_TOL;
+}
+
+/** A phase this far (eV/atom) from a facet's plane is not on it (round-off is ~1e-12). */
+const PLANE_TOL = 1e-9;
