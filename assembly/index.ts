@@ -19,6 +19,9 @@ const PRICE_TOL: f64 = 1e-12;
 const PIVOT_TOL: f64 = 1e-11;
 const REFACTOR_EVERY: i32 = 24;
 
+/** Whether wBasis holds an optimal basis over the current columns (segmentKinks' queries). */
+let warmBasis: bool = false;
+
 // ---- working set of one solve (pointers into the caller's work area) ----
 let wAct: usize = 0; // i32[d]  active dims (q_k > 0)
 let wCols: usize = 0; // i32[n] eligible point indices
@@ -99,8 +102,15 @@ function simplex(nc: i32, m: i32): f64 {
   let cmax = 0.0;
   for (let j = 0; j < nc; j++) cmax = Math.max(cmax, Math.abs(f64At(wC, j)));
   const bigM = 1e4 + 10.0 * cmax;
-  for (let i = 0; i < m; i++) setI32(wBasis, i, -1 - i);
-  refactor(m);
+  // A segment's queries share their columns: the last optimal basis, where it is still primal
+  // feasible at the new point (a kink being confirmed lies on its facet), starts the next solve
+  // a few pivots from the optimum instead of m pivots of artificials away.
+  let warm = warmBasis && refactor(m);
+  for (let i = 0; warm && i < m; i++) if (f64At(wXB, i) < 0.0) warm = false;
+  if (!warm) {
+    for (let i = 0; i < m; i++) setI32(wBasis, i, -1 - i);
+    refactor(m);
+  }
   let iter = 0;
   let sinceRefactor = 0;
   let degenerate = 0;
@@ -271,6 +281,7 @@ export function hullBatch(
   outVal: usize, outIdx: usize, outLam: usize, outPi: usize, work: usize,
 ): i32 {
   layout(work, n, d);
+  warmBasis = false; // each query has its own columns
   let failed = 0;
   for (let q = 0; q < nq; q++) {
     const qrow = queries + (<usize>(q * d) << 3);
@@ -331,6 +342,7 @@ function segOracle(t: f64, nc: i32, m: i32, d: i32, maxLines: i32): i32 {
     setF64(wQ, k, (1.0 - t) * f64At(segA, dim) + t * f64At(segB, dim));
   }
   const v = simplex(nc, m);
+  warmBasis = !isNaN(v);
   if (isNaN(v)) return -1;
   computeDuals(m, 0.0);
   const row = segLines + (<usize>(segN * (2 + d)) << 3);
@@ -369,6 +381,7 @@ export function segmentKinks(
   maxLines: i32, lines: usize, stack: usize, work: usize,
 ): i32 {
   layout(work, n, d);
+  warmBasis = false;
   segA = a; segB = b; segLines = lines; segN = 0;
   // Columns for the union of both ends' elements: the midpoint has exactly that support.
   for (let k = 0; k < d; k++) setF64(wB, k, 0.5 * (f64At(a, k) + f64At(b, k)));
