@@ -138,6 +138,22 @@ export function shareTolerance(fractions: ArrayLike<number>, at: number, d: numb
   return Math.min(NUMERICAL_TOL, 1e-3 * min);
 }
 
+// A plane's round-off is ~1e-12 eV/atom; the phase off a kink's other plane in Mn3Fe2Sb(PO4)6 open
+// to O lies 4.7e-7 from it.
+const PLANE_TOL = 1e-9;
+
+/**
+ * Whether point p of `pts` (rows of d atomic fractions and the energy) lies on the plane μ·x,
+ * μ = mu[o .. o + d), within PLANE_TOL. Every phase present at a kink of a segment lies on the
+ * planes of both stretches beside it (they support the hull there): what the kinks' phases are
+ * checked by, where a kink is where two nearly parallel lines meet.
+ */
+export function onPlane(pts: Float64Array, d: number, p: number, mu: ArrayLike<number>, o = 0): boolean {
+  let e = 0;
+  for (let k = 0; k < d; k++) e += mu[o + k]! * pts[p * (d + 1) + k]!;
+  return Math.abs(pts[p * (d + 1) + d]! - e) <= PLANE_TOL;
+}
+
 /** The (point, fraction) pairs of query q with fraction above `minFraction`, largest first. */
 export function decompositionOf(result: Pick<HullBatchResult, 'index' | 'fraction'>, d: number, q: number, minFraction: number): Array<[number, number]> {
   const out: Array<[number, number]> = [];

@@ -7,7 +7,7 @@
  */
 import type { Entry } from '../core/index.js';
 import type { PhaseAmount } from './basis-store.js';
-import { hullBatch, type HullBatchResult, HullError, hullSegment, type PointSet, type SegmentFacet, shareTolerance, unresolvedFractions } from './hull.js';
+import { hullBatch, type HullBatchResult, HullError, hullSegment, onPlane, type PointSet, type SegmentFacet, shareTolerance, unresolvedFractions } from './hull.js';
 import { phasesOf } from './system-solve.js';
 
 /** A breakpoint of the hull along a segment: position, hull energy, and the phases there (solved when read). */
@@ -85,40 +85,30 @@ function breakpoints(index: SegmentSource, els: readonly string[], a: Float64Arr
   return { sorted, points, facets: seg.facets };
 }
 
-/** A phase this far (eV/atom) from a plane is not on it: round-off of the duals is ~1e-12. */
-const PLANE_TOL = 1e-9;
-
 /**
- * The decomposition at a kink without the phases that are not on both stretches' planes. Every
- * phase present at a kink lies on every supporting plane through the hull there; but the kink is
- * where the two lines meet, a point badly conditioned when they are nearly parallel (steps 1e-5
- * eV apart), and ~1e-9 off the ridge a phase of one facet only enters with a 1e-8 share, enough
- * to change the step's reaction. The others' shares are rescaled to sum to one.
+ * The decomposition at a kink without the phases that are not on both stretches' planes (`onPlane`):
+ * the kink is where the two lines meet, a point badly conditioned when they are nearly parallel
+ * (steps 1e-5 eV apart), and ~1e-9 off the ridge a phase of one facet only enters with a 1e-8
+ * share, enough to change the step's reaction. The others' shares are rescaled to sum to one.
  */
 function onBothPlanes(r: HullBatchResult, set: PointSet, left: SegmentFacet, right: SegmentFacet): HullBatchResult {
-  const d = set.d;
-  const w = d + 1;
-  const off = (j: number, f: SegmentFacet) => {
-    let v = 0;
-    for (let k = 0; k < d; k++) v += f.mu[k]! * set.pts[j * w + k]!;
-    return Math.abs(set.pts[j * w + d]! - v) > PLANE_TOL;
-  };
+  const { d, pts } = set;
+  const index = r.index.slice(0, d);
+  const fraction = r.fraction.slice(0, d);
   let kept = 0;
   let dropped = false;
   for (let s = 0; s < d; s++) {
-    const j = r.index[s]!;
-    if (j < 0 || r.fraction[s]! <= 0) continue;
-    if (off(j, left) || off(j, right)) dropped = true;
-    else kept += r.fraction[s]!;
+    const j = index[s]!;
+    if (j < 0) continue;
+    if (!(fraction[s]! > 0)) index[s] = -1;
+    else if (onPlane(pts, d, j, left.mu) && onPlane(pts, d, j, right.mu)) kept += fraction[s]!;
+    else {
+      index[s] = -1;
+      fraction[s] = 0;
+      dropped = true;
+    }
   }
   if (!dropped || !(kept > 0)) return r;
-  const index = new Int32Array(d).fill(-1);
-  const fraction = new Float64Array(d);
-  for (let s = 0; s < d; s++) {
-    const j = r.index[s]!;
-    if (j < 0 || r.fraction[s]! <= 0 || off(j, left) || off(j, right)) continue;
-    index[s] = j;
-    fraction[s] = r.fraction[s]! / kept;
-  }
+  for (let s = 0; s < d; s++) if (index[s]! >= 0) fraction[s]! /= kept;
   return { ...r, index, fraction };
 }

@@ -17,7 +17,7 @@ import { insertByShare } from './basis-store.js';
 import { startFacet } from './facet-enumeration.js';
 import { FacetWalker } from './facet-walk.js';
 import { crossedStretches, EDGE, grazedAt, LINE_TOL, pointOn, samePlane } from './segment-walk.js';
-import { shareTolerance } from './hull.js';
+import { onPlane, shareTolerance } from './hull.js';
 import type { PhaseAmount, SystemIndex } from './system-hull.js';
 
 /** The hull along a segment: breakpoints (0, kinks…, 1), the facet of each stretch, the facet containing each breakpoint. */
@@ -277,32 +277,24 @@ export function facetHullAt(index: SystemIndex, h: FacetWalker, x: Float64Array,
  * nearly parallel lines meet) is dropped, the others' shares rescaled.
  */
 export function phasesIn(entries: readonly Entry[], h: FacetWalker, f: number, x: Float64Array, planes?: readonly [number, number]): PhaseAmount[] {
-  const { d, verts, cols, lambda } = h;
+  const { d, verts, cols, lambda, pts, mu } = h;
   h.barycentric(f, x);
   const minShare = shareTolerance(x, 0, d);
   let kept = 0;
   let dropped = false;
-  for (let r = 0; r < d; r++) {
+  for (let r = 0; planes && r < d; r++) {
     if (!(lambda[r]! > minShare)) continue;
-    if (planes && !(onPlane(h, verts[f * d + r]!, planes[0]) && onPlane(h, verts[f * d + r]!, planes[1]))) dropped = true;
-    else kept += lambda[r]!;
+    const v = verts[f * d + r]!;
+    if (onPlane(pts, d, v, mu, planes[0] * d) && onPlane(pts, d, v, mu, planes[1] * d)) kept += lambda[r]!;
+    else {
+      lambda[r] = 0; // (the walker's scratch, rewritten by its next barycentric)
+      dropped = true;
+    }
   }
   const out: PhaseAmount[] = [];
   for (let r = 0; r < d; r++) {
     const share = lambda[r]!;
-    if (!(share > minShare) || (dropped && !(onPlane(h, verts[f * d + r]!, planes![0]) && onPlane(h, verts[f * d + r]!, planes![1])))) continue;
-    insertByShare(out, entries[cols[verts[f * d + r]!]!]!, dropped ? share / kept : share);
+    if (share > minShare) insertByShare(out, entries[cols[verts[f * d + r]!]!]!, dropped ? share / kept : share);
   }
   return out;
 }
-
-/** Whether point v lies on facet g's plane (within PLANE_TOL). */
-function onPlane(h: FacetWalker, v: number, g: number): boolean {
-  const { d, pts, mu } = h;
-  let e = 0;
-  for (let k = 0; k < d; k++) e += mu[g * d + k]! * pts[v * (d + 1) + k]!;
-  return Math.abs(pts[v * (d + 1) + d]! - e) <= PLANE_TOL;
-}
-
-/** A phase this far (eV/atom) from a facet's plane is not on it (round-off is ~1e-12). */
-const PLANE_TOL = 1e-9;
