@@ -9,6 +9,7 @@ import { loadEntries } from '../src/io/node-loaders.js';
 import { defaultEntries } from '../src/io/default-data.js';
 import { PhaseDiagram } from '../src/thermo/phase-diagram.js';
 import { SystemIndex } from '../src/thermo/system-hull.js';
+import { byFormula, roundsTo, term } from './helpers/reaction-strings.js';
 import { DATA, readReference, referenceDatasets, type RefProfile } from './helpers/shared.js';
 
 const TOL = 1e-6;
@@ -28,27 +29,15 @@ function sameReaction(got: string, want: string, exact?: ReadonlyMap<string, num
   const [wl, wr] = want.split(' -> ');
   if (gl === undefined || wl === undefined || gr === undefined || wr === undefined) return false;
   const same = (g: string[], w: string[]) => g.length === w.length && g.every((t, i) => t === w[i] || (exact !== undefined && tieRounded(t, w[i]!, exact)));
-  return same(gl.split(' + '), wl.split(' + ')) && same(gr.split(' + ').sort(byFormulaOfTerm), wr.split(' + ').sort(byFormulaOfTerm));
+  return same(gl.split(' + '), wl.split(' + ')) && same(byFormula(gr.split(' + ')), byFormula(wr.split(' + ')));
 }
 
-/** "2.5 Li2S" → ["2.5", "Li2S"]; "Li2S" → ["1", "Li2S"]. */
-function term(t: string): [string, string] {
-  const m = /^(\S+) (\S+)$/.exec(t);
-  return m ? [m[1]!, m[2]!] : ['1', t];
-}
-function byFormulaOfTerm(a: string, b: string): number {
-  const fa = term(a)[1];
-  const fb = term(b)[1];
-  return fa < fb ? -1 : fa > fb ? 1 : 0;
-}
-/** Two terms of one formula whose coefficients are the two roundings of a tie the exact coefficient sits on. */
+/** Two terms of one formula whose coefficients are both roundings of its exact coefficient (a tie). */
 function tieRounded(a: string, b: string, exact: ReadonlyMap<string, number>): boolean {
-  const [ca, fa] = term(a);
-  const [cb, fb] = term(b);
+  const [fa, ca] = term(a);
+  const [fb, cb] = term(b);
   const c = exact.get(fa);
-  if (fa !== fb || c === undefined) return false;
-  const mid = (Number(ca) + Number(cb)) / 2;
-  return Math.abs(Number(ca) - Number(cb)) <= 10 ** (Math.floor(Math.log10(Math.abs(c))) - 2) && Math.abs(Math.abs(c) - mid) <= 1e-9 * mid;
+  return fa === fb && c !== undefined && roundsTo(c, ca) && roundsTo(c, cb);
 }
 
 /** Compares a profile with pymatgen's; returns the differences (empty when equal) and exact-string count. */

@@ -10,16 +10,11 @@ import { interfaceReaction } from '../src/interface/interface-reaction.js';
 import type { InterfaceKink } from '../src/interface/reaction-report.js';
 import { loadEntries } from '../src/io/node-loaders.js';
 import { SystemIndex } from '../src/thermo/system-hull.js';
+import { byFormula, roundsTo, term } from './helpers/reaction-strings.js';
 import { DATA } from './helpers/shared.js';
 
 type RefKink = { x: number; energy_per_atom: number; reaction: string };
 type RefReaction = { c1: string; c2: string; open: null | [string, number]; kinks: RefKink[]; minimum: { x: number; energy_per_atom: number } };
-
-/** "2.5 Li2S" → ["Li2S", "2.5"]; "Li2S" → ["Li2S", "1"]. */
-function term(t: string): [string, string] {
-  const m = /^(\S+) (\S+)$/.exec(t);
-  return m ? [m[2]!, m[1]!] : [t, '1'];
-}
 
 /**
  * pymatgen's reaction string against ours: reactants in order, products as a multiset (pymatgen
@@ -35,17 +30,17 @@ function reactionProblems(k: InterfaceKink, want: string): string[] {
   const [wl, wr] = want.split(' -> ');
   if (gr === undefined || wr === undefined) return [`malformed: ${k.reaction} | ${want}`];
   const side = (g: string, w: string, ordered: boolean): string[] => {
-    const gt = (g === '' ? [] : g.split(' + ')).map(term);
-    const wt = (w === '' ? [] : w.split(' + ')).map(term);
-    if (!ordered) for (const list of [gt, wt]) list.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+    const split = (x: string) => (x === '' ? [] : x.split(' + '));
+    const gt = (ordered ? split(g) : byFormula(split(g))).map(term);
+    const wt = (ordered ? split(w) : byFormula(split(w))).map(term);
     if (gt.map((t) => t[0]).join(' ') !== wt.map((t) => t[0]).join(' ')) return [`terms: ${k.reaction} | ${want}`];
     const out: string[] = [];
     gt.forEach(([formula, gc], i) => {
       const wc = wt[i]![1];
       if (gc === wc) return;
-      const value = exact.get(formula) ?? Number(gc);
-      const unit = 10 ** (Math.floor(Math.log10(Math.abs(value))) - 3);
-      const ok = exact.has(formula) ? Math.abs(value - Number(wc)) <= 0.5 * unit * (1 + 1e-6) : Math.abs(Number(gc) - Number(wc)) <= unit * (1 + 1e-9);
+      const value = exact.get(formula);
+      const unit = 10 ** (Math.floor(Math.log10(Math.abs(Number(gc)))) - 3);
+      const ok = value !== undefined ? roundsTo(value, gc) && roundsTo(value, wc) : Math.abs(Number(gc) - Number(wc)) <= unit * (1 + 1e-9);
       if (!ok) out.push(`${formula} ${gc} vs ${wc}: ${k.reaction} | ${want}`);
     });
     return out;
