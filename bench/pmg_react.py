@@ -24,8 +24,6 @@ Reads one JSON command per line on stdin, answers one JSON line on stdout (progr
   {"cmd": "quit"}
 Exit code 3 with {"error": "pymatgen not available"} when it cannot be imported.
 """
-import csv
-import gzip
 import json
 import os
 import sys
@@ -45,7 +43,7 @@ def answer(obj):
 try:
     from pymatgen.core import Composition, Element
     from pymatgen.entries.computed_entries import ComputedEntry
-    from pymatgen.analysis.phase_diagram import PDEntry, PhaseDiagram, GrandPotentialPhaseDiagram
+    from pymatgen.analysis.phase_diagram import PhaseDiagram, GrandPotentialPhaseDiagram
     from pymatgen.analysis.interface_reactions import InterfacialReactivity, GrandPotentialInterfacialReactivity
 except Exception:
     answer({"error": "pymatgen not available"})
@@ -54,6 +52,8 @@ except Exception:
 # The reference tool's own loader, so the bench loads exactly what the references were made from.
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "shared", "tools"))
 from pmg_reference import load as _reference_load  # noqa: E402
+
+from mp_table import cut as cut_rows, read_table  # noqa: E402  (this directory: on the path as the script's own)
 
 now = time.perf_counter
 
@@ -68,29 +68,13 @@ _TABLE = {}
 
 def table(path):
     if path not in _TABLE:
-        rows = []
-        with gzip.open(path, "rt") as f:
-            for r in csv.DictReader(f):
-                c = Composition(r["formula"])
-                rows.append((c, frozenset(str(e) for e in c.elements), float(r["e_form_per_atom"]), r["formula"]))
-        _TABLE[path] = rows
+        _TABLE[path] = read_table(path)
     return _TABLE[path]
 
 
 def cut(path, system):
     """As /work/shared/tools/pmg_reference_chemsys.py: every row inside the system + 0-eV elements."""
-    els = set(system.split("-"))
-    entries = []
-    for comp, cels, ef, name in table(path):
-        if cels <= els:
-            ent = PDEntry(comp, ef * comp.num_atoms)
-            ent.entry_id = name
-            entries.append(ent)
-    for el in sorted(els):
-        ent = PDEntry(Composition(el), 0.0)
-        ent.entry_id = f"ref-{el}"
-        entries.append(ent)
-    return entries
+    return cut_rows(table(path), system.split("-"))
 
 
 def react(entries, pd, c1, c2, opn, use_hull):
