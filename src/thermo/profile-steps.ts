@@ -79,6 +79,8 @@ class Profile implements OpenProfile {
   #reactions: Array<Reaction | undefined> | undefined;
   #evolutions: Array<number | undefined> | undefined;
   #built: ProfileStep[] | undefined;
+  /** Atoms of the open element in the composition. */
+  readonly #nE: number;
 
   constructor(
     private readonly seg: Segment,
@@ -88,6 +90,7 @@ class Profile implements OpenProfile {
     private readonly nRest: number,
   ) {
     this.count = seg.count - 1;
+    this.#nE = comp.amount(element);
   }
 
   mu(s: number): number {
@@ -96,7 +99,7 @@ class Profile implements OpenProfile {
 
   // comp + n E sits at t = nRest / (atoms of comp + n) on the tie line.
   approxEvolution(s: number): number {
-    return this.nRest / this.seg.t(s + 1) - this.nRest - this.comp.amount(this.element);
+    return this.nRest / this.seg.t(s + 1) - this.nRest - this.#nE;
   }
 
   evolution(s: number): number {
