@@ -78,7 +78,8 @@ describe('window and react --uncertainty', () => {
     expect(r.code).toBe(0);
     const j = JSON.parse(r.out);
     expect(Object.keys(j.uncertainty)).toEqual([...SAMPLING, 'minimum', 'x', 'products', 'curve']);
-    expect(j.uncertainty.minimum.q50).toBe(j.minimum.energy_per_atom);
+    // The minimum from the system's facets, the samples' from the LP kernel: equal to round-off.
+    expect(j.uncertainty.minimum.q50).toBeCloseTo(j.minimum.energy_per_atom, 12);
     expect(j.uncertainty.minimum.std).toBeLessThan(1e-12);
     expect(readFileSync(svg, 'utf8')).toContain('class="band"');
   });

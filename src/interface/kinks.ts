@@ -2,12 +2,13 @@
  * The kinks of an interface reaction (pymatgen get_kinks). The reaction energy at a mixing ratio
  * is the hull energy of the mixture minus the mixing line of the reactants' energies; the hull
  * along the segment comp2 → comp1 is convex and piecewise linear, so the energy's kinks — where
- * the products change — are the hull's, which `segmentPoints` finds exactly (no grid).
+ * the products change — are the hull's, found exactly (no grid): by walking the system's facets
+ * (`facetSegmentPoints`, kept for every reaction in the system), else by LPs (`segmentPoints`).
  * Here: each kink's mixing ratio, energy, phases and open-element uptake, converted to the x and
  * energy scale that is reported (pymatgen _convert, norm). Balancing and reporting come after.
  */
 import type { Composition, Entry } from '../core/index.js';
-import { HullError, type SegmentPoint, segmentPoints } from '../thermo/index.js';
+import { facetSegmentPoints, HullError, type SegmentPoint, segmentPoints } from '../thermo/index.js';
 import { InterfaceReactionError } from './phase-source.js';
 import { type InterfaceSetup, reactantEnergies } from './reactants.js';
 
@@ -69,7 +70,8 @@ export function getKinks(s: InterfaceSetup): Kinks {
   const same = comp1.key === comp2.key;
   let seg: readonly SegmentPoint[];
   try {
-    seg = segmentPoints(s.hull, els, a, b);
+    // From the system's facets, shared by every reaction in it; by LPs where they cannot be had.
+    seg = facetSegmentPoints(s.hull, els, a, b) ?? segmentPoints(s.hull, els, a, b);
   } catch (e) {
     if (e instanceof HullError) throw new InterfaceReactionError(`no hull along ${s.c2.formula} → ${s.c1.formula}: ${e.message}`, { cause: e });
     throw e;

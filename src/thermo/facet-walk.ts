@@ -22,7 +22,7 @@ export class FacetWalker {
   /** Points: rows of d atomic fractions and the formation energy (stride d + 1). */
   readonly pts: Float64Array;
   count = 0;
-  /** d sorted point indices per facet. */
+  /** d point indices per facet, in the order of their coordinates (`byCoordinates`). */
   verts: Int32Array;
   /** d chemical potentials per facet (formation-energy scale). */
   mu: Float64Array;
@@ -70,6 +70,7 @@ export class FacetWalker {
     } else key = tup.join(',');
     const known = this.ids.get(key);
     if (known !== undefined) return known;
+    this.byCoordinates(tup);
     if (!this.invert(tup)) return -1;
     const f = this.count;
     if ((f + 1) * d > this.verts.length) this.grow();
@@ -163,6 +164,29 @@ export class FacetWalker {
     }
     this.nb[f * d + r] = g;
     return g;
+  }
+
+  /**
+   * The vertices in the order of their coordinates (fractions, then energy): a facet's numbers (its
+   * inverse, μ, barycentric coordinates) are then the same in every hull of these points, whatever
+   * their indices — two indexes of one system (a reaction's own hull and a shared one) agree to
+   * the last bit, as the LPs over their columns did.
+   */
+  private byCoordinates(tup: Int32Array): void {
+    const { d, pts } = this;
+    const w = d + 1;
+    for (let i = 1; i < d; i++) {
+      const v = tup[i]!;
+      let j = i;
+      for (; j > 0; j--) {
+        const u = tup[j - 1]!;
+        let c = 0;
+        for (let k = 0; k <= d && c === 0; k++) c = pts[u * w + k]! - pts[v * w + k]!;
+        if (c < 0 || (c === 0 && u < v)) break;
+        tup[j] = u;
+      }
+      tup[j] = v;
+    }
   }
 
   /** Gauss-Jordan with partial pivoting of X (rows: the points of `tup`) into X[d² ..]; false if singular. */

@@ -41,6 +41,7 @@ export { type BatchResult, type CandidateBatch, ReferenceHull, type StabilityFla
 export { MissingReferenceError } from './references.js';
 export { type SystemHullOptions, SystemIndex, systemStabilities, type SystemStability } from './system-hull.js';
 export { type SegmentPoint, segmentPoints } from './segment-points.js';
+export { facetSegmentPoints } from './system-facets.js';
 export { initWasm, kernel } from './wasm.js';
 export {
   decompositionEnergyAt,

@@ -17,7 +17,8 @@ import { insertByShare } from './basis-store.js';
 import { startFacet } from './facet-enumeration.js';
 import { FacetWalker } from './facet-walk.js';
 import { crossedStretches, EDGE, grazedAt, LINE_TOL, pointOn, samePlane } from './segment-walk.js';
-import { onPlane, shareTolerance } from './hull.js';
+import { onPlane, shareTolerance, unresolvedFractions } from './hull.js';
+import type { SegmentPoint } from './segment-points.js';
 import type { PhaseAmount, SystemIndex } from './system-hull.js';
 
 /** The hull along a segment: breakpoints (0, kinks…, 1), the facet of each stretch, the facet containing each breakpoint. */
@@ -254,6 +255,33 @@ function envelope(count: number): { ts: number[]; facets: number[] } {
   }
   ts.push(1);
   return { ts, facets };
+}
+
+/**
+ * The hull along a → b (over `els`, sorted) as `segmentPoints` gives it by LPs — breakpoints, the
+ * hull energy at each, phases when read — from the system's facets, shared by every question in
+ * the system (an interface matrix asks hundreds per system and μ); undefined when they cannot give
+ * it (a tiny fraction, a degenerate hull, a lost walk): then the LPs. A breakpoint's energy is the
+ * plane of the facet holding it; a kink's phases lie on both its stretches' planes (phasesIn).
+ */
+export function facetSegmentPoints(index: SystemIndex, els: readonly string[], a: Float64Array, b: Float64Array): SegmentPoint[] | undefined {
+  if (unresolvedFractions(els, a) ?? unresolvedFractions(els, b)) return undefined;
+  const h = systemFacets(index, els);
+  const seg = h && facetSegment(index, h, a, b);
+  if (!h || !seg) return undefined;
+  const { ts, facets, at } = seg;
+  return ts.map((t, i) => {
+    const x = pointOn(a, b, t, new Float64Array(h.d));
+    const kink = i > 0 && i < facets.length ? ([facets[i - 1]!, facets[i]!] as const) : undefined;
+    let phases: PhaseAmount[] | undefined;
+    return {
+      t,
+      value: h.planeAt(at[i]!, x),
+      get decomposition() {
+        return (phases ??= phasesIn(index.entries, h, at[i]!, x, kink));
+      },
+    };
+  });
 }
 
 /**
