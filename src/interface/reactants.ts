@@ -221,12 +221,15 @@ export function openTo(r: Reactants, open: OpenElement | undefined): InterfaceSe
   const element = resolved?.element;
   const comp1 = nonOpen(r.c1, element);
   const comp2 = nonOpen(r.c2, element);
-  const closed = { ...r, muAbs: 0, comp1, comp2, factor1: comp1.numAtoms / r.c1.numAtoms, factor2: comp2.numAtoms / r.c2.numAtoms, hull: r.source.index };
-  if (!resolved) return closed;
-  const muAbs = referenceEnergy(r.source, resolved.element) + resolved.mu;
-  const allEls = [...new Set([...r.c1.elements, ...r.c2.elements, resolved.element])].sort();
-  const g = grandHull(r.source, allEls, resolved.element, muAbs);
-  return { ...closed, open: resolved, muAbs, hull: g.index, origin: g.origin };
+  const factor1 = comp1.numAtoms / r.c1.numAtoms;
+  const factor2 = comp2.numAtoms / r.c2.numAtoms;
+  // Written out, not spread from r: a spread copies slowly, and a matrix makes thousands.
+  const { source, c1, c2, norm, useHullEnergy, includeNoMixingEnergy, volumes, written, nonGrandEnergy } = r;
+  if (!resolved) return { source, c1, c2, norm, useHullEnergy, includeNoMixingEnergy, volumes, written, nonGrandEnergy, muAbs: 0, comp1, comp2, factor1, factor2, hull: source.index };
+  const muAbs = referenceEnergy(source, resolved.element) + resolved.mu;
+  const allEls = [...new Set([...c1.elements, ...c2.elements, resolved.element])].sort();
+  const g = grandHull(source, allEls, resolved.element, muAbs);
+  return { source, c1, c2, norm, useHullEnergy, includeNoMixingEnergy, volumes, written, nonGrandEnergy, open: resolved, muAbs, comp1, comp2, factor1, factor2, hull: g.index, origin: g.origin };
 }
 
 function resolveOpen(o: OpenElement, r: Reactants): { element: string; mu: number; voltage: number } {
