@@ -11,18 +11,32 @@ interface FacetExports {
 
 /** One facet of the hull from the LP at a generic interior composition; undefined for a degenerate hull. */
 export function startFacet(pts: Float64Array, n: number, d: number): Int32Array | undefined {
-  const set = { n, d, pts, group: Int32Array.from({ length: n }, (_, i) => i) };
+  // Plain loops: every facet walker (thousands in an interface matrix) starts here, mostly in
+  // V8's early tiers, where the callback forms of from/every cost more than the LP.
+  const group = new Int32Array(n);
+  for (let i = 0; i < n; i++) group[i] = i;
+  const set = { n, d, pts, group };
   const alive = new Uint8Array(n).fill(1);
+  const q = new Float64Array(d);
   for (let attempt = 0; attempt < 8; attempt++) {
-    const q = Float64Array.from({ length: d }, (_, k) => 1 + 0.37 * Math.sqrt(k + 2 + attempt * 0.61) + 0.05 * attempt * k);
-    const s = q.reduce((a, b) => a + b, 0);
+    let s = 0;
+    for (let k = 0; k < d; k++) s += q[k] = 1 + 0.37 * Math.sqrt(k + 2 + attempt * 0.61) + 0.05 * attempt * k;
     for (let k = 0; k < d; k++) q[k]! /= s;
     const r = hullBatch(set, alive, q);
-    const idx = r.index.slice(0, d);
     if (Number.isNaN(r.values[0]!)) throw new HullError('no hull energy at an interior composition: an element lacks its reference');
-    if (idx.every((v) => v >= 0) && new Set(idx).size === d) return idx;
+    const idx = r.index.slice(0, d);
+    if (distinctVertices(idx)) return idx;
   }
   return undefined;
+}
+
+/** Whether the LP's basis is d distinct points (no artificial, -1, left in it). */
+function distinctVertices(idx: Int32Array): boolean {
+  for (let i = 0; i < idx.length; i++) {
+    if (idx[i]! < 0) return false;
+    for (let j = 0; j < i; j++) if (idx[j] === idx[i]) return false;
+  }
+  return true;
 }
 
 /** Every facet from `start` (count −1: more than maxF; −2: a degenerate facet), copied out of the kernel's memory. */
