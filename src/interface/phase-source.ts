@@ -180,11 +180,12 @@ const LOCAL_HULLS_KEPT = 32;
 function buildGrandHull(stable: readonly Entry[], open: string, muAbs: number): GrandHull {
   const origin = new Map<Entry, { entry: Entry; r: number }>();
   const grand: Entry[] = [];
+  const chempots = { [open]: muAbs };
   for (const e of stable) {
     const c = e.composition;
     const xo = c.atomicFraction(open);
     if (xo >= 1) continue; // the reservoir itself
-    const g = new GrandPotentialEntry(e, { [open]: muAbs });
+    const g = new GrandPotentialEntry(e, chempots);
     origin.set(g, { entry: e, r: xo / (1 - xo) });
     grand.push(g);
   }
