@@ -190,6 +190,7 @@ function buildGrandHull(stable: readonly Entry[], open: string, muAbs: number): 
     grand.push(g);
   }
   const index = new SystemIndex(grand);
-  for (const _ of index.evaluate({ decompositions: false })) void _;
+  // Its stabilities only (no row per entry: the walkers and LPs read the index).
+  for (const _ of index.solveSystems({ decompositions: false })) void _;
   return { index, origin };
 }

@@ -87,7 +87,7 @@ export interface ElementProfile {
 /** The per-system index of a source, evaluated (stable flags filled) if it was not yet. */
 export function evaluatedIndex(source: ThermoSource): SystemIndex {
   const index = source instanceof PhaseDiagram ? source.systemIndex : source;
-  if (!index.isStable.some((v) => v === 1)) for (const _ of index.evaluate({ decompositions: false }));
+  if (!index.isStable.some((v) => v === 1)) for (const _ of index.solveSystems({ decompositions: false }));
   return index;
 }
 

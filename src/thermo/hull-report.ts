@@ -44,29 +44,33 @@ export function hullRows(input: readonly Entry[], options: SystemHullOptions = {
   const stable = new Uint8Array(n);
   const start = new Int32Array(n);
   const length = new Uint8Array(n);
-  let phases = new Int32Array(Math.max(16, n));
-  let shares = new Float64Array(phases.length);
+  let phases: Int32Array = new Int32Array(Math.max(16, n));
+  let shares: Float64Array = new Float64Array(phases.length);
   let used = 0;
   let stableCount = 0;
-  for (const r of index.evaluate(options)) {
-    const i = r.index;
-    eForm[i] = r.eFormPerAtom;
-    signed[i] = r.signedHullDistance;
-    stable[i] = r.stable ? 1 : 0;
-    if (r.stable) stableCount++;
-    if (used + r.decomposition.length > phases.length) {
-      const grown = new Int32Array(2 * phases.length + r.decomposition.length);
-      grown.set(phases);
-      phases = grown;
-      const g2 = new Float64Array(grown.length);
-      g2.set(shares);
-      shares = g2;
-    }
-    start[i] = used;
-    length[i] = r.decomposition.length;
-    for (const p of r.decomposition) {
-      phases[used] = p.entry === r.entry ? i : index.indexOf(p.entry)!;
-      shares[used++] = p.fraction;
+  // The index's arrays as each system is solved (evaluate's numbers, without a row object per entry).
+  for (const { own } of index.solveSystems(options)) {
+    for (const i of own) {
+      const isStable = index.isStable[i] === 1;
+      eForm[i] = index.eForm[i]!;
+      signed[i] = index.isRef[i] === 1 ? 0 : isStable ? index.signed[i]! : Math.max(index.signed[i]!, 0);
+      stable[i] = isStable ? 1 : 0;
+      start[i] = used;
+      if (isStable) {
+        stableCount++;
+        length[i] = 1;
+        if (used + 1 > phases.length) [phases, shares] = grown(phases, shares, 1);
+        phases[used] = i;
+        shares[used++] = 1;
+        continue;
+      }
+      const decomposition = index.decompositionOf(i);
+      if (used + decomposition.length > phases.length) [phases, shares] = grown(phases, shares, decomposition.length);
+      length[i] = decomposition.length;
+      for (const p of decomposition) {
+        phases[used] = index.indexOf(p.entry)!;
+        shares[used++] = p.fraction;
+      }
     }
   }
   return {
@@ -92,6 +96,15 @@ export function hullRows(input: readonly Entry[], options: SystemHullOptions = {
       }
     },
   };
+}
+
+/** The arrays with room for `more` phases beyond their length. */
+function grown(phases: Int32Array, shares: Float64Array, more: number): [Int32Array, Float64Array] {
+  const p = new Int32Array(2 * phases.length + more);
+  p.set(phases);
+  const f = new Float64Array(p.length);
+  f.set(shares);
+  return [p, f];
 }
 
 /** The whole report at once (see `hullRows` for one row at a time). */

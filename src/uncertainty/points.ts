@@ -13,7 +13,7 @@ const scopes = new WeakMap<SystemIndex, Map<string, Scope>>();
 
 /** The scope of the chemical system `elements` (all the index's elements when omitted), kept per index. */
 export function scopeOf(index: SystemIndex, elements?: readonly string[]): Scope {
-  if (!index.isStable.some((v) => v === 1)) for (const _ of index.evaluate({ decompositions: false }));
+  if (!index.isStable.some((v) => v === 1)) for (const _ of index.solveSystems({ decompositions: false }));
   const els = [...new Set(elements ?? [...index.refs.keys()])].sort();
   const key = els.join('-');
   let byKey = scopes.get(index);
