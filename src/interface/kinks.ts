@@ -55,15 +55,25 @@ export interface Kinks {
 export function getKinks(s: InterfaceSetup): Kinks {
   const { comp1, comp2, factor1: f1, factor2: f2 } = s;
   const open = s.open?.element;
-  const els = [...new Set([...comp1.elements, ...comp2.elements])].sort();
+  const els = unionSorted(comp1.sortedElements, comp2.sortedElements);
   // Segment from comp2 (t = 0) to comp1 (t = 1), in atomic fractions (of non-open atoms when open).
-  const a = Float64Array.from(els, (el) => comp2.atomicFraction(el));
-  const b = Float64Array.from(els, (el) => comp1.atomicFraction(el));
+  const d = els.length;
+  const a = new Float64Array(d);
+  const b = new Float64Array(d);
+  for (let k = 0; k < d; k++) {
+    a[k] = comp2.atomicFraction(els[k]!);
+    b[k] = comp1.atomicFraction(els[k]!);
+  }
   // The grand index measures Φ from its own elemental references: add them back (absolute Φ).
   let shift = (_t: number) => 0;
   if (s.open) {
-    const refPhi = els.map((el) => s.hull.refs.get(el)!.energyPerAtom);
-    shift = (t) => els.reduce((sum, _, k) => sum + ((1 - t) * a[k]! + t * b[k]!) * refPhi[k]!, 0);
+    const refPhi = new Float64Array(d);
+    for (let k = 0; k < d; k++) refPhi[k] = s.hull.refs.get(els[k]!)!.energyPerAtom;
+    shift = (t) => {
+      let sum = 0;
+      for (let k = 0; k < d; k++) sum += ((1 - t) * a[k]! + t * b[k]!) * refPhi[k]!;
+      return sum;
+    };
   }
   // Open systems can have reactants with the same non-open composition (Li2O, Li2O2 with Li
   // open): pymatgen then reports the two ends, both at that composition.
@@ -117,4 +127,19 @@ export function getKinks(s: InterfaceSetup): Kinks {
       return { t, x, energy, phases, uptake };
     },
   };
+}
+
+/** The elements of both (each sorted), sorted, once each: a matrix asks this thousands of times. */
+function unionSorted(x: readonly string[], y: readonly string[]): string[] {
+  const out: string[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < x.length || j < y.length) {
+    const u = x[i];
+    const v = y[j];
+    if (v === undefined || (u !== undefined && u < v)) out.push(x[i++]!);
+    else if (u === undefined || v < u) out.push(y[j++]!);
+    else out.push(x[i++]!), j++;
+  }
+  return out;
 }

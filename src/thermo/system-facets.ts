@@ -270,18 +270,33 @@ export function facetSegmentPoints(index: SystemIndex, els: readonly string[], a
   const seg = h && facetSegment(index, h, a, b);
   if (!h || !seg) return undefined;
   const { ts, facets, at } = seg;
-  return ts.map((t, i) => {
-    const x = pointOn(a, b, t, new Float64Array(h.d));
+  const out: SegmentPoint[] = [];
+  for (let i = 0; i < ts.length; i++) {
+    const x = pointOn(a, b, ts[i]!, new Float64Array(h.d));
     const kink = i > 0 && i < facets.length ? ([facets[i - 1]!, facets[i]!] as const) : undefined;
-    let phases: PhaseAmount[] | undefined;
-    return {
-      t,
-      value: h.planeAt(at[i]!, x),
-      get decomposition() {
-        return (phases ??= phasesIn(index.entries, h, at[i]!, x, kink));
-      },
-    };
-  });
+    out.push(new FacetPoint(index.entries, h, ts[i]!, at[i]!, x, kink));
+  }
+  return out;
+}
+
+/** A breakpoint on facet f: its energy there, its phases when read (a reaction reads its minimum's). */
+class FacetPoint implements SegmentPoint {
+  readonly value: number;
+  #phases: PhaseAmount[] | undefined;
+  constructor(
+    private readonly entries: readonly Entry[],
+    private readonly h: FacetWalker,
+    readonly t: number,
+    private readonly f: number,
+    private readonly x: Float64Array,
+    private readonly kink: readonly [number, number] | undefined,
+  ) {
+    this.value = h.planeAt(f, x);
+  }
+
+  get decomposition(): PhaseAmount[] {
+    return (this.#phases ??= phasesIn(this.entries, this.h, this.f, this.x, this.kink));
+  }
 }
 
 /**
