@@ -35,7 +35,8 @@ export class FacetWalker {
   private readonly numericKeys: boolean;
   /** Barycentric coordinates of the last `barycentric` call. */
   readonly lambda: Float64Array;
-  private readonly X: Float64Array;
+  /** The scratch of `invert` and `neighbour`, shared by all walkers (`scratchFor`). */
+  private X: Float64Array;
   private readonly tup: Int32Array;
   /** The vertices of a neighbour being found. */
   private readonly next: Int32Array;
@@ -45,13 +46,11 @@ export class FacetWalker {
     this.n = cols.length;
     this.cols = cols;
     this.pts = pts;
-    const cap = 32;
-    this.verts = new Int32Array(cap * d);
-    this.mu = new Float64Array(cap * d);
-    this.inv = new Float64Array(cap * d * d);
-    this.nb = new Int32Array(cap * d);
+    // Two buffers per walker, viewed as four arrays: an interface matrix starts hundreds of
+    // walkers, and each typed array with its own buffer cost more to make than a walk.
+    ({ verts: this.verts, nb: this.nb, mu: this.mu, inv: this.inv } = facetArrays(32, d));
     this.lambda = new Float64Array(d);
-    this.X = new Float64Array(2 * d * d);
+    this.X = scratchFor(d);
     this.tup = new Int32Array(d);
     this.next = new Int32Array(d);
     this.numericKeys = this.n ** d < 2 ** 53;
@@ -240,18 +239,29 @@ export class FacetWalker {
 
   private grow(): void {
     const d = this.d;
-    const cap = (2 * this.verts.length) / d;
-    const verts = new Int32Array(cap * d);
+    const { verts, nb, mu, inv } = facetArrays((2 * this.verts.length) / d, d);
     verts.set(this.verts);
-    const mu = new Float64Array(cap * d);
-    mu.set(this.mu);
-    const inv = new Float64Array(cap * d * d);
-    inv.set(this.inv);
-    const nb = new Int32Array(cap * d);
     nb.set(this.nb);
+    mu.set(this.mu);
+    inv.set(this.inv);
     this.verts = verts;
+    this.nb = nb;
     this.mu = mu;
     this.inv = inv;
-    this.nb = nb;
   }
+}
+
+/** Room for `cap` facets: vertices and neighbours in one buffer, μ and X^{-1} in another. */
+function facetArrays(cap: number, d: number) {
+  const ints = new Int32Array(2 * cap * d);
+  const floats = new Float64Array(cap * d * (d + 1));
+  return { verts: ints.subarray(0, cap * d), nb: ints.subarray(cap * d), mu: floats.subarray(0, cap * d), inv: floats.subarray(cap * d) };
+}
+
+let scratch = new Float64Array(2 * 8 * 8);
+
+/** 2d² numbers of scratch, shared: a walker uses it only within one call, and calls run one at a time. */
+function scratchFor(d: number): Float64Array {
+  if (scratch.length < 2 * d * d) scratch = new Float64Array(2 * d * d);
+  return scratch;
 }
