@@ -36,7 +36,7 @@ export class FacetWalker {
   /** Barycentric coordinates of the last `barycentric` call. */
   readonly lambda: Float64Array;
   /** The scratch of `invert` and `neighbour`, shared by all walkers (`scratchFor`). */
-  private X: Float64Array;
+  private readonly X: Float64Array;
   private readonly tup: Int32Array;
   /** The vertices of a neighbour being found. */
   private readonly next: Int32Array;
