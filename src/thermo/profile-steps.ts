@@ -8,7 +8,8 @@
 import { Composition, Reaction, uniqueCoefficient } from '../core/index.js';
 import { unresolvedFractions } from './hull.js';
 import type { FacetWalker } from './facet-walk.js';
-import { phasesIn, systemFacets, facetSegment, type FacetSegment } from './system-facets.js';
+import { pointOn } from './segment-walk.js';
+import { breakpointPhases, systemFacets, facetSegment, type FacetSegment } from './system-facets.js';
 import type { PhaseAmount, SystemIndex } from './system-hull.js';
 
 /** One step of an element profile (pymatgen's `get_element_profile` item). */
@@ -197,14 +198,8 @@ class WalkedSegment implements Segment {
   }
 
   phases(i: number): PhaseAmount[] {
-    const { a, b, h } = this;
-    const t = this.seg.ts[i]!;
-    const x = new Float64Array(h.d);
-    for (let c = 0; c < h.d; c++) x[c] = (1 - t) * a[c]! + t * b[c]!;
-    // A kink's phases lie on both its stretches' planes (phasesIn drops any that do not).
-    const { facets } = this.seg;
-    const kink = i > 0 && i < facets.length ? ([facets[i - 1]!, facets[i]!] as const) : undefined;
-    return phasesIn(this.index.entries, h, this.seg.at[i]!, x, kink);
+    const { a, b, h, seg } = this;
+    return breakpointPhases(this.index.entries, h, seg, i, pointOn(a, b, seg.ts[i]!, new Float64Array(h.d)));
   }
 
   mu(i: number): number {

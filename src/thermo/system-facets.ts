@@ -269,34 +269,41 @@ export function facetSegmentPoints(index: SystemIndex, els: readonly string[], a
   const h = systemFacets(index, els);
   const seg = h && facetSegment(index, h, a, b);
   if (!h || !seg) return undefined;
-  const { ts, facets, at } = seg;
   const out: SegmentPoint[] = [];
-  for (let i = 0; i < ts.length; i++) {
-    const x = pointOn(a, b, ts[i]!, new Float64Array(h.d));
-    const kink = i > 0 && i < facets.length ? ([facets[i - 1]!, facets[i]!] as const) : undefined;
-    out.push(new FacetPoint(index.entries, h, ts[i]!, at[i]!, x, kink));
-  }
+  for (let i = 0; i < seg.ts.length; i++) out.push(new FacetPoint(index.entries, h, seg, i, pointOn(a, b, seg.ts[i]!, new Float64Array(h.d))));
   return out;
 }
 
-/** A breakpoint on facet f: its energy there, its phases when read (a reaction reads its minimum's). */
+/** Breakpoint i of a facet segment: its energy on the facet holding it, its phases when read (a reaction reads its minimum's). */
 class FacetPoint implements SegmentPoint {
+  readonly t: number;
   readonly value: number;
   #phases: PhaseAmount[] | undefined;
   constructor(
     private readonly entries: readonly Entry[],
     private readonly h: FacetWalker,
-    readonly t: number,
-    private readonly f: number,
+    private readonly seg: FacetSegment,
+    private readonly i: number,
     private readonly x: Float64Array,
-    private readonly kink: readonly [number, number] | undefined,
   ) {
-    this.value = h.planeAt(f, x);
+    this.t = seg.ts[i]!;
+    this.value = h.planeAt(seg.at[i]!, x);
   }
 
   get decomposition(): PhaseAmount[] {
-    return (this.#phases ??= phasesIn(this.entries, this.h, this.f, this.x, this.kink));
+    return (this.#phases ??= breakpointPhases(this.entries, this.h, this.seg, this.i, this.x));
   }
+}
+
+/**
+ * The phases at breakpoint i of a facet segment (x: its point), from the facet holding it; at a
+ * kink, only those on both stretches' planes (phasesIn). Element profiles and interface reactions
+ * read their breakpoints' phases through it.
+ */
+export function breakpointPhases(entries: readonly Entry[], h: FacetWalker, seg: FacetSegment, i: number, x: Float64Array): PhaseAmount[] {
+  const { facets, at } = seg;
+  const kink = i > 0 && i < facets.length ? ([facets[i - 1]!, facets[i]!] as const) : undefined;
+  return phasesIn(entries, h, at[i]!, x, kink);
 }
 
 /**
