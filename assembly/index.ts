@@ -444,5 +444,6 @@ export function segmentLines(): i32 {
 export * from './reactions';
 export * from './facets';
 export * from './system-scan';
+export * from './system-batch';
 // Monte Carlo sampling over uncertain energies (issue 12): calls hullBatch / segmentKinks above.
 export * from './sampling';

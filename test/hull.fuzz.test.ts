@@ -199,6 +199,35 @@ describe('hull against an exact rational LP (seeded fuzz)', () => {
     expect(check(c)).toEqual([]);
   });
 
+  it('a system solved by LPs (a point below the scan kernel’s fractions) hands its stable phases to the supersets the kernel solves after it', () => {
+    // S-Ti holds Ti2000S (S at 5e-4 of the atoms: below SCAN_MIN_FRACTION, above MIN_ATOMIC_FRACTION),
+    // unstable, so S-Ti goes to the LP fallback; its stable TiS2 then decides LiTiS2 and Li4TiS4 in
+    // Li-S-Ti, which the kernel solves in the same batch from the fallback's answers.
+    const c: Case = {
+      els: ['Ti', 'S', 'Li'],
+      amounts: [
+        [1, 0, 0],
+        [0, 1, 0],
+        [0, 0, 1],
+        [0, 1, 2],
+        [1, 2, 0],
+        [2000, 1, 0],
+        [1, 2, 1],
+        [1, 4, 4],
+        [1, 3, 2],
+      ],
+      energies: [0, 0, 0, -1.5, -1.0, -0.0001, -1.4, -1.2, -1.3],
+    };
+    const pd = new PhaseDiagram(entriesOf(c));
+    expect(check(c)).toEqual([]);
+    const stable = pd.analyze().map((r) => r.stable);
+    expect([stable[4], stable[5], stable[6]]).toEqual([true, false, true]);
+    // LiTiS2's phase separation is against TiS2 (from the LPs' system) and the others.
+    const sep = pd.phaseSeparation(pd.entries[6]!);
+    expect(sep.decomposition.map((p) => p.entry.id).sort()).toContain('p4');
+    expect(pd.analyze()[6]!.phaseSeparationEnergy).toBeCloseTo(sep.energy, 12);
+  });
+
   it('random small systems with degenerate features agree with the exact LP, or are refused', () => {
     const rnd = mulberry32(14);
     const problems: string[] = [];

@@ -129,9 +129,10 @@ describe.each(BROWSERS)('web: browser bundle and demo page in headless %s', (nam
     for (const f of files) {
       const src = readFileSync(new URL(`dist/${f}`, root), 'utf8');
       expect(src, f).not.toContain('H4sI');
-      // Minified: unminified the bundle is several times this. 280K: the facet walk of windows
-      // (~10 KB) and the CSV screen's flat-row reader and formula cache (~5 KB) took it past 250K.
-      expect(src.length, f).toBeLessThan(280_000);
+      // Minified: unminified the bundle is several times this. 290K: the facet walk of windows
+      // (~10 KB) and the CSV screen's flat-row reader and formula cache (~5 KB) took it past 250K,
+      // the systems' set-up moved into the kernel (+5 KB of WASM, base64 in the worker) past 280K.
+      expect(src.length, f).toBeLessThan(290_000);
     }
     const node = await import('../src/index.js');
     const web = await import('../src/browser.js');

@@ -48,15 +48,7 @@ export class BasisStore {
       m.set(this.minShare);
       this.minShare = m;
     }
-    if (this.top + d > this.entry.length) {
-      const size = Math.max(2 * this.entry.length, this.top + d);
-      const e = new Int32Array(size);
-      e.set(this.entry.subarray(0, this.top));
-      const f = new Float64Array(size);
-      f.set(this.fraction.subarray(0, this.top));
-      this.entry = e;
-      this.fraction = f;
-    }
+    if (this.top + d > this.entry.length) this.growSlots(this.top + d);
     const id = this.count++;
     const o = this.top;
     this.at[id] = o;
@@ -69,6 +61,59 @@ export class BasisStore {
     }
     this.top += d;
     return id;
+  }
+
+  /** The number of queries added. */
+  get size(): number {
+    return this.count;
+  }
+
+  /**
+   * `n` queries solved elsewhere (assembly/system-batch.ts), ids from `size` on: query q's slots
+   * start at at[atO + q] in the given slot arrays (`slots` in all), it has dims[dimsO + q] of them
+   * and share tolerance minShare[msO + q]; slot entries are entry indices (-1 unused).
+   */
+  addMany(
+    n: number,
+    slots: number,
+    at: Int32Array,
+    atO: number,
+    dims: Int32Array,
+    dimsO: number,
+    minShare: Float64Array,
+    msO: number,
+    entry: Int32Array,
+    eO: number,
+    fraction: Float64Array,
+    fO: number,
+  ): void {
+    while (this.count + n > this.at.length) {
+      this.at = grownInt(this.at, this.at.length);
+      this.dims = grownInt(this.dims, this.dims.length);
+      const m = new Float64Array(2 * this.minShare.length);
+      m.set(this.minShare);
+      this.minShare = m;
+    }
+    if (this.top + slots > this.entry.length) this.growSlots(this.top + slots);
+    const c = this.count;
+    const top = this.top;
+    for (let q = 0; q < n; q++) this.at[c + q] = top + at[atO + q]!;
+    this.dims.set(dims.subarray(dimsO, dimsO + n), c);
+    this.minShare.set(minShare.subarray(msO, msO + n), c);
+    this.entry.set(entry.subarray(eO, eO + slots), top);
+    this.fraction.set(fraction.subarray(fO, fO + slots), top);
+    this.count += n;
+    this.top += slots;
+  }
+
+  private growSlots(need: number): void {
+    const size = Math.max(2 * this.entry.length, need);
+    const e = new Int32Array(size);
+    e.set(this.entry.subarray(0, this.top));
+    const f = new Float64Array(size);
+    f.set(this.fraction.subarray(0, this.top));
+    this.entry = e;
+    this.fraction = f;
   }
 
   /**

@@ -1,8 +1,7 @@
-// A chemical system's subsystems: the columns of its scan — the stable phases of each of its
-// subsystems and its own hull candidates — gathered for every system of a SystemIndex (a table has
-// ~40,000), so by numeric system keys and into one reused buffer; and the subsystems' string keys,
-// made once per element set. Apart from system-hull.ts to keep it short.
-import type { CandidateRows } from './candidate-rows.js';
+// A chemical system's subsystems: the stable phases of each of its subsystems gathered by numeric
+// system keys into one reused buffer (stablePoints: windows and interface reactions ask hundreds of
+// systems), and the subsystems' string keys, made once per element set. Solving the systems does the
+// same in the kernel (assembly/system-batch.ts). Apart from system-hull.ts to keep it short.
 import { HullError } from './hull.js';
 
 /**
@@ -11,7 +10,7 @@ import { HullError } from './hull.js';
  */
 export type SystemKey = number | string;
 
-export function systemKey(dims: readonly number[], mask = -1): SystemKey {
+export function systemKey(dims: ArrayLike<number>, mask = -1): SystemKey {
   let key = 0;
   let n = 0;
   for (let b = 0; b < dims.length; b++) if (mask & (1 << b)) (key = key * 128 + dims[b]! + 1), n++;
@@ -19,38 +18,6 @@ export function systemKey(dims: readonly number[], mask = -1): SystemKey {
   let s = '';
   for (let b = 0; b < dims.length; b++) if (mask & (1 << b)) s += String.fromCharCode(dims[b]! + 1);
   return s;
-}
-
-/** A chemical system as the solve loop reads it, made once per index (a table has ~40,000). */
-export interface SystemPlan {
-  readonly sys: string;
-  /** Its own entries, its elements (sorted), their indices in the candidate rows' element index, its key. */
-  readonly own: readonly number[];
-  readonly els: readonly string[];
-  readonly dims: readonly number[];
-  readonly key: SystemKey;
-  /** Its hull candidates' rows (consecutive: rows are laid out system by system, in this order). */
-  readonly cands: readonly number[];
-}
-
-/** The plans of the systems `order` (solve order), and their candidates' rows by key. */
-export function systemPlans(
-  order: readonly string[],
-  members: ReadonlyMap<string, readonly number[]>,
-  rows: CandidateRows,
-  candidatesOf: ReadonlyMap<string, readonly number[]>,
-): { plans: SystemPlan[]; candidatesByKey: Map<SystemKey, readonly number[]> } {
-  const plans: SystemPlan[] = [];
-  const candidatesByKey = new Map<SystemKey, readonly number[]>();
-  for (const sys of order) {
-    const els = sys.split('-');
-    const dims = els.map((el) => rows.index.get(el)!);
-    const key = systemKey(dims);
-    const cands = (candidatesOf.get(sys) ?? []).map((i) => rows.rowOf[i]!);
-    if (cands.length) candidatesByKey.set(key, cands);
-    plans.push({ sys, own: members.get(sys)!, els, dims, key, cands });
-  }
-  return { plans, candidatesByKey };
 }
 
 let keyScratch = new Float64Array(128);

@@ -8,8 +8,9 @@ import { hullBatch, HullError, shareTolerance, type PointSet, unresolvedFraction
 import { elementalReferences, elementsOfSystems, formationEnergies, withElementalReferences } from './references.js';
 import { BasisStore, type PhaseAmount } from './basis-store.js';
 import { hullAlong, type LocalSegment } from './segment-points.js';
-import { closureColumns, subsystemKeys, type SystemKey, systemPlans } from './system-closure.js';
-import { phasesOf, scanOneSystem, type SolveScratch, solveByLP } from './system-solve.js';
+import { closureColumns, subsystemKeys, type SystemKey, systemKey } from './system-closure.js';
+import { phasesOf, solveByLP } from './system-solve.js';
+import { solveBatch, type SystemTable, systemTable } from './system-batch.js';
 
 export type { PhaseAmount } from './basis-store.js';
 export type { LocalSegment } from './segment-points.js';
@@ -62,6 +63,8 @@ export interface SolvedSystem {
 const DEFAULT_STABILITY_TOL = 1e-12;
 // Systems whose stable points SystemIndex keeps (an interface matrix asks a few hundred per hull).
 const POINT_CACHE_SYSTEMS = 1024;
+// Systems are solved in batches of about this many entries, each yielded once solved (progress).
+const BATCH_ENTRIES = 32768;
 
 /**
  * Entries of a dataset indexed by chemical system. Any question about a composition only involves
@@ -90,27 +93,25 @@ export class SystemIndex {
   readonly signed: Float64Array;
   /** Filled by `evaluate()` with decompositions: those of the unstable entries (`decompositionOf`). */
   readonly basis: BasisStore;
-  private readonly members: Map<string, number[]>;
-  /** Hull candidates of each chemical system, by key (read by system-solve.ts). */
+  /** Hull candidates of each chemical system, by key (the LP fallback's and phase separations' columns). */
   readonly candidatesOf = new Map<string, number[]>();
   /** Built on first `indexOf`: evaluating never needs it. */
   private entryIndex: Map<Entry, number> | undefined;
   /** 1 for the elemental references (refIndex as flags). */
   readonly isRef: Uint8Array;
-  /** Scratch of system-solve.ts: a candidate's position among its system's points; a group's query. */
-  scratch: SolveScratch = {};
   /** The candidates (and each composition's first entry) as flat rows, system by system in solve order. */
   readonly rows: CandidateRows;
   /** `isStable` by row of `rows` (read for every system a stable phase is in). */
   readonly stableRow: Uint8Array;
-  /** The chemical systems in the order they are solved: subsystems first. */
+  /** The chemical systems in the order they are solved (subsystems first), their own entries. */
   private readonly order: readonly string[];
-  /** The systems as the solve loop reads them (made on the first solve). */
-  private plans: ReturnType<typeof systemPlans> | undefined;
+  private readonly ownOf: readonly number[][];
+  /** The systems as the batch kernel reads them (system-batch.ts). */
+  private readonly table: SystemTable;
   /** How many times stabilities were (re)found: per-system caches elsewhere (system-facets.ts) compare it. */
   evaluations = 0;
-  /** The stable phases' rows of each system solved, by key (solveSystems fills it; stablePoints reads it). */
-  private stableRowsOf = new Map<SystemKey, number[]>();
+  /** The stable phases' rows of each system solved, by key (made when stablePoints first needs it). */
+  private stableLists: Map<SystemKey, number[]> | undefined;
   /** systemPoints' cache, least recently used first. */
   private readonly pointCache = new Map<string, { cols: number[]; set: PointSet }>();
 
@@ -128,7 +129,6 @@ export class SystemIndex {
     this.elements = elements ? [...elements].sort() : found;
     const entries = withElementalReferences([...input], found);
     for (let i = input.length; i < entries.length; i++) push(members, entries[i]!.composition.chemicalSystem, i);
-    this.members = members;
     this.entries = entries;
     this.refs = elementalReferences(entries, elements ?? found);
     this.eForm = formationEnergies(entries, this.refs);
@@ -152,6 +152,9 @@ export class SystemIndex {
     const isCandidate = this.isCandidate;
     const seen = new Uint8Array(this.groups.lowest.length);
     const lists: number[][] = [];
+    const ownOf: number[][] = [];
+    const nCands: number[] = [];
+    const nRows: number[] = [];
     for (const sys of this.order) {
       const cands: number[] = [];
       const firsts: number[] = [];
@@ -163,9 +166,14 @@ export class SystemIndex {
       }
       if (cands.length) this.candidatesOf.set(sys, cands);
       lists.push(cands, firsts);
+      ownOf.push(members.get(sys)!);
+      nCands.push(cands.length);
+      nRows.push(cands.length + firsts.length);
     }
+    this.ownOf = ownOf;
     this.rows = packCandidateRows(entries, lists, this.eForm, group, this.isRef);
     this.stableRow = new Uint8Array(this.rows.entryOf.length);
+    this.table = systemTable(this.order, ownOf, nCands, nRows, this.rows.index);
   }
 
   indexOf(entry: Entry): number | undefined {
@@ -223,30 +231,46 @@ export class SystemIndex {
     this.basis.clear();
     this.evaluations++;
     this.stableRow.fill(0);
-    this.plans ??= systemPlans(this.order, this.members, this.rows, this.candidatesOf);
-    const { plans, candidatesByKey } = this.plans;
-    const rowOf = this.rows.rowOf;
-    const stableOf = new Map<SystemKey, number[]>();
-    this.stableRowsOf = stableOf;
+    this.stableLists = undefined;
+    const { order, ownOf, table } = this;
+    // The kernel scans each system over the stable phases of its subsystems and its own candidates
+    // (a subsystem's unstable candidate lies on or above its hull, within tol, so it cannot lower
+    // any hull here); the fallback takes every candidate, as it always did.
+    const fallback = (s: number): void => {
+      const sys = order[s]!;
+      const els = sys.split('-');
+      const all = this.subsystemCandidates(els);
+      solveByLP(this, { sys, own: ownOf[s]!, els, cols: all, set: this.pointSet(all, els) }, tol, withDecomp);
+    };
     let done = 0;
-    for (let s = 0; s < plans.length; s++) {
-      const plan = plans[s]!;
-      const { sys, own, els } = plan;
-      // The scan's columns: the stable phases of the subsystems and this system's own candidates.
-      // A subsystem's unstable candidate lies on or above its hull (within tol), so it cannot lower
-      // any hull here; the fallback still takes every candidate, as it always did.
-      const cols = closureColumns(plan.dims, stableOf, candidatesByKey);
-      if (!scanOneSystem(this, plan, cols, tol, withDecomp)) {
-        const all = this.subsystemCandidates(els);
-        solveByLP(this, { sys, own, els, cols: all, set: this.pointSet(all, els) }, tol, withDecomp);
+    for (let s = 0; s < order.length; ) {
+      let end = s;
+      for (let n = 0; end < order.length && (end === s || n < BATCH_ENTRIES); end++) n += ownOf[end]!.length;
+      solveBatch(this, table, s, end, tol, withDecomp, fallback);
+      this.stableLists = undefined;
+      for (; s < end; s++) {
+        const own = ownOf[s]!;
+        yield { sys: order[s]!, own };
+        done += own.length;
+        options.onProgress?.(done, this.entries.length);
       }
-      const stable: number[] = [];
-      for (const i of own) if (this.isStable[i]) stable.push(rowOf[i]!);
-      if (stable.length) stableOf.set(plan.key, stable);
-      yield { sys, own };
-      done += own.length;
-      options.onProgress?.(done, this.entries.length);
     }
+  }
+
+  /** The stable phases' rows of every system with any, by key (for stablePoints). */
+  private stableRowsOf(): Map<SystemKey, number[]> {
+    if (this.stableLists) return this.stableLists;
+    const lists = new Map<SystemKey, number[]>();
+    const { dimsAt, dims, ownAt, own } = this.table;
+    const { isStable } = this;
+    const rowOf = this.rows.rowOf;
+    for (let s = 0; s < this.table.count; s++) {
+      let list: number[] | undefined;
+      for (let q = ownAt[s]!; q < ownAt[s + 1]!; q++) if (isStable[own[q]!] === 1) (list ??= []).push(rowOf[own[q]!]!);
+      if (list) lists.set(systemKey(dims.subarray(dimsAt[s]!, dimsAt[s + 1]!)), list);
+    }
+    this.stableLists = lists;
+    return lists;
   }
 
   /**
@@ -306,7 +330,8 @@ export class SystemIndex {
         cols = this.subsystemCandidates(els).filter((i) => this.isStable[i] === 1);
         rows = Int32Array.from(cols, (i) => this.rows.rowOf[i]!);
       } else {
-        rows = closureColumns(dims, this.stableRowsOf, this.stableRowsOf).slice();
+        const lists = this.stableRowsOf();
+        rows = closureColumns(dims, lists, lists).slice();
         cols = Array.from(rows, (r) => this.rows.entryOf[r]!);
       }
       hit = { cols, set: this.pointSetOfRows(rows, els) };

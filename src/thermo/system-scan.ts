@@ -1,8 +1,8 @@
 // The bridge to assembly/system-scan.ts: one chemical system's stabilities and hull energies in one
 // kernel call, the basis kept from query to query and columns priced over the stable phases only.
-// The caller (system-solve.ts) writes the system straight into the kernel's memory through
-// `Kernel.heap()` — tens of thousands of systems in a table, so no per-system arrays — and reads
-// the answers from it before the next call.
+// The caller (reference-hull.ts) writes the system straight into the kernel's memory through
+// `Kernel.heap()` and reads the answers from it before the next call; a SystemIndex's systems go
+// through system-batch.ts, whose kernel calls scanSystem itself.
 import type { Kernel } from './wasm.js';
 
 /** Where one scanSystem call's arrays live (byte addresses in the kernel's memory). */

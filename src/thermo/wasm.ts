@@ -60,6 +60,12 @@ interface KernelExports {
     outLam: number,
     work: number,
   ): number;
+  batchScratchBytes(sys: number, entries: number, rows: number, groups: number, elements: number, d: number, own: number): number;
+  batchMaxDims(): number;
+  batchBind(desc: number): void;
+  batchSolve(s0: number, s1: number, tol: number, withDecomp: number, qBase: number): number;
+  batchQueries(): number;
+  batchSlots(): number;
   scanPivots(): number;
   scanFullSolves(): number;
   scanResetCounters(): void;
@@ -82,17 +88,36 @@ function decodeBase64(b64: string): Uint8Array {
 export class Kernel {
   readonly exports: KernelExports;
   private top: number;
-  private readonly base: number;
+  /** Where reset() returns to: the heap base, or above a reservation. */
+  private base: number;
+  private readonly floor: number;
   private views: { buf: ArrayBuffer; f64: Float64Array; i32: Int32Array; u8: Uint8Array } | undefined;
 
   constructor(module: WebAssembly.Module) {
     const instance = new WebAssembly.Instance(module, { env: { abort: kernelAbort } });
     this.exports = instance.exports as unknown as KernelExports;
-    this.base = (this.exports.heapBase() + 15) & ~15;
+    this.floor = (this.exports.heapBase() + 15) & ~15;
+    this.base = this.floor;
     this.top = this.base;
   }
 
   reset(): void {
+    this.top = this.base;
+  }
+
+  /**
+   * Keeps `bytes` (8-aligned) from every reset until `release()`: a batch laid out once whose
+   * caller runs other kernels in between (a system's LP fallback). Nothing else may be reserved.
+   */
+  reserve(bytes: number): number {
+    this.top = this.base;
+    const ptr = this.alloc(bytes);
+    this.base = this.top;
+    return ptr;
+  }
+
+  release(): void {
+    this.base = this.floor;
     this.top = this.base;
   }
 
