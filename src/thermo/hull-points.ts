@@ -54,5 +54,15 @@ export function groupByComposition(entries: readonly Entry[], eForm: Float64Arra
  * and the elemental references. Only these can be stable or enter a phase-separation energy.
  */
 export function hullCandidates(eForm: Float64Array, groups: CompositionGroups, refIndices: ReadonlySet<number>): number[] {
-  return groups.lowest.filter((i) => refIndices.has(i) || eForm[i]! < -FORMATION_ENERGY_TOL).sort((a, b) => a - b);
+  const flags = hullCandidateFlags(eForm, groups, refIndices);
+  const out: number[] = [];
+  for (let i = 0; i < flags.length; i++) if (flags[i] === 1) out.push(i);
+  return out;
+}
+
+/** The same as flags per entry (1: a hull candidate). */
+export function hullCandidateFlags(eForm: Float64Array, groups: CompositionGroups, refIndices: ReadonlySet<number>): Uint8Array {
+  const flags = new Uint8Array(groups.group.length);
+  for (const i of groups.lowest) if (eForm[i]! < -FORMATION_ENERGY_TOL || refIndices.has(i)) flags[i] = 1;
+  return flags;
 }

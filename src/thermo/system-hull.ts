@@ -2,7 +2,7 @@
 // subsystems of one system (the stabilities of all entries, a hull at a composition, along a
 // segment, a system's stable points); and systemStabilities, the whole-table stream built on it.
 import { type CandidateRows, packCandidateRows, writePoints } from './candidate-rows.js';
-import { groupByComposition, hullCandidates, type CompositionGroups } from './hull-points.js';
+import { groupByComposition, hullCandidateFlags, type CompositionGroups } from './hull-points.js';
 import type { Entry } from '../core/index.js';
 import { hullBatch, HullError, shareTolerance, type PointSet, unresolvedFraction, unresolvedFractions } from './hull.js';
 import { elementalReferences, elementsOfSystems, formationEnergies, withElementalReferences } from './references.js';
@@ -139,8 +139,7 @@ export class SystemIndex {
     this.refIndex = refIndex;
     this.isRef = new Uint8Array(entries.length);
     for (const i of this.refIndex) this.isRef[i] = 1;
-    this.isCandidate = new Uint8Array(entries.length);
-    for (const i of hullCandidates(this.eForm, this.groups, this.refIndex)) this.isCandidate[i] = 1;
+    this.isCandidate = hullCandidateFlags(this.eForm, this.groups, this.refIndex);
     this.isStable = new Uint8Array(entries.length);
     this.signed = new Float64Array(entries.length);
     this.basis = new BasisStore(entries.length);
