@@ -423,3 +423,29 @@ describe('Materials Project table (85,014 compositions, one diagram) vs pymatgen
     expect(n).toBeGreaterThanOrEqual(8);
   });
 });
+
+describe('composition groups', () => {
+  it('are the same whether the compositions are grouped by fractions (whole amounts) or by keys', () => {
+    const data = (lio: string): EntryInit[] => [
+      { id: 'a', composition: 'Li2O', eFormPerAtom: -2 },
+      { id: 'b', composition: lio, eFormPerAtom: -1.5 },
+      { id: 'c', composition: 'Li2O2', eFormPerAtom: -1.6 },
+      { id: 'd', composition: 'LiO2', eFormPerAtom: -1 },
+      { id: 'e', composition: 'Li4O4', eFormPerAtom: -1.55 },
+      { id: 'f', composition: 'OLi2', eFormPerAtom: -1.9 },
+    ];
+    // LiO: all amounts whole (grouped by fractions); Li0.5O0.5: not (grouped by keys).
+    const whole = new PhaseDiagram(data('LiO'));
+    const keyed = new PhaseDiagram(data('Li0.5O0.5'));
+    const groups = (pd: PhaseDiagram) => Array.from(pd.systemIndex.groups.group);
+    expect(groups(whole)).toEqual(groups(keyed));
+    expect(groups(whole).slice(0, 6)).toEqual([0, 1, 1, 2, 1, 0]);
+    expect(whole.systemIndex.groups.lowest.slice(0, 3)).toEqual([0, 2, 3]);
+    expect(whole.systemIndex.groups.byKey.get(Composition.parse('Li3O3').key)).toBe(1);
+    expect(whole.analyze().map((r) => r.eAboveHull)).toEqual(keyed.analyze().map((r) => r.eAboveHull));
+    // An id shared by two compositions is refused on both paths, naming both.
+    const clash = (lio: string) => () => new PhaseDiagram([...data(lio), { id: 'a', composition: 'LiO3', eFormPerAtom: -0.5 }]);
+    expect(clash('LiO')).toThrow(/entries 0 and 6 \(0-based\) share the id "a" but are different compositions \(Li2O1 and Li1O3\)/);
+    expect(clash('Li0.5O0.5')).toThrow(/entries 0 and 6 \(0-based\) share the id "a" but are different compositions \(Li2O1 and Li1O3\)/);
+  });
+});

@@ -29,6 +29,7 @@ export class Composition {
   #system?: string;
   #sorted?: readonly string[];
   #fractionArray?: Float64Array;
+  #hash?: number;
 
   private constructor(amounts: Map<string, number>) {
     if (amounts.size === 0) throw new FormulaError('empty composition');
@@ -185,6 +186,42 @@ export class Composition {
     return this.#key;
   }
 
+  /**
+   * A number shared by compositions of equal `key` when their amounts are whole and they have at
+   * most MAX_DEN atoms — their keys are then equal exactly when their atomic fractions are equal
+   * doubles (distinct fractions p/q with q <= MAX_DEN lie >= 4e-8 apart) — and NaN otherwise.
+   * Groups a large dataset's compositions without making their keys (`sameWholeFractions` settles
+   * a shared hash).
+   */
+  wholeFractionHash(): number {
+    if (this.#hash === undefined) {
+      const n = this.numAtoms;
+      let h = Number.isInteger(n) && n <= MAX_DEN ? 0 : Number.NaN;
+      const els = this.elements;
+      const fr = this.fractionArray;
+      for (let k = 0; k < els.length && !Number.isNaN(h); k++) {
+        const el = els[k]!;
+        // A sum of per-element mixes: the same whatever the order of the elements.
+        if (Number.isInteger(this.#amounts.get(el)!)) h = (h + mixFraction(el.charCodeAt(0) * 128 + (el.charCodeAt(1) || 0), fr[k]!)) | 0;
+        else h = Number.NaN;
+      }
+      this.#hash = h;
+    }
+    return this.#hash;
+  }
+
+  /** Whether `other` has the same elements at the same atomic fractions, as doubles. */
+  sameWholeFractions(other: Composition): boolean {
+    if (other.#amounts.size !== this.#amounts.size) return false;
+    const n = this.numAtoms;
+    const m = other.numAtoms;
+    for (const [el, v] of this.#amounts) {
+      const w = other.#amounts.get(el);
+      if (w === undefined || w / m !== v / n) return false;
+    }
+    return true;
+  }
+
   /** The elements in alphabetical (code unit) order, kept: the key and the chemical system use them. */
   #sortedElements(): readonly string[] {
     this.#sorted ??= Object.freeze(sortedCopy(this.elements));
@@ -254,6 +291,17 @@ function checkAmount(el: string, v: unknown): asserts v is number {
  * an insertion sort, since the built-in sort allocates its work state per call (~70 MB over the
  * 85,000 compositions of the MP table, whose systems and keys each need it once).
  */
+const mixF64 = new Float64Array(1);
+const mixU32 = new Uint32Array(mixF64.buffer);
+
+/** A 32-bit mix of an element's code and a fraction's bits (murmur3's finaliser). */
+function mixFraction(code: number, fraction: number): number {
+  mixF64[0] = fraction;
+  let h = Math.imul(mixU32[0]! ^ Math.imul(code, 0x9e3779b1), 0x85ebca6b);
+  h = Math.imul(h ^ mixU32[1]! ^ (h >>> 13), 0xc2b2ae35);
+  return h ^ (h >>> 16);
+}
+
 function sortedCopy(els: readonly string[]): string[] {
   const out = new Array<string>(els.length);
   for (let i = 0; i < els.length; i++) {

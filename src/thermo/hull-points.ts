@@ -18,9 +18,59 @@ export interface CompositionGroups {
  * of different compositions may not share one (their shares would merge under one name): that is
  * refused, naming both. Entries of one composition may (polymorphs of a CSV without an id column
  * are named by their formula; MP documents of one material by its id): at most one of them is a
- * hull phase.
+ * hull phase. Compositions of whole amounts (nearly every dataset) are grouped by their fractions,
+ * without their keys (85k strings for the MP table); `byKey` is then made when first read.
  */
 export function groupByComposition(entries: readonly Entry[], eForm: Float64Array): CompositionGroups {
+  const hashes = new Int32Array(entries.length);
+  for (let i = 0; i < entries.length; i++) {
+    const h = entries[i]!.composition.wholeFractionHash();
+    if (Number.isNaN(h)) return groupByKey(entries, eForm);
+    hashes[i] = h;
+  }
+  const group = new Int32Array(entries.length);
+  const lowest: number[] = [];
+  const first: number[] = [];
+  // Groups by hash: the first group of each hash, then each group's next of the same hash.
+  const head = new Map<number, number>();
+  const next: number[] = [];
+  const byId = new Map<string, number>();
+  for (let i = 0; i < entries.length; i++) {
+    const e = entries[i]!;
+    const c = e.composition;
+    const top = head.get(hashes[i]!);
+    let g = top ?? -1;
+    while (g >= 0 && !c.sameWholeFractions(entries[first[g]!]!.composition)) g = next[g]!;
+    if (g < 0) {
+      g = lowest.length;
+      head.set(hashes[i]!, g);
+      next.push(top ?? -1);
+      lowest.push(i);
+      first.push(i);
+    } else if (eForm[i]! < eForm[lowest[g]!]!) {
+      lowest[g] = i;
+    }
+    group[i] = g;
+    const seen = byId.get(e.id);
+    if (seen === undefined) byId.set(e.id, i);
+    else if (group[seen] !== g) throw sharedId(entries, seen, i);
+  }
+  let byKey: Map<string, number> | undefined;
+  return {
+    group,
+    lowest,
+    get byKey() {
+      if (!byKey) {
+        byKey = new Map();
+        for (let g = 0; g < first.length; g++) byKey.set(entries[first[g]!]!.composition.key, g);
+      }
+      return byKey;
+    },
+  };
+}
+
+/** groupByComposition by the compositions' keys (some amount is not whole). */
+function groupByKey(entries: readonly Entry[], eForm: Float64Array): CompositionGroups {
   const group = new Int32Array(entries.length);
   const lowest: number[] = [];
   const byKey = new Map<string, number>();
@@ -30,12 +80,7 @@ export function groupByComposition(entries: readonly Entry[], eForm: Float64Arra
     const key = e.composition.key;
     const first = byId.get(e.id);
     if (first === undefined) byId.set(e.id, i);
-    else if (entries[first]!.composition.key !== key) {
-      const f = entries[first]!;
-      throw new HullError(
-        `entries ${first} and ${i} (0-based) share the id ${JSON.stringify(e.id)} but are different compositions (${f.composition.formula} and ${e.composition.formula}): decompositions name phases by id, so give them different ids`,
-      );
-    }
+    else if (entries[first]!.composition.key !== key) throw sharedId(entries, first, i);
     let g = byKey.get(key);
     if (g === undefined) {
       g = lowest.length;
@@ -47,6 +92,14 @@ export function groupByComposition(entries: readonly Entry[], eForm: Float64Arra
     group[i] = g;
   }
   return { group, lowest, byKey };
+}
+
+function sharedId(entries: readonly Entry[], first: number, i: number): HullError {
+  const f = entries[first]!;
+  const e = entries[i]!;
+  return new HullError(
+    `entries ${first} and ${i} (0-based) share the id ${JSON.stringify(e.id)} but are different compositions (${f.composition.formula} and ${e.composition.formula}): decompositions name phases by id, so give them different ids`,
+  );
 }
 
 /**
