@@ -186,6 +186,11 @@ export class Composition {
     return this.#key;
   }
 
+  /** Whether `key` was made already (grouping by keys is then the cheaper way). */
+  get keyKnown(): boolean {
+    return this.#key !== undefined;
+  }
+
   /**
    * A number shared by compositions of equal `key` when their amounts are whole and they have at
    * most MAX_DEN atoms — their keys are then equal exactly when their atomic fractions are equal
@@ -212,12 +217,18 @@ export class Composition {
 
   /** Whether `other` has the same elements at the same atomic fractions, as doubles. */
   sameWholeFractions(other: Composition): boolean {
-    if (other.#amounts.size !== this.#amounts.size) return false;
-    const n = this.numAtoms;
-    const m = other.numAtoms;
-    for (const [el, v] of this.#amounts) {
-      const w = other.#amounts.get(el);
-      if (w === undefined || w / m !== v / n) return false;
+    const els = this.elements;
+    const oels = other.elements;
+    if (els.length !== oels.length) return false;
+    const fr = this.fractionArray;
+    const ofr = other.fractionArray;
+    // Polymorphs usually list their elements in the same order: compared in place.
+    let k = 0;
+    while (k < els.length && els[k] === oels[k] && fr[k] === ofr[k]) k++;
+    if (k === els.length) return true;
+    for (; k < els.length; k++) {
+      const at = oels.indexOf(els[k]!);
+      if (at < 0 || ofr[at] !== fr[k]) return false;
     }
     return true;
   }

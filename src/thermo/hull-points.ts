@@ -13,15 +13,22 @@ export interface CompositionGroups {
   readonly byKey: ReadonlyMap<string, number>;
 }
 
+// Datasets of this many entries are grouped by their fractions unless their keys are made.
+const GROUP_BY_FRACTIONS_FROM = 4096;
+
 /**
  * Groups entries by composition. Decompositions and screen rows name phases by id, so two entries
  * of different compositions may not share one (their shares would merge under one name): that is
  * refused, naming both. Entries of one composition may (polymorphs of a CSV without an id column
  * are named by their formula; MP documents of one material by its id): at most one of them is a
- * hull phase. Compositions of whole amounts (nearly every dataset) are grouped by their fractions,
- * without their keys (85k strings for the MP table); `byKey` is then made when first read.
+ * hull phase. A large dataset of whole amounts (nearly every one) is grouped by its fractions,
+ * without its keys (85k strings for the MP table), `byKey` made when first read; a small one, or
+ * one whose keys are made already, by its keys.
  */
 export function groupByComposition(entries: readonly Entry[], eForm: Float64Array): CompositionGroups {
+  // A small dataset by its keys: made once, kept by the compositions, cheaper to group by again
+  // (a diagram built again from the same entries) than fractions compared afresh.
+  if (entries.length < GROUP_BY_FRACTIONS_FROM || (entries[0]!.composition.keyKnown && entries[entries.length - 1]!.composition.keyKnown)) return groupByKey(entries, eForm);
   const hashes = new Int32Array(entries.length);
   for (let i = 0; i < entries.length; i++) {
     const h = entries[i]!.composition.wholeFractionHash();
@@ -31,20 +38,21 @@ export function groupByComposition(entries: readonly Entry[], eForm: Float64Arra
   const group = new Int32Array(entries.length);
   const lowest: number[] = [];
   const first: number[] = [];
-  // Groups by hash: the first group of each hash, then each group's next of the same hash.
-  const head = new Map<number, number>();
-  const next: number[] = [];
+  // Open addressing by hash (a group per slot), linear probing; an equal hash is settled exactly.
+  let size = 16;
+  while (size < 2 * entries.length) size <<= 1;
+  const slots = new Int32Array(size).fill(-1);
+  const mask = size - 1;
   const byId = new Map<string, number>();
   for (let i = 0; i < entries.length; i++) {
     const e = entries[i]!;
-    const c = e.composition;
-    const top = head.get(hashes[i]!);
-    let g = top ?? -1;
-    while (g >= 0 && !c.sameWholeFractions(entries[first[g]!]!.composition)) g = next[g]!;
+    const h = hashes[i]!;
+    let p = Math.imul(h, 0x9e3779b1) >>> 0;
+    let g = slots[(p = (p ^ (p >>> 15)) & mask)]!;
+    while (g >= 0 && !(hashes[first[g]!] === h && e.composition.sameWholeFractions(entries[first[g]!]!.composition))) g = slots[(p = (p + 1) & mask)]!;
     if (g < 0) {
       g = lowest.length;
-      head.set(hashes[i]!, g);
-      next.push(top ?? -1);
+      slots[p] = g;
       lowest.push(i);
       first.push(i);
     } else if (eForm[i]! < eForm[lowest[g]!]!) {
@@ -69,7 +77,7 @@ export function groupByComposition(entries: readonly Entry[], eForm: Float64Arra
   };
 }
 
-/** groupByComposition by the compositions' keys (some amount is not whole). */
+/** groupByComposition by the compositions' keys (some amount is not whole, or the keys are made). */
 function groupByKey(entries: readonly Entry[], eForm: Float64Array): CompositionGroups {
   const group = new Int32Array(entries.length);
   const lowest: number[] = [];

@@ -23,12 +23,17 @@ export interface SystemTable {
 }
 
 /**
- * The table of systems `order` (solve order): `own[s]` their entries, `cands[s]` how many of the
- * rows laid out for system s (its candidates first, then its other compositions, `rowsOf[s]`)
- * are candidates; `index` the rows' element index.
+ * The table of `systems` (solve order: their elements, alphabetical, and entries); `cands[s]` how
+ * many of the rows laid out for system s (its candidates first, then its other compositions,
+ * `rowsOf[s]`) are candidates; `index` the rows' element index.
  */
-export function systemTable(order: readonly string[], own: readonly (readonly number[])[], cands: readonly number[], rowsOf: readonly number[], index: ReadonlyMap<string, number>): SystemTable {
-  const count = order.length;
+export function systemTable(
+  systems: readonly { readonly els: readonly string[]; readonly own: readonly number[] }[],
+  cands: readonly number[],
+  rowsOf: readonly number[],
+  index: ReadonlyMap<string, number>,
+): SystemTable {
+  const count = systems.length;
   const dimsAt = new Int32Array(count + 1);
   const ownAt = new Int32Array(count + 1);
   const candStart = new Int32Array(count);
@@ -37,25 +42,22 @@ export function systemTable(order: readonly string[], own: readonly (readonly nu
   let nOwn = 0;
   let row = 0;
   for (let s = 0; s < count; s++) {
-    let k = 1;
-    const sys = order[s]!;
-    for (let at = sys.indexOf('-'); at >= 0; at = sys.indexOf('-', at + 1)) k++;
-    nDims += k;
+    nDims += systems[s]!.els.length;
     dimsAt[s + 1] = nDims;
-    nOwn += own[s]!.length;
+    nOwn += systems[s]!.own.length;
     ownAt[s + 1] = nOwn;
     candStart[s] = row;
     candCount[s] = cands[s]!;
     row += rowsOf[s]!;
   }
   const dims = new Int32Array(nDims);
-  const flat = new Int32Array(nOwn);
-  for (let s = 0; s < count; s++) {
-    let t = dimsAt[s]!;
-    for (const el of order[s]!.split('-')) dims[t++] = index.get(el)!;
-    flat.set(own[s]!, ownAt[s]!);
+  const own = new Int32Array(nOwn);
+  for (let s = 0, t = 0, q = 0; s < count; s++) {
+    const m = systems[s]!;
+    for (let k = 0; k < m.els.length; k++) dims[t++] = index.get(m.els[k]!)!;
+    for (let k = 0; k < m.own.length; k++) own[q++] = m.own[k]!;
   }
-  return { count, dimsAt, dims, ownAt, own: flat, candStart, candCount };
+  return { count, dimsAt, dims, ownAt, own, candStart, candCount };
 }
 
 /** What a batch reads besides the solve context: the index's systems and rows. */

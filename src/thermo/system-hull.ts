@@ -5,7 +5,8 @@ import { type CandidateRows, packCandidateRows, writePoints } from './candidate-
 import { groupByComposition, hullCandidateFlags, type CompositionGroups } from './hull-points.js';
 import type { Entry } from '../core/index.js';
 import { hullBatch, HullError, shareTolerance, type PointSet, unresolvedFraction, unresolvedFractions } from './hull.js';
-import { elementalReferences, elementsOfSystems, formationEnergies, withElementalReferences } from './references.js';
+import { elementalReferences, formationEnergies, withElementalReferences } from './references.js';
+import { SystemMembers } from './system-members.js';
 import { BasisStore, type PhaseAmount } from './basis-store.js';
 import { hullAlong, type LocalSegment } from './segment-points.js';
 import { closureColumns, subsystemKeys, type SystemKey, systemKey } from './system-closure.js';
@@ -118,24 +119,24 @@ export class SystemIndex {
   constructor(input: readonly Entry[], elements?: readonly string[]) {
     if (input.length === 0) throw new HullError('no entries: a phase diagram needs at least one entry per element');
     // Entries by chemical system first: the elements come from the (fewer) system keys, once.
-    const members = new Map<string, number[]>();
+    const members = new SystemMembers();
     for (let i = 0; i < input.length; i++) {
       const e = input[i]!;
       const why = unresolvedFraction(e.composition);
       if (why) throw new HullError(`entry ${JSON.stringify(e.id)} (${e.composition.formula}): ${why}`);
-      push(members, e.composition.chemicalSystem, i);
+      members.add(e.composition.chemicalSystem, i);
     }
-    const found = elementsOfSystems(members.keys());
+    const found = members.elements();
     this.elements = elements ? [...elements].sort() : found;
     const entries = withElementalReferences([...input], found);
-    for (let i = input.length; i < entries.length; i++) push(members, entries[i]!.composition.chemicalSystem, i);
+    for (let i = input.length; i < entries.length; i++) members.add(entries[i]!.composition.chemicalSystem, i);
     this.entries = entries;
     this.refs = elementalReferences(entries, elements ?? found);
     this.eForm = formationEnergies(entries, this.refs);
     this.groups = groupByComposition(entries, this.eForm);
     // A reference is among its element's single-element system (a few entries), not searched for.
     const refIndex = new Set<number>();
-    for (const [el, ref] of this.refs) for (const i of members.get(el) ?? []) if (entries[i] === ref) refIndex.add(i);
+    for (const [el, ref] of this.refs) for (const i of members.own(el) ?? []) if (entries[i] === ref) refIndex.add(i);
     this.refIndex = refIndex;
     this.isRef = new Uint8Array(entries.length);
     for (const i of this.refIndex) this.isRef[i] = 1;
@@ -146,7 +147,8 @@ export class SystemIndex {
     // One pass over the systems in solve order: each one's hull candidates, and the rows, system by
     // system: its candidates, then the first entry of each of its compositions that is not one (a
     // scan's query is a composition's first entry: its fractions, as before).
-    this.order = bySize([...members.keys()]);
+    const systems = members.bySize();
+    this.order = systems.map((m) => m.key);
     const group = this.groups.group;
     const isCandidate = this.isCandidate;
     const seen = new Uint8Array(this.groups.lowest.length);
@@ -154,10 +156,11 @@ export class SystemIndex {
     const ownOf: number[][] = [];
     const nCands: number[] = [];
     const nRows: number[] = [];
-    for (const sys of this.order) {
+    for (const { key: sys, own } of systems) {
       const cands: number[] = [];
       const firsts: number[] = [];
-      for (const i of members.get(sys)!) {
+      for (let q = 0; q < own.length; q++) {
+        const i = own[q]!;
         const first = seen[group[i]!] === 0;
         seen[group[i]!] = 1;
         if (isCandidate[i] === 1) cands.push(i);
@@ -165,14 +168,14 @@ export class SystemIndex {
       }
       if (cands.length) this.candidatesOf.set(sys, cands);
       lists.push(cands, firsts);
-      ownOf.push(members.get(sys)!);
+      ownOf.push(own);
       nCands.push(cands.length);
       nRows.push(cands.length + firsts.length);
     }
     this.ownOf = ownOf;
     this.rows = packCandidateRows(entries, lists, this.eForm, group, this.isRef);
     this.stableRow = new Uint8Array(this.rows.entryOf.length);
-    this.table = systemTable(this.order, ownOf, nCands, nRows, this.rows.index);
+    this.table = systemTable(systems, nCands, nRows, this.rows.index);
   }
 
   indexOf(entry: Entry): number | undefined {
@@ -374,21 +377,4 @@ export class SystemIndex {
  */
 export function systemStabilities(input: readonly Entry[], options: SystemHullOptions = {}): Generator<SystemStability> {
   return new SystemIndex(input).evaluate(options);
-}
-
-/** Chemical system keys by number of elements ('Li-O-P' has 3), stable: subsystems first. */
-function bySize(keys: string[]): string[] {
-  const buckets: string[][] = [];
-  for (const key of keys) {
-    let n = 1;
-    for (let at = key.indexOf('-'); at >= 0; at = key.indexOf('-', at + 1)) n++;
-    (buckets[n] ??= []).push(key);
-  }
-  return buckets.flat();
-}
-
-function push(map: Map<string, number[]>, key: string, i: number): void {
-  const list = map.get(key);
-  if (list) list.push(i);
-  else map.set(key, [i]);
 }
