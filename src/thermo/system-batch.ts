@@ -131,10 +131,14 @@ function layOut(ctx: SolveContext, table: SystemTable, s0: number, s1: number): 
   const limit = x.batchMaxDims();
   let maxD = 1;
   let maxOwn = 1;
+  // A system's decompositions take d slots per query, at most one query per own entry.
+  let slots = 0;
   for (let s = s0; s < s1; s++) {
     const d = table.dimsAt[s + 1]! - table.dimsAt[s]!;
+    const own = table.ownAt[s + 1]! - table.ownAt[s]!;
     if (d <= limit && d > maxD) maxD = d;
-    maxOwn = Math.max(maxOwn, table.ownAt[s + 1]! - table.ownAt[s]!);
+    if (d <= limit) slots += d * own;
+    maxOwn = Math.max(maxOwn, own);
   }
   // Byte offsets from the reservation's start, 8-aligned.
   let top = 0;
@@ -173,8 +177,8 @@ function layOut(ctx: SolveContext, table: SystemTable, s0: number, s1: number): 
     qAt: place(4 * G),
     qMin: place(8 * G),
     qDims: place(4 * G),
-    slotEntry: place(4 * G * maxD),
-    slotFrac: place(8 * G * maxD),
+    slotEntry: place(4 * slots),
+    slotFrac: place(8 * slots),
     work: place(x.batchScratchBytes(S, E, R, G, EL, maxD, maxOwn)),
   };
   const base = k.reserve(top);
