@@ -177,6 +177,8 @@ export function initWasm(): Promise<void> {
   compiling ??= WebAssembly.compile(decodeBase64(WASM_BASE64) as BufferSource).then(
     (m) => {
       compiled ??= m;
+      // Instantiated too while the caller is still loading its data: the first hull then starts at once.
+      shared ??= new Kernel(compiled);
     },
     (e: unknown) => {
       compiling = undefined; // a later call tries again (a page may set the bytes first)
