@@ -137,9 +137,12 @@ export class BasisStore {
 
 /** Adds a phase to `out`, which stays largest share first (equal shares in the order added). */
 export function insertByShare(out: PhaseAmount[], entry: Entry, fraction: number): void {
+  // Shifted by hand: splice cost more than the rest of a decomposition.
+  const phase = { entry, fraction };
   let at = out.length;
-  while (at > 0 && out[at - 1]!.fraction < fraction) at--;
-  out.splice(at, 0, { entry, fraction });
+  out.push(phase);
+  for (; at > 0 && out[at - 1]!.fraction < fraction; at--) out[at] = out[at - 1]!;
+  out[at] = phase;
 }
 
 function grownInt(a: Int32Array, n: number): Int32Array {
