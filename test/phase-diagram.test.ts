@@ -453,3 +453,16 @@ describe('composition groups', () => {
     expect(clash('Li0.5O0.5')).toThrow(/entries 0 and 4767 \(0-based\) share the id "a" but are different compositions \(Li2O1 and Li1O3\)/);
   });
 });
+
+describe('progress', () => {
+  it('is reported once per chemical system, entries done so far, ending with every entry', async () => {
+    const entries = await loadEntries(fileURLToPath(new URL('../../shared/data/mp-Li-Fe-P-O.json.gz', import.meta.url)));
+    const calls: [number, number][] = [];
+    const pd = new PhaseDiagram(entries, { onProgress: (done, total) => calls.push([done, total]) });
+    const systems = new Set(pd.entries.map((e) => e.composition.chemicalSystem));
+    expect(calls.length).toBe(systems.size);
+    expect(calls.every(([, total]) => total === pd.entries.length)).toBe(true);
+    expect(calls.every(([done], k) => k === 0 || done > calls[k - 1]![0])).toBe(true);
+    expect(calls.at(-1)![0]).toBe(pd.entries.length);
+  });
+});
