@@ -60,7 +60,7 @@ export function systemTable(
   return { count, dimsAt, dims, ownAt, own, candStart, candCount };
 }
 
-/** What a batch reads besides the solve context: the index's systems and rows. */
+/** Where a laid-out batch keeps what is read back or written again (byte addresses): its descriptor, answers and bases. */
 interface Layout {
   readonly desc: number;
   readonly isStable: number;
