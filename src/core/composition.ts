@@ -199,20 +199,23 @@ export class Composition {
    * a shared hash).
    */
   wholeFractionHash(): number {
-    if (this.#hash === undefined) {
-      const n = this.numAtoms;
-      let h = Number.isInteger(n) && n <= MAX_DEN ? 0 : Number.NaN;
-      const els = this.elements;
-      const fr = this.fractionArray;
-      for (let k = 0; k < els.length && !Number.isNaN(h); k++) {
-        const el = els[k]!;
-        // A sum of per-element mixes: the same whatever the order of the elements.
-        if (Number.isInteger(this.#amounts.get(el)!)) h = (h + mixFraction(el.charCodeAt(0) * 128 + (el.charCodeAt(1) || 0), fr[k]!)) | 0;
-        else h = Number.NaN;
-      }
-      this.#hash = h;
-    }
+    this.#hash ??= this.#wholeFractionHash();
     return this.#hash;
+  }
+
+  #wholeFractionHash(): number {
+    const n = this.numAtoms;
+    if (!(Number.isInteger(n) && n <= MAX_DEN)) return Number.NaN;
+    const els = this.elements;
+    const fr = this.fractionArray;
+    let h = 0;
+    for (let k = 0; k < els.length; k++) {
+      const el = els[k]!;
+      if (!Number.isInteger(this.#amounts.get(el)!)) return Number.NaN;
+      // A sum of per-element mixes: the same whatever the order of the elements.
+      h = (h + mixFraction(el.charCodeAt(0) * 128 + (el.charCodeAt(1) || 0), fr[k]!)) | 0;
+    }
+    return h;
   }
 
   /** Whether `other` has the same elements at the same atomic fractions, as doubles. */
@@ -297,11 +300,6 @@ function checkAmount(el: string, v: unknown): asserts v is number {
   if (v < AMOUNT_TOL) throw new FormulaError(`amount of '${el}' (${v}) is below the tolerance ${AMOUNT_TOL}`);
 }
 
-/**
- * A sorted copy of a few element symbols (code-unit order, as `Array.prototype.sort`'s default):
- * an insertion sort, since the built-in sort allocates its work state per call (~70 MB over the
- * 85,000 compositions of the MP table, whose systems and keys each need it once).
- */
 const mixF64 = new Float64Array(1);
 const mixU32 = new Uint32Array(mixF64.buffer);
 
@@ -313,6 +311,11 @@ function mixFraction(code: number, fraction: number): number {
   return h ^ (h >>> 16);
 }
 
+/**
+ * A sorted copy of a few element symbols (code-unit order, as `Array.prototype.sort`'s default):
+ * an insertion sort, since the built-in sort allocates its work state per call (~70 MB over the
+ * 85,000 compositions of the MP table, whose systems and keys each need it once).
+ */
 function sortedCopy(els: readonly string[]): string[] {
   const out = new Array<string>(els.length);
   for (let i = 0; i < els.length; i++) {
