@@ -21,21 +21,21 @@ export function systemKey(dims: ArrayLike<number>, mask = -1): SystemKey {
 }
 
 let keyScratch = new Float64Array(128);
-// The columns of the system being solved: one buffer for all systems (a table has ~40,000).
+// The rows gathered: one buffer for every call (windows and reactions ask hundreds of systems).
 let colScratch = new Int32Array(1024);
 
 /**
- * The columns of a system's scan: the stable phases of each proper subsystem (`stableOf`) and the
- * system's own candidates, subsystems in mask order (the own candidates last). A view of a shared
- * buffer: valid until the next call.
+ * The rows `rowsOf` lists for each subsystem of a system (its elements' indices `dims`), the
+ * system itself included, in mask order (the system's own last): a system's stable phases, from
+ * those of each of its subsystems. A view of a shared buffer: valid until the next call.
  */
-export function closureColumns(dims: readonly number[], stableOf: ReadonlyMap<SystemKey, readonly number[]>, candidatesOf: ReadonlyMap<SystemKey, readonly number[]>): Int32Array {
+export function closureColumns(dims: readonly number[], rowsOf: ReadonlyMap<SystemKey, readonly number[]>): Int32Array {
   const k = dims.length;
   if (k > 20) throw new HullError(`a chemical system of ${k} elements is too large to enumerate its subsystems`);
   const full = (1 << k) - 1;
   let n = 0;
   if (k > 7) {
-    for (let mask = 1; mask <= full; mask++) n = append(n, (mask === full ? candidatesOf : stableOf).get(systemKey(dims, mask)));
+    for (let mask = 1; mask <= full; mask++) n = append(n, rowsOf.get(systemKey(dims, mask)));
     return colScratch.subarray(0, n);
   }
   // keys[mask] from the mask without its highest bit: one multiply-add per subsystem.
@@ -46,7 +46,7 @@ export function closureColumns(dims: readonly number[], stableOf: ReadonlyMap<Sy
     const high = 31 - Math.clz32(mask);
     const key = keys[mask ^ (1 << high)]! * 128 + dims[high]! + 1;
     keys[mask] = key;
-    n = append(n, (mask === full ? candidatesOf : stableOf).get(key));
+    n = append(n, rowsOf.get(key));
   }
   return colScratch.subarray(0, n);
 }

@@ -6,7 +6,7 @@ import { groupByComposition, hullCandidateFlags, type CompositionGroups } from '
 import type { Entry } from '../core/index.js';
 import { hullBatch, HullError, shareTolerance, type PointSet, unresolvedFraction, unresolvedFractions } from './hull.js';
 import { elementalReferences, formationEnergies, withElementalReferences } from './references.js';
-import { SystemMembers } from './system-members.js';
+import { SystemMembers, type SystemMembersOf } from './system-members.js';
 import { BasisStore, type PhaseAmount } from './basis-store.js';
 import { hullAlong, type LocalSegment } from './segment-points.js';
 import { closureColumns, subsystemKeys, type SystemKey, systemKey } from './system-closure.js';
@@ -104,9 +104,8 @@ export class SystemIndex {
   readonly rows: CandidateRows;
   /** `isStable` by row of `rows` (read for every system a stable phase is in). */
   readonly stableRow: Uint8Array;
-  /** The chemical systems in the order they are solved (subsystems first), their own entries. */
-  private readonly order: readonly string[];
-  private readonly ownOf: readonly number[][];
+  /** The chemical systems in the order they are solved (subsystems first): key, elements, own entries. */
+  private readonly systems: readonly SystemMembersOf[];
   /** The systems as the batch kernel reads them (system-batch.ts). */
   private readonly table: SystemTable;
   /** How many times stabilities were (re)found: per-system caches elsewhere (system-facets.ts) compare it. */
@@ -148,12 +147,11 @@ export class SystemIndex {
     // system: its candidates, then the first entry of each of its compositions that is not one (a
     // scan's query is a composition's first entry: its fractions, as before).
     const systems = members.bySize();
-    this.order = systems.map((m) => m.key);
+    this.systems = systems;
     const group = this.groups.group;
     const isCandidate = this.isCandidate;
     const seen = new Uint8Array(this.groups.lowest.length);
     const lists: number[][] = [];
-    const ownOf: number[][] = [];
     const nCands: number[] = [];
     const nRows: number[] = [];
     for (const { key: sys, own } of systems) {
@@ -168,11 +166,9 @@ export class SystemIndex {
       }
       if (cands.length) this.candidatesOf.set(sys, cands);
       lists.push(cands, firsts);
-      ownOf.push(own);
       nCands.push(cands.length);
       nRows.push(cands.length + firsts.length);
     }
-    this.ownOf = ownOf;
     this.rows = packCandidateRows(entries, lists, this.eForm, group, this.isRef);
     this.stableRow = new Uint8Array(this.rows.entryOf.length);
     this.table = systemTable(systems, nCands, nRows, this.rows.index);
@@ -234,25 +230,24 @@ export class SystemIndex {
     this.evaluations++;
     this.stableRow.fill(0);
     this.stableLists = undefined;
-    const { order, ownOf, table } = this;
+    const { systems, table } = this;
     // The kernel scans each system over the stable phases of its subsystems and its own candidates
     // (a subsystem's unstable candidate lies on or above its hull, within tol, so it cannot lower
     // any hull here); the fallback takes every candidate, as it always did.
     const fallback = (s: number): void => {
-      const sys = order[s]!;
-      const els = sys.split('-');
+      const { key: sys, els, own } = systems[s]!;
       const all = this.subsystemCandidates(els);
-      solveByLP(this, { sys, own: ownOf[s]!, els, cols: all, set: this.pointSet(all, els) }, tol, withDecomp);
+      solveByLP(this, { sys, own, els, cols: all, set: this.pointSet(all, els) }, tol, withDecomp);
     };
     let done = 0;
-    for (let s = 0; s < order.length; ) {
+    for (let s = 0; s < systems.length; ) {
       let end = s;
-      for (let n = 0; end < order.length && (end === s || n < BATCH_ENTRIES); end++) n += ownOf[end]!.length;
+      for (let n = 0; end < systems.length && (end === s || n < BATCH_ENTRIES); end++) n += systems[end]!.own.length;
       solveBatch(this, table, s, end, tol, withDecomp, fallback);
       this.stableLists = undefined;
       for (; s < end; s++) {
-        const own = ownOf[s]!;
-        yield { sys: order[s]!, own };
+        const { key: sys, own } = systems[s]!;
+        yield { sys, own };
         done += own.length;
         options.onProgress?.(done, this.entries.length);
       }
@@ -332,8 +327,7 @@ export class SystemIndex {
         cols = this.subsystemCandidates(els).filter((i) => this.isStable[i] === 1);
         rows = Int32Array.from(cols, (i) => this.rows.rowOf[i]!);
       } else {
-        const lists = this.stableRowsOf();
-        rows = closureColumns(dims, lists, lists).slice();
+        rows = closureColumns(dims, this.stableRowsOf()).slice();
         cols = Array.from(rows, (r) => this.rows.entryOf[r]!);
       }
       hit = { cols, set: this.pointSetOfRows(rows, els) };
