@@ -1,8 +1,8 @@
 // Every chemical system of an index solved in one call: for each system (subsystems first) its
 // scan's columns (the stable phases of its subsystems, found by numeric system keys in a hash
 // table, then its own candidates), its points gathered from the candidate rows, its queries (one
-// per composition group), their order, then scanSystem (system-scan.ts) and the answers written
-// per entry. The TS side (src/thermo/system-batch.ts) lays the index out once per call and reads
+// per composition group) and the points to decide by energy, then scanSystem (system-scan.ts, which
+// orders the queries and declines tiny fractions) and the answers written per entry. The TS side (src/thermo/system-batch.ts) lays the index out once per call and reads
 // the answers back; it solves a system this call declines (numerical trouble, tiny fractions, more
 // than MAX_DIMS elements) by its LP fallback and calls again from the next one. The steps and
 // their order are those of scanOneSystem's former TS set-up, so the answers are the same bits.
@@ -11,8 +11,6 @@ import { ld, ldi, st, sti } from './memory';
 
 // Systems of more elements go to the TS fallback: their key would not fit 63 bits (7 per element).
 const MAX_DIMS: i32 = 9;
-// Fractions below this go to the per-query LPs (SCAN_MIN_FRACTION in src/thermo/system-scan.ts).
-const MIN_FRACTION: f64 = 1e-3;
 // pymatgen's numerical_tol, as shareTolerance (src/thermo/hull.ts).
 const NUMERICAL_TOL: f64 = 1e-8;
 
@@ -68,7 +66,7 @@ let stableTop: i32 = 0;
  * groups, elements; d the most elements of a system (at most MAX_DIMS), own the most entries of one.
  */
 export function batchScratchBytes(sys: i32, entries: i32, rows: i32, groups: i32, elements: i32, d: i32, own: i32): i32 {
-  return hashBytes(sys) + 8 * rows * (d + 1) + 4 * rows * 6 + rows + 8 * own * d * 2 + 4 * own * (d + 3) + 4 * entries + 8 * own * 2 + 4 * groups + 4 * elements + 8 * (1 << d) + scanWorkBytes(rows, d, own) + 256;
+  return hashBytes(sys) + 8 * rows * (d + 1) + 4 * rows * 6 + rows + 8 * own * d * 2 + 4 * own * (d + 3) + 4 * entries + 8 * own + 4 * groups + 4 * elements + 8 * (1 << d) + scanWorkBytes(rows, d, own) + 256;
 }
 
 /** Systems of more elements are declined (their keys would not fit). */
@@ -178,7 +176,7 @@ let wQueryOf: usize = 0; // i32[nEntries]: per own entry (by position) its query
 let wReps: usize = 0; // i32[nEntries]
 let wSlot: usize = 0; // i32[nGroups], -1 between systems
 let wDimOf: usize = 0; // i32[nElements]
-let wKeys: usize = 0; // i64[2^MAX_DIMS], then f64 keys of the facet order
+let wKeys: usize = 0; // i64[2^d]: the key of each subsystem, by mask
 let wScan: usize = 0;
 
 function layScratch(): void {
@@ -190,7 +188,7 @@ function layScratch(): void {
   wQueries = p; p += <usize>(8 * own * d);
   wFraction = p; p += <usize>(8 * own * d);
   wValues = p; p += <usize>(8 * own);
-  wKeys = p; p += <usize>(8 * ((1 << d) > own ? 1 << d : own));
+  wKeys = p; p += <usize>(8 * (1 << d));
   wGroup = p; p += <usize>(4 * nRows);
   wOrder = p; p += <usize>(4 * nRows);
   wQOfPoint = p; p += <usize>(4 * nRows);
@@ -326,8 +324,6 @@ function solveOne(s: i32, tol: f64, withDecomp: bool, qBase: i32): bool {
     const r = ldi(entryRow, ldi(wReps, t));
     for (let e = ldi(rowAt, r), end = ldi(rowAt, r + 1); e < end; e++) st(wQueries, t * d + ldi(wDimOf, ldi(rowElem, e)), ld(rowFrac, e));
   }
-  facetOrder(d, nq);
-  if (hasTinyFraction(n, d, nq)) return false;
   const rc = scanSystem(n, d, wPts, wGroup, wState, wElems, nu, wOrder, tol, nq, wQueries, wQorder, wQOfPoint, wSigned, wValues, wIndex, wFraction, wScan);
   if (rc != 0) return false;
   // The answers, per own entry.
@@ -410,49 +406,4 @@ function siftDown(start: i32, len: i32, stride: i32): void {
     sti(wOrder, child, t);
     root = child;
   }
-}
-
-/**
- * The queries' order (writeFacetOrder's, src/thermo/system-scan.ts): lexicographic by fractions
- * coarsened to a grid of 1/64, the direction of the next coordinate alternating (boustrophedon).
- */
-function facetOrder(d: i32, nq: i32): void {
-  for (let i = 0; i < nq; i++) sti(wQorder, i, i);
-  if (nq < 3 || d < 2) return;
-  const m = d - 1 < 3 ? d - 1 : 3;
-  for (let i = 0; i < nq; i++) {
-    let key = 0.0;
-    let flip = false;
-    for (let c = 0; c < m; c++) {
-      const cell = <i32>Math.min(63.0, Math.floor(ld(wQueries, i * d + c) * 64.0));
-      key = key * 64.0 + <f64>(flip ? 63 - cell : cell);
-      if (cell & 1) flip = !flip;
-    }
-    st(wKeys, i, key);
-  }
-  for (let a = 1; a < nq; a++) {
-    const v = ldi(wQorder, a);
-    const kv = ld(wKeys, v);
-    let b = a - 1;
-    while (b >= 0 && ld(wKeys, ldi(wQorder, b)) > kv) {
-      sti(wQorder, b + 1, ldi(wQorder, b));
-      b--;
-    }
-    sti(wQorder, b + 1, v);
-  }
-}
-
-function hasTinyFraction(n: i32, d: i32, nq: i32): bool {
-  const stride = d + 1;
-  for (let j = 0; j < n; j++) {
-    for (let c = 0; c < d; c++) {
-      const v = ld(wPts, j * stride + c);
-      if (v > 0.0 && v < MIN_FRACTION) return true;
-    }
-  }
-  for (let i = 0; i < nq * d; i++) {
-    const v = ld(wQueries, i);
-    if (v > 0.0 && v < MIN_FRACTION) return true;
-  }
-  return false;
 }

@@ -35,6 +35,12 @@ const FEAS_TOL: f64 = 1e-12;
 const REFACTOR_EVERY: i32 = 8;
 // A basic point above this share is in the support of an answer; below, a degenerate zero.
 const SUPPORT_TOL: f64 = 1e-11;
+// The smallest atomic fraction the scan takes. Its tolerances are absolute and sized for fractions
+// of real cells (1/400 and up); with far smaller ones (Ti50000001S2, S at 1e-8) its kept basis
+// drifts by more than 1e-9 eV/atom (test/hull.fuzz.test.ts against an exact rational LP), so such
+// a system is declined (-1) and goes to the per-query LPs, which that test holds exact down to
+// MIN_ATOMIC_FRACTION.
+const MIN_FRACTION: f64 = 1e-3;
 
 let sD: i32 = 0;
 let sStride: i32 = 0;
@@ -67,7 +73,7 @@ let sFull: i32 = 0;
 
 /** Bytes of work area scanSystem needs for n points in d dimensions and nq queries. */
 export function scanWorkBytes(n: i32, d: i32, nq: i32): i32 {
-  return 4 * n + 4 * nq + 8 * d * d * 5 + 8 * d * 8 + 4 * d * 3 + 64;
+  return 4 * n + 4 * nq + 8 * nq + 8 * d * d * 5 + 8 * d * 8 + 4 * d * 3 + 64;
 }
 
 @inline function px(j: i32, k: i32): f64 {
@@ -349,13 +355,15 @@ function restore(since: i32): void {
  * (composition groups); state u8[n] in/out: 1 stable, 0 unstable, 2 undecided (the own
  * candidates, decided here); elems i32[d]: the point of each element (unit vectors, stable);
  * order i32[nu]: the undecided points in the order to decide them; tol: stability tolerance.
- * Queries f64[nq*d] (every q_k > 0), taken in the order qorder i32[nq]; qOfPoint i32[n]: the
+ * Queries f64[nq*d] (every q_k > 0), taken in the order written into qorder i32[nq] (facetOrder);
+ * qOfPoint i32[n]: the
  * query of each undecided point's composition (-1: none). A query answered while its point was
  * decided is not solved again when no stable point was found after it (phase B skips it): the
  * candidates come deepest first, so the stable ones are usually found early.
  * Outputs: signed f64[n] (phase-separation energy e_p − hull of the others, for points found
  * stable), outVal f64[nq] (hull energy over the stable points), outIdx i32[nq*d] / outLam
- * f64[nq*d] (basis point and its atom fraction per slot). Returns 0, or -1 on numerical trouble.
+ * f64[nq*d] (basis point and its atom fraction per slot). Returns 0, or -1 on numerical trouble
+ * or a fraction below MIN_FRACTION among the points or queries (nothing is decided then).
  */
 export function scanSystem(
   n: i32, d: i32, pts: usize, group: usize, state: usize, elems: usize,
@@ -363,6 +371,7 @@ export function scanSystem(
   nq: i32, queries: usize, qorder: usize, qOfPoint: usize,
   signed: usize, outVal: usize, outIdx: usize, outLam: usize, work: usize,
 ): i32 {
+  if (hasTinyFraction(n, d, pts, nq, queries)) return -1;
   sD = d; sStride = d + 1; sN = n; sPts = pts; sGroup = group; sState = state;
   let p = (work + 7) & ~7;
   sBinv = p; p += <usize>(8 * d * d);
@@ -382,6 +391,8 @@ export function scanSystem(
   sMinv = p; p += <usize>(8 * d * d);
   sR = p; p += <usize>(8 * d);
   sXs = p; p += <usize>(8 * d);
+  const keys = p; p += <usize>(8 * nq);
+  facetOrder(d, nq, queries, qorder, keys);
   const stamp = p; p += <usize>(4 * nq); // per query: size of S when answered, -1 not yet
   for (let q = 0; q < nq; q++) sti(stamp, q, -1);
   sS = p;
@@ -448,6 +459,55 @@ export function scanSystem(
     if (!record(q, outVal, outIdx, outLam)) return -1;
   }
   return 0;
+}
+
+/**
+ * Writes into qorder an order of the nq queries in which neighbours tend to share a facet, so the
+ * kept basis walks few facet boundaries: lexicographic by fractions, each coordinate coarsened to
+ * a grid of 1/64 with the direction of the next one alternating (a boustrophedon sweep). Stable
+ * insertion sort by key (f64 keys[nq]): a system has few compositions of its own (a table's
+ * largest, a few hundred).
+ */
+function facetOrder(d: i32, nq: i32, queries: usize, qorder: usize, keys: usize): void {
+  for (let i = 0; i < nq; i++) sti(qorder, i, i);
+  if (nq < 3 || d < 2) return;
+  const m = d - 1 < 3 ? d - 1 : 3;
+  for (let i = 0; i < nq; i++) {
+    let key = 0.0;
+    let flip = false;
+    for (let c = 0; c < m; c++) {
+      const cell = <i32>Math.min(63.0, Math.floor(ld(queries, i * d + c) * 64.0));
+      key = key * 64.0 + <f64>(flip ? 63 - cell : cell);
+      if (cell & 1) flip = !flip;
+    }
+    st(keys, i, key);
+  }
+  for (let a = 1; a < nq; a++) {
+    const v = ldi(qorder, a);
+    const kv = ld(keys, v);
+    let b = a - 1;
+    while (b >= 0 && ld(keys, ldi(qorder, b)) > kv) {
+      sti(qorder, b + 1, ldi(qorder, b));
+      b--;
+    }
+    sti(qorder, b + 1, v);
+  }
+}
+
+/** Whether a fraction in (0, MIN_FRACTION) is among the n points (stride d + 1) or nq queries. */
+function hasTinyFraction(n: i32, d: i32, pts: usize, nq: i32, queries: usize): bool {
+  const stride = d + 1;
+  for (let j = 0; j < n; j++) {
+    for (let c = 0; c < d; c++) {
+      const v = ld(pts, j * stride + c);
+      if (v > 0.0 && v < MIN_FRACTION) return true;
+    }
+  }
+  for (let i = 0; i < nq * d; i++) {
+    const v = ld(queries, i);
+    if (v > 0.0 && v < MIN_FRACTION) return true;
+  }
+  return false;
 }
 
 /** Pivots and full-pricing solves of the last scanSystem call (diagnostics for benchmarks). */

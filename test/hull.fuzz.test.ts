@@ -200,9 +200,10 @@ describe('hull against an exact rational LP (seeded fuzz)', () => {
   });
 
   it('a system solved by LPs (a point below the scan kernel’s fractions) hands its stable phases to the supersets the kernel solves after it', () => {
-    // S-Ti holds Ti2000S (S at 5e-4 of the atoms: below SCAN_MIN_FRACTION, above MIN_ATOMIC_FRACTION),
-    // unstable, so S-Ti goes to the LP fallback; its stable TiS2 then decides LiTiS2 and Li4TiS4 in
-    // Li-S-Ti, which the kernel solves in the same batch from the fallback's answers.
+    // S-Ti holds Ti2000S (S at 5e-4 of the atoms: below the scan's MIN_FRACTION in
+    // assembly/system-scan.ts, above MIN_ATOMIC_FRACTION), unstable, so S-Ti goes to the LP
+    // fallback; its stable TiS2 then decides LiTiS2 and Li4TiS4 in Li-S-Ti, which the kernel
+    // solves in the same batch from the fallback's answers.
     const c: Case = {
       els: ['Ti', 'S', 'Li'],
       amounts: [

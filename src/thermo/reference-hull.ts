@@ -11,7 +11,7 @@
  */
 import { allocHullBatch, HullError, shareTolerance } from './hull.js';
 import type { PackedReference } from './packed-reference.js';
-import { allocScan, runScan, writeFacetOrder } from './system-scan.js';
+import { allocScan, runScan } from './system-scan.js';
 import { kernel } from './wasm.js';
 
 /**
@@ -293,7 +293,6 @@ export class ReferenceHull {
     for (let k = 0; k < d; k++) if (i32[elems + k]! < 0) return undefined;
     i32.fill(-1, L.qOfPoint >> 2, (L.qOfPoint >> 2) + n);
     f64.set(fracs.subarray(at, at + nq * d), L.queries >> 3);
-    writeFacetOrder(f64, L.queries >> 3, i32, L.qorder >> 2, d, nq);
     if (!runScan(kn, L, STABILITY_TOL)) return undefined;
     return { f64, i32, val: L.values >> 3, idx: L.index >> 2, lam: L.fraction >> 3 };
   }
