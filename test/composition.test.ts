@@ -358,19 +358,3 @@ describe('agreement with pymatgen 2022.11', () => {
     expect(keyToGroup.size).toBeLessThan(rows.filter((r) => r[4] !== null).length); // variants do merge
   });
 });
-
-describe('grouping without keys (wholeFractionHash, sameWholeFractions)', () => {
-  it('whole compositions of equal keys share the hash and the fractions; others differ or have none', () => {
-    const [a, b] = [Composition.parse('Li2O2'), Composition.parse('OLi')];
-    expect(a.key).toBe(b.key);
-    expect(a.wholeFractionHash()).toBe(b.wholeFractionHash());
-    expect(a.sameWholeFractions(b)).toBe(true);
-    // Not the same fractions (the hashes may collide in principle; the fractions decide).
-    for (const f of ['Li2O', 'LiO2', 'Li', 'LiOF']) expect(a.sameWholeFractions(Composition.parse(f)), f).toBe(false);
-    expect(a.wholeFractionHash()).not.toBe(Composition.parse('Li2O').wholeFractionHash());
-    // Amounts that are not whole, or more atoms than the exact fractions cover: no hash (keys group them).
-    expect(Composition.parse('Li0.5O0.5').wholeFractionHash()).toBeNaN();
-    expect(Composition.parse('Li2501O2500').wholeFractionHash()).toBeNaN();
-    expect(Composition.parse('Li2500O2500').wholeFractionHash()).toBe(a.wholeFractionHash());
-  });
-});

@@ -29,7 +29,6 @@ export class Composition {
   #system?: string;
   #sorted?: readonly string[];
   #fractionArray?: Float64Array;
-  #hash?: number;
 
   private constructor(amounts: Map<string, number>) {
     if (amounts.size === 0) throw new FormulaError('empty composition');
@@ -191,51 +190,6 @@ export class Composition {
     return this.#key !== undefined;
   }
 
-  /**
-   * A number shared by compositions of equal `key` when their amounts are whole and they have at
-   * most MAX_DEN atoms — their keys are then equal exactly when their atomic fractions are equal
-   * doubles (distinct fractions p/q with q <= MAX_DEN lie >= 4e-8 apart) — and NaN otherwise.
-   * Groups a large dataset's compositions without making their keys (`sameWholeFractions` settles
-   * a shared hash).
-   */
-  wholeFractionHash(): number {
-    this.#hash ??= this.#wholeFractionHash();
-    return this.#hash;
-  }
-
-  #wholeFractionHash(): number {
-    const n = this.numAtoms;
-    if (!(Number.isInteger(n) && n <= MAX_DEN)) return Number.NaN;
-    const els = this.elements;
-    const fr = this.fractionArray;
-    let h = 0;
-    for (let k = 0; k < els.length; k++) {
-      const el = els[k]!;
-      if (!Number.isInteger(this.#amounts.get(el)!)) return Number.NaN;
-      // A sum of per-element mixes: the same whatever the order of the elements.
-      h = (h + mixFraction(el.charCodeAt(0) * 128 + (el.charCodeAt(1) || 0), fr[k]!)) | 0;
-    }
-    return h;
-  }
-
-  /** Whether `other` has the same elements at the same atomic fractions, as doubles. */
-  sameWholeFractions(other: Composition): boolean {
-    const els = this.elements;
-    const oels = other.elements;
-    if (els.length !== oels.length) return false;
-    const fr = this.fractionArray;
-    const ofr = other.fractionArray;
-    // Polymorphs usually list their elements in the same order: compared in place.
-    let k = 0;
-    while (k < els.length && els[k] === oels[k] && fr[k] === ofr[k]) k++;
-    if (k === els.length) return true;
-    for (; k < els.length; k++) {
-      const at = oels.indexOf(els[k]!);
-      if (at < 0 || ofr[at] !== fr[k]) return false;
-    }
-    return true;
-  }
-
   /** The elements in alphabetical (code unit) order, kept: the key and the chemical system use them. */
   #sortedElements(): readonly string[] {
     this.#sorted ??= Object.freeze(sortedCopy(this.elements));
@@ -298,17 +252,6 @@ function checkAmount(el: string, v: unknown): asserts v is number {
     throw new FormulaError(`amount of '${el}' must be a finite number > 0, got ${shown}`);
   }
   if (v < AMOUNT_TOL) throw new FormulaError(`amount of '${el}' (${v}) is below the tolerance ${AMOUNT_TOL}`);
-}
-
-const mixF64 = new Float64Array(1);
-const mixU32 = new Uint32Array(mixF64.buffer);
-
-/** A 32-bit mix of an element's code and a fraction's bits (murmur3's finaliser). */
-function mixFraction(code: number, fraction: number): number {
-  mixF64[0] = fraction;
-  let h = Math.imul(mixU32[0]! ^ Math.imul(code, 0x9e3779b1), 0x85ebca6b);
-  h = Math.imul(h ^ mixU32[1]! ^ (h >>> 13), 0xc2b2ae35);
-  return h ^ (h >>> 16);
 }
 
 /**

@@ -26,6 +26,11 @@ const X: readonly number[] = [
   1.3, 1.3, NaN, NaN, NaN, NaN, NaN, NaN, NaN, NaN, NaN, NaN, NaN, NaN, NaN, NaN, NaN,
 ];
 
+/** Every element symbol in alphabetical (code unit) order: the order of a chemical system ('Cl-Li-P-S'). */
+export const ALPHABETICAL_SYMBOLS: readonly string[] = Object.freeze([...ELEMENT_SYMBOLS].sort());
+/** Each symbol's position in ALPHABETICAL_SYMBOLS. */
+export const ALPHABETICAL_RANK: ReadonlyMap<string, number> = new Map(ALPHABETICAL_SYMBOLS.map((el, r) => [el, r]));
+
 const Z_BY_SYMBOL: ReadonlyMap<string, number> = new Map(ELEMENT_SYMBOLS.map((s, i) => [s, i + 1]));
 
 export function isElementSymbol(s: unknown): s is string {

@@ -4,7 +4,8 @@
 // no objects are visited — and written straight into the kernel's memory. The rows are laid out
 // system by system in the order the systems are solved (not in entry order): a system's scan then
 // reads its subsystems' points as blocks (the table's point gathering ran twice as fast laid out so).
-import type { Entry } from '../core/index.js';
+import type { EntryColumns } from './entry-columns.js';
+import { ALPHABETICAL_SYMBOLS } from '../core/index.js';
 
 /**
  * Rows of atomic fractions — row r's elements (indices into `index`) and fractions are
@@ -25,46 +26,46 @@ export interface CandidateRows {
 }
 
 /**
- * Rows of the entries `lists` (entry indices, in the order wanted), with their formation energy,
- * composition group and reference flag. The entries are read in their own order (their objects
- * lie in memory that way); only the writes go to the rows' places.
+ * Rows of the entries `lists` (entry indices, in the order wanted; `n` entries in all), with their
+ * formation energy, composition group and reference flag, from the entries' columns. The entries
+ * are read in their own order; only the writes go to the rows' places.
  */
-export function packCandidateRows(entries: readonly Entry[], lists: readonly (readonly number[])[], eForm: Float64Array, group: Int32Array, isRef: Uint8Array): CandidateRows {
-  const rowOf = new Int32Array(entries.length).fill(-1);
-  let n = 0;
-  for (const list of lists) for (const i of list) rowOf[i] = n++;
-  const entryOf = new Int32Array(n);
-  const offsets = new Int32Array(n + 1);
-  for (let i = 0; i < entries.length; i++) {
+export function packCandidateRows(cols: EntryColumns, n: number, lists: readonly (readonly number[])[], eForm: Float64Array, group: Int32Array, isRef: Uint8Array): CandidateRows {
+  const rowOf = new Int32Array(n).fill(-1);
+  let rows = 0;
+  for (const list of lists) for (const i of list) rowOf[i] = rows++;
+  const { at, rank, frac } = cols;
+  const entryOf = new Int32Array(rows);
+  const offsets = new Int32Array(rows + 1);
+  for (let i = 0; i < n; i++) {
     const r = rowOf[i]!;
     if (r < 0) continue;
     entryOf[r] = i;
-    offsets[r + 1] = entries[i]!.composition.elements.length;
+    offsets[r + 1] = at[i + 1]! - at[i]!;
   }
-  for (let r = 0; r < n; r++) offsets[r + 1] += offsets[r]!;
-  const elem = new Int32Array(offsets[n]!);
-  const frac = new Float64Array(offsets[n]!);
-  const rowE = new Float64Array(n);
-  const rowG = new Int32Array(n);
-  const rowRef = new Uint8Array(n);
+  for (let r = 0; r < rows; r++) offsets[r + 1] += offsets[r]!;
+  const elem = new Int32Array(offsets[rows]!);
+  const rowFrac = new Float64Array(offsets[rows]!);
+  const rowE = new Float64Array(rows);
+  const rowG = new Int32Array(rows);
+  const rowRef = new Uint8Array(rows);
+  // Elements numbered in the order first met (entries in order, each's elements in its order).
   const index = new Map<string, number>();
-  for (let i = 0; i < entries.length; i++) {
+  const byRank = new Int32Array(ALPHABETICAL_SYMBOLS.length).fill(-1);
+  for (let i = 0; i < n; i++) {
     const r = rowOf[i]!;
     if (r < 0) continue;
-    const c = entries[i]!.composition;
-    const fr = c.fractionArray;
-    for (let k = 0, t = offsets[r]!; k < fr.length; k++, t++) {
-      const el = c.elements[k]!;
-      let e = index.get(el);
-      if (e === undefined) index.set(el, (e = index.size));
+    for (let s = at[i]!, t = offsets[r]!; s < at[i + 1]!; s++, t++) {
+      let e = byRank[rank[s]!]!;
+      if (e < 0) index.set(ALPHABETICAL_SYMBOLS[rank[s]!]!, (e = byRank[rank[s]!] = index.size));
       elem[t] = e;
-      frac[t] = fr[k]!;
+      rowFrac[t] = frac[s]!;
     }
     rowE[r] = eForm[i]!;
     rowG[r] = group[i]!;
     rowRef[r] = isRef[i]!;
   }
-  return { index, rowOf, entryOf, offsets, elem, frac, eForm: rowE, group: rowG, isRef: rowRef };
+  return { index, rowOf, entryOf, offsets, elem, frac: rowFrac, eForm: rowE, group: rowG, isRef: rowRef };
 }
 
 let dimScratch = new Int32Array(0);

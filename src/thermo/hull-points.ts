@@ -1,6 +1,7 @@
 // The hull's points: entries grouped by composition (ids checked on the way), and pymatgen's
 // qhull_entries — the only entries that can be stable or enter a phase-separation energy.
 import type { Entry } from '../core/index.js';
+import type { EntryColumns } from './entry-columns.js';
 import { HullError } from './hull.js';
 import { FORMATION_ENERGY_TOL } from './references.js';
 
@@ -21,20 +22,16 @@ const GROUP_BY_FRACTIONS_FROM = 4096;
  * of different compositions may not share one (their shares would merge under one name): that is
  * refused, naming both. Entries of one composition may (polymorphs of a CSV without an id column
  * are named by their formula; MP documents of one material by its id): at most one of them is a
- * hull phase. A large dataset of whole amounts (nearly every one) is grouped by its fractions,
- * without its keys (85k strings for the MP table), `byKey` made when first read; a small one, or
- * one whose keys are made already, by its keys.
+ * hull phase. A large dataset of whole amounts (nearly every one) is grouped by its fractions
+ * (`cols`: its columns), without its keys (85k strings for the MP table), `byKey` made when first
+ * read; a small one, or one whose keys are made already, by its keys.
  */
-export function groupByComposition(entries: readonly Entry[], eForm: Float64Array): CompositionGroups {
+export function groupByComposition(entries: readonly Entry[], eForm: Float64Array, cols: EntryColumns): CompositionGroups {
   // A small dataset by its keys: made once, kept by the compositions, cheaper to group by again
   // (a diagram built again from the same entries) than fractions compared afresh.
-  if (entries.length < GROUP_BY_FRACTIONS_FROM || (entries[0]!.composition.keyKnown && entries[entries.length - 1]!.composition.keyKnown)) return groupByKey(entries, eForm);
+  if (entries.length < GROUP_BY_FRACTIONS_FROM || !cols.allWhole || (entries[0]!.composition.keyKnown && entries[entries.length - 1]!.composition.keyKnown)) return groupByKey(entries, eForm);
   const hashes = new Int32Array(entries.length);
-  for (let i = 0; i < entries.length; i++) {
-    const h = entries[i]!.composition.wholeFractionHash();
-    if (Number.isNaN(h)) return groupByKey(entries, eForm);
-    hashes[i] = h;
-  }
+  for (let i = 0; i < entries.length; i++) hashes[i] = cols.fractionHash(i);
   const group = new Int32Array(entries.length);
   const lowest: number[] = [];
   const first: number[] = [];
@@ -45,11 +42,10 @@ export function groupByComposition(entries: readonly Entry[], eForm: Float64Arra
   const mask = size - 1;
   const byId = new Map<string, number>();
   for (let i = 0; i < entries.length; i++) {
-    const e = entries[i]!;
     const h = hashes[i]!;
     let p = Math.imul(h, 0x9e3779b1) >>> 0;
     let g = slots[(p = (p ^ (p >>> 15)) & mask)]!;
-    while (g >= 0 && !(hashes[first[g]!] === h && e.composition.sameWholeFractions(entries[first[g]!]!.composition))) g = slots[(p = (p + 1) & mask)]!;
+    while (g >= 0 && !(hashes[first[g]!] === h && cols.sameFractions(i, first[g]!))) g = slots[(p = (p + 1) & mask)]!;
     if (g < 0) {
       g = lowest.length;
       slots[p] = g;
@@ -59,8 +55,9 @@ export function groupByComposition(entries: readonly Entry[], eForm: Float64Arra
       lowest[g] = i;
     }
     group[i] = g;
-    const seen = byId.get(e.id);
-    if (seen === undefined) byId.set(e.id, i);
+    const id = entries[i]!.id;
+    const seen = byId.get(id);
+    if (seen === undefined) byId.set(id, i);
     else if (group[seen] !== g) throw sharedId(entries, seen, i);
   }
   let byKey: Map<string, number> | undefined;

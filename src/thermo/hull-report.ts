@@ -2,7 +2,6 @@
 // input order, in pymatgen's reference-file vocabulary. Kept compact (typed arrays, one row object
 // at a time) so that a report of millions of rows can be written as it is read.
 import type { Entry } from '../core/index.js';
-import { systemElements } from './references.js';
 import { SystemIndex, type SystemHullOptions } from './system-hull.js';
 
 /** One row of `interphase hull --json` (the keys of pymatgen's reference files). */
@@ -74,7 +73,7 @@ export function hullRows(input: readonly Entry[], options: SystemHullOptions = {
     }
   }
   return {
-    elements: systemElements(entries),
+    elements: [...index.elements],
     count: n,
     stableCount,
     *rows() {

@@ -46,11 +46,12 @@ export const MIN_ATOMIC_FRACTION = 1e-8;
 export function unresolvedFraction(comp: Composition): string | undefined {
   // Through the cached fractions: hull builds check every entry.
   const fr = comp.fractionArray;
-  for (let k = 0; k < fr.length; k++) if (fr[k]! < MIN_ATOMIC_FRACTION) return tooSmall(comp.elements[k]!, fr[k]!);
+  for (let k = 0; k < fr.length; k++) if (fr[k]! < MIN_ATOMIC_FRACTION) return fractionTooSmall(comp.elements[k]!, fr[k]!);
   return undefined;
 }
 
-function tooSmall(el: string, f: number): string {
+/** The reason an element's atomic fraction f is refused (below MIN_ATOMIC_FRACTION). */
+export function fractionTooSmall(el: string, f: number): string {
   return `${el} is ${f.toPrecision(3)} of its atoms, below ${MIN_ATOMIC_FRACTION}, the smallest atomic fraction hulls are solved for (smaller ones put double-precision round-off above 1e-9 eV/atom): leave the element out or give its real amount`;
 }
 
@@ -58,7 +59,7 @@ function tooSmall(el: string, f: number): string {
 export function unresolvedFractions(els: readonly string[], x: ArrayLike<number>): string | undefined {
   for (let k = 0; k < els.length; k++) {
     const f = x[k]!;
-    if (f > 0 && f < MIN_ATOMIC_FRACTION) return tooSmall(els[k]!, f);
+    if (f > 0 && f < MIN_ATOMIC_FRACTION) return fractionTooSmall(els[k]!, f);
   }
   return undefined;
 }

@@ -5,9 +5,10 @@
  * and the key of a chemical system by element indices. Browser-safe.
  */
 import type { Entry, EnergyKind } from '../core/index.js';
-import { HullError, unresolvedFraction } from './hull.js';
+import { EntryColumns } from './entry-columns.js';
+import { HullError } from './hull.js';
 import { groupByComposition, hullCandidates } from './hull-points.js';
-import { elementalReferences, formationEnergies, systemElements, withElementalReferences } from './references.js';
+import { elementalReferences } from './references.js';
 
 /** A reference dataset reduced to its hull candidates, as flat arrays (structured-clone friendly). */
 export interface PackedReference {
@@ -33,15 +34,10 @@ export interface PackedReference {
 /** Packs a reference dataset (any number of elements; formation or total energies, not mixed). */
 export function packReference(input: readonly Entry[]): PackedReference {
   if (input.length === 0) throw new HullError('no reference entries: a phase diagram needs at least one entry per element');
-  for (const e of input) {
-    const why = unresolvedFraction(e.composition);
-    if (why) throw new HullError(`reference entry ${JSON.stringify(e.id)} (${e.composition.formula}): ${why}`);
-  }
-  const entries = withElementalReferences([...input]);
-  const elements = systemElements(entries);
+  const { cols, entries, elements } = EntryColumns.withReferences(input, 'reference entry');
   const refs = elementalReferences(entries, elements);
-  const eFormAll = formationEnergies(entries, refs);
-  const groups = groupByComposition(entries, eFormAll);
+  const eFormAll = cols.formationEnergies(entries, refs);
+  const groups = groupByComposition(entries, eFormAll, cols);
   const refSet = new Set<number>();
   entries.forEach((e, i) => {
     if (refs.get(e.composition.elements[0]!) === e && e.isElement) refSet.add(i);

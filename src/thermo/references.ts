@@ -63,19 +63,3 @@ export function elementalReferences(entries: readonly Entry[], elements: readonl
   }
   return refs;
 }
-
-/** Formation energy per atom of each entry against the references. */
-export function formationEnergies(entries: readonly Entry[], refs: ReadonlyMap<string, Entry>): Float64Array {
-  const out = new Float64Array(entries.length);
-  const refE = new Map<string, number>();
-  for (const [el, ref] of refs) refE.set(el, ref.energyPerAtom);
-  for (let i = 0; i < entries.length; i++) {
-    const e = entries[i]!;
-    const els = e.composition.elements;
-    const fr = e.composition.fractionArray;
-    let ref = 0;
-    for (let k = 0; k < els.length; k++) ref += fr[k]! * refE.get(els[k]!)!;
-    out[i] = e.energyPerAtom - ref;
-  }
-  return out;
-}

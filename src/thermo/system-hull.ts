@@ -4,9 +4,10 @@
 import { type CandidateRows, packCandidateRows, writePoints } from './candidate-rows.js';
 import { groupByComposition, hullCandidateFlags, type CompositionGroups } from './hull-points.js';
 import type { Entry } from '../core/index.js';
-import { hullBatch, HullError, shareTolerance, type PointSet, unresolvedFraction, unresolvedFractions } from './hull.js';
-import { elementalReferences, formationEnergies, withElementalReferences } from './references.js';
-import { SystemMembers, type SystemMembersOf } from './system-members.js';
+import { hullBatch, HullError, shareTolerance, type PointSet, unresolvedFractions } from './hull.js';
+import { EntryColumns } from './entry-columns.js';
+import { elementalReferences } from './references.js';
+import type { SystemMembersOf } from './system-members.js';
 import { BasisStore, type PhaseAmount } from './basis-store.js';
 import { hullAlong, type LocalSegment } from './segment-points.js';
 import { closureColumns, subsystemKeys, type SystemKey, systemKey } from './system-closure.js';
@@ -117,25 +118,17 @@ export class SystemIndex {
 
   constructor(input: readonly Entry[], elements?: readonly string[]) {
     if (input.length === 0) throw new HullError('no entries: a phase diagram needs at least one entry per element');
-    // Entries by chemical system first: the elements come from the (fewer) system keys, once.
-    const members = new SystemMembers();
-    for (let i = 0; i < input.length; i++) {
-      const e = input[i]!;
-      const why = unresolvedFraction(e.composition);
-      if (why) throw new HullError(`entry ${JSON.stringify(e.id)} (${e.composition.formula}): ${why}`);
-      members.add(e.composition.chemicalSystem, i);
-    }
-    const found = members.elements();
+    // The entries as columns, by chemical system: the elements come from the (fewer) systems.
+    const { cols, entries, elements: found } = EntryColumns.withReferences(input);
+    const members = cols.members;
     this.elements = elements ? [...elements].sort() : found;
-    const entries = withElementalReferences([...input], found);
-    for (let i = input.length; i < entries.length; i++) members.add(entries[i]!.composition.chemicalSystem, i);
     this.entries = entries;
     this.refs = elementalReferences(entries, elements ?? found);
-    this.eForm = formationEnergies(entries, this.refs);
-    this.groups = groupByComposition(entries, this.eForm);
+    this.eForm = cols.formationEnergies(entries, this.refs);
+    this.groups = groupByComposition(entries, this.eForm, cols);
     // A reference is among its element's single-element system (a few entries), not searched for.
     const refIndex = new Set<number>();
-    for (const [el, ref] of this.refs) for (const i of members.own(el) ?? []) if (entries[i] === ref) refIndex.add(i);
+    for (const [el, ref] of this.refs) for (const i of members.ownOfElement(el) ?? []) if (entries[i] === ref) refIndex.add(i);
     this.refIndex = refIndex;
     this.isRef = new Uint8Array(entries.length);
     for (const i of this.refIndex) this.isRef[i] = 1;
@@ -169,7 +162,7 @@ export class SystemIndex {
       nCands.push(cands.length);
       nRows.push(cands.length + firsts.length);
     }
-    this.rows = packCandidateRows(entries, lists, this.eForm, group, this.isRef);
+    this.rows = packCandidateRows(cols, entries.length, lists, this.eForm, group, this.isRef);
     this.stableRow = new Uint8Array(this.rows.entryOf.length);
     this.table = systemTable(systems, nCands, nRows, this.rows.index);
   }
