@@ -22,20 +22,26 @@ describe('EntryColumns', () => {
       const slots = Array.from({ length: cols.at[i + 1]! - cols.at[i]! }, (_, k) => cols.frac[cols.at[i]! + k]);
       expect(slots).toEqual(Array.from(e.composition.fractionArray));
     });
-    const systems = cols.members.bySize();
-    expect(systems.map((m) => m.key)).toEqual(['Li', 'Li-O', 'Li-P-S', 'Li-O-P-S']);
-    expect(systems.map((m) => m.key)).toEqual(systems.map((m) => es[m.own[0]!]!.composition.chemicalSystem));
-    expect(cols.members.ownOfElement('Li')).toEqual([2]);
+    const systems = cols.members.solveOrder();
+    const keys = Array.from({ length: systems.count }, (_, s) => systems.keyOf(s));
+    // Subsystems first (by number of elements), in the order first met within a size.
+    expect(keys).toEqual(['Li', 'Li-O', 'Li-P-S', 'Li-O-P-S']);
+    expect(keys.map((_, s) => Array.from(systems.ownOf(s)))).toEqual([[2], [0], [1], [3]]);
+    expect(keys).toEqual(keys.map((_, s) => es[systems.ownOf(s)[0]!]!.composition.chemicalSystem));
+    expect(Array.from(systems.ownOfElement('Li'))).toEqual([2]);
+    expect(Array.from(systems.ownOfElement('O'))).toEqual([]);
     expect(cols.members.elements()).toEqual(['Li', 'O', 'P', 'S']);
     // Beyond 7 elements a system's code is a string: the same systems, keys and order.
     const big = [entry('ZrYNaKLiMnClCO'), entry('LiNaKYZrMnClOC'), entry('LiNaKYZrMnClO'), entry('OgHZr')];
-    const members = columnsOf(big).members.bySize();
-    expect(members.map((m) => [m.key, m.own])).toEqual([
+    const list = columnsOf(big).members.solveOrder();
+    const rows = Array.from({ length: list.count }, (_, s) => [list.keyOf(s), Array.from(list.ownOf(s))]);
+    expect(rows).toEqual([
       ['H-Og-Zr', [3]],
       ['Cl-K-Li-Mn-Na-O-Y-Zr', [2]],
       ['C-Cl-K-Li-Mn-Na-O-Y-Zr', [0, 1]],
     ]);
-    expect(members.map((m) => m.key)).toEqual(members.map((m) => big[m.own[0]!]!.composition.chemicalSystem));
+    expect(rows.map(([key]) => key)).toEqual(rows.map(([, own]) => big[(own as number[])[0]!]!.composition.chemicalSystem));
+    expect(list.elementsOf(2)).toEqual(['C', 'Cl', 'K', 'Li', 'Mn', 'Na', 'O', 'Y', 'Zr']);
   });
 
   it('sums formation energies in each composition’s own element order (bit for bit)', () => {

@@ -26,14 +26,14 @@ export interface CandidateRows {
 }
 
 /**
- * Rows of the entries `lists` (entry indices, in the order wanted; `n` entries in all), with their
- * formation energy, composition group and reference flag, from the entries' columns. The entries
- * are read in their own order; only the writes go to the rows' places.
+ * Rows of the entries `order` (entry indices, in the order wanted; of `n` entries in all), with
+ * their formation energy, composition group and reference flag, from the entries' columns. The
+ * entries are read in their own order; only the writes go to the rows' places.
  */
-export function packCandidateRows(cols: EntryColumns, n: number, lists: readonly (readonly number[])[], eForm: Float64Array, group: Int32Array, isRef: Uint8Array): CandidateRows {
+export function packCandidateRows(cols: EntryColumns, n: number, order: ArrayLike<number>, eForm: Float64Array, group: Int32Array, isRef: Uint8Array): CandidateRows {
   const rowOf = new Int32Array(n).fill(-1);
-  let rows = 0;
-  for (const list of lists) for (const i of list) rowOf[i] = rows++;
+  const rows = order.length;
+  for (let r = 0; r < rows; r++) rowOf[order[r]!] = r;
   const { at, rank, frac } = cols;
   const entryOf = new Int32Array(rows);
   const offsets = new Int32Array(rows + 1);

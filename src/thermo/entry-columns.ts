@@ -80,7 +80,7 @@ export class EntryColumns {
     }
     if (!whole) this.allWhole = false;
     this.at[i + 1] = t0 + m;
-    this.members.add(systemCode(sorted, m), i);
+    this.members.add(systemCode(sorted, m), m, i);
     this.n = i + 1;
   }
 

@@ -4,7 +4,9 @@
 // kernel: a table has ~40,000 systems, and the set-up in TS cost as much as the scans, more while
 // V8 was still warming up. A system the kernel declines is solved by the caller's fallback between
 // two calls, the layout kept reserved meanwhile.
+import { ALPHABETICAL_RANK, ALPHABETICAL_SYMBOLS } from '../core/index.js';
 import type { CandidateRows } from './candidate-rows.js';
+import type { SystemList } from './system-members.js';
 import type { SolveContext } from './system-solve.js';
 import { kernel } from './wasm.js';
 
@@ -27,37 +29,28 @@ export interface SystemTable {
  * many of the rows laid out for system s (its candidates first, then its other compositions,
  * `rowsOf[s]`) are candidates; `index` the rows' element index.
  */
-export function systemTable(
-  systems: readonly { readonly els: readonly string[]; readonly own: readonly number[] }[],
-  cands: readonly number[],
-  rowsOf: readonly number[],
-  index: ReadonlyMap<string, number>,
-): SystemTable {
-  const count = systems.length;
+export function systemTable(systems: SystemList, cands: Int32Array, rowsOf: Int32Array, index: ReadonlyMap<string, number>): SystemTable {
+  const count = systems.count;
+  const byRank = new Int32Array(ALPHABETICAL_SYMBOLS.length).fill(-1);
+  for (const [el, k] of index) byRank[ALPHABETICAL_RANK.get(el)!] = k;
   const dimsAt = new Int32Array(count + 1);
-  const ownAt = new Int32Array(count + 1);
   const candStart = new Int32Array(count);
-  const candCount = new Int32Array(count);
+  let dims = new Int32Array(4 * count);
   let nDims = 0;
-  let nOwn = 0;
   let row = 0;
   for (let s = 0; s < count; s++) {
-    nDims += systems[s]!.els.length;
+    const ranks = systems.ranksOf(s);
+    if (nDims + ranks.length > dims.length) {
+      const grown = new Int32Array(2 * dims.length + ranks.length);
+      grown.set(dims);
+      dims = grown;
+    }
+    for (const r of ranks) dims[nDims++] = byRank[r]!;
     dimsAt[s + 1] = nDims;
-    nOwn += systems[s]!.own.length;
-    ownAt[s + 1] = nOwn;
     candStart[s] = row;
-    candCount[s] = cands[s]!;
     row += rowsOf[s]!;
   }
-  const dims = new Int32Array(nDims);
-  const own = new Int32Array(nOwn);
-  for (let s = 0, t = 0, q = 0; s < count; s++) {
-    const m = systems[s]!;
-    for (let k = 0; k < m.els.length; k++) dims[t++] = index.get(m.els[k]!)!;
-    for (let k = 0; k < m.own.length; k++) own[q++] = m.own[k]!;
-  }
-  return { count, dimsAt, dims, ownAt, own, candStart, candCount };
+  return { count, dimsAt, dims: dims.slice(0, nDims), ownAt: systems.ownAt, own: systems.own, candStart, candCount: cands };
 }
 
 /** Where a laid-out batch keeps what is read back or written again (byte addresses): its descriptor, answers and bases. */

@@ -7,7 +7,7 @@ import type { Entry } from '../core/index.js';
 import { hullBatch, HullError, shareTolerance, type PointSet, unresolvedFractions } from './hull.js';
 import { EntryColumns } from './entry-columns.js';
 import { elementalReferences } from './references.js';
-import type { SystemMembersOf } from './system-members.js';
+import type { SystemList } from './system-members.js';
 import { BasisStore, type PhaseAmount } from './basis-store.js';
 import { hullAlong, type LocalSegment } from './segment-points.js';
 import { closureColumns, subsystemKeys, type SystemKey, systemKey } from './system-closure.js';
@@ -59,8 +59,8 @@ export interface LocalHull {
 /** A chemical system as `SystemIndex.solveSystems` yields it (its answers are in the index). */
 export interface SolvedSystem {
   readonly sys: string;
-  /** Indices of the system's own entries. */
-  readonly own: readonly number[];
+  /** Indices of the system's own entries (ascending). */
+  readonly own: Int32Array;
 }
 const DEFAULT_STABILITY_TOL = 1e-12;
 // Systems whose stable points SystemIndex keeps (an interface matrix asks a few hundred per hull).
@@ -95,8 +95,7 @@ export class SystemIndex {
   readonly signed: Float64Array;
   /** Filled by `evaluate()` with decompositions: those of the unstable entries (`decompositionOf`). */
   readonly basis: BasisStore;
-  /** Hull candidates of each chemical system, by key (the LP fallback's and phase separations' columns). */
-  readonly candidatesOf = new Map<string, number[]>();
+  private candidateLists: Map<string, number[]> | undefined;
   /** Built on first `indexOf`: evaluating never needs it. */
   private entryIndex: Map<Entry, number> | undefined;
   /** 1 for the elemental references (refIndex as flags). */
@@ -105,8 +104,8 @@ export class SystemIndex {
   readonly rows: CandidateRows;
   /** `isStable` by row of `rows` (read for every system a stable phase is in). */
   readonly stableRow: Uint8Array;
-  /** The chemical systems in the order they are solved (subsystems first): key, elements, own entries. */
-  private readonly systems: readonly SystemMembersOf[];
+  /** The chemical systems in the order they are solved (subsystems first): their elements and own entries. */
+  private readonly systems: SystemList;
   /** The systems as the batch kernel reads them (system-batch.ts). */
   private readonly table: SystemTable;
   /** How many times stabilities were (re)found: per-system caches elsewhere (system-facets.ts) compare it. */
@@ -120,7 +119,8 @@ export class SystemIndex {
     if (input.length === 0) throw new HullError('no entries: a phase diagram needs at least one entry per element');
     // The entries as columns, by chemical system: the elements come from the (fewer) systems.
     const { cols, entries, elements: found } = EntryColumns.withReferences(input);
-    const members = cols.members;
+    const systems = cols.members.solveOrder();
+    this.systems = systems;
     this.elements = elements ? [...elements].sort() : found;
     this.entries = entries;
     this.refs = elementalReferences(entries, elements ?? found);
@@ -128,7 +128,7 @@ export class SystemIndex {
     this.groups = groupByComposition(entries, this.eForm, cols);
     // A reference is among its element's single-element system (a few entries), not searched for.
     const refIndex = new Set<number>();
-    for (const [el, ref] of this.refs) for (const i of members.ownOfElement(el) ?? []) if (entries[i] === ref) refIndex.add(i);
+    for (const [el, ref] of this.refs) for (const i of systems.ownOfElement(el)) if (entries[i] === ref) refIndex.add(i);
     this.refIndex = refIndex;
     this.isRef = new Uint8Array(entries.length);
     for (const i of this.refIndex) this.isRef[i] = 1;
@@ -136,35 +136,45 @@ export class SystemIndex {
     this.isStable = new Uint8Array(entries.length);
     this.signed = new Float64Array(entries.length);
     this.basis = new BasisStore(entries.length);
-    // One pass over the systems in solve order: each one's hull candidates, and the rows, system by
-    // system: its candidates, then the first entry of each of its compositions that is not one (a
-    // scan's query is a composition's first entry: its fractions, as before).
-    const systems = members.bySize();
-    this.systems = systems;
+    // One pass over the systems in solve order: the rows, system by system: its hull candidates,
+    // then the first entry of each of its compositions that is not one (a scan's query is a
+    // composition's first entry: its fractions, as before).
     const group = this.groups.group;
     const isCandidate = this.isCandidate;
     const seen = new Uint8Array(this.groups.lowest.length);
-    const lists: number[][] = [];
-    const nCands: number[] = [];
-    const nRows: number[] = [];
-    for (const { key: sys, own } of systems) {
-      const cands: number[] = [];
-      const firsts: number[] = [];
-      for (let q = 0; q < own.length; q++) {
+    const { ownAt, own } = systems;
+    const order = new Int32Array(entries.length);
+    const nCands = new Int32Array(systems.count);
+    const nRows = new Int32Array(systems.count);
+    let rows = 0;
+    for (let s = 0; s < systems.count; s++) {
+      const start = rows;
+      // Candidates first, then (a second pass) the other compositions' first entries.
+      for (let q = ownAt[s]!; q < ownAt[s + 1]!; q++) if (isCandidate[own[q]!] === 1) order[rows++] = own[q]!;
+      nCands[s] = rows - start;
+      for (let q = ownAt[s]!; q < ownAt[s + 1]!; q++) {
         const i = own[q]!;
-        const first = seen[group[i]!] === 0;
+        if (seen[group[i]!] === 0 && isCandidate[i] !== 1) order[rows++] = i;
         seen[group[i]!] = 1;
-        if (isCandidate[i] === 1) cands.push(i);
-        else if (first) firsts.push(i);
       }
-      if (cands.length) this.candidatesOf.set(sys, cands);
-      lists.push(cands, firsts);
-      nCands.push(cands.length);
-      nRows.push(cands.length + firsts.length);
+      nRows[s] = rows - start;
     }
-    this.rows = packCandidateRows(cols, entries.length, lists, this.eForm, group, this.isRef);
+    this.rows = packCandidateRows(cols, entries.length, order.subarray(0, rows), this.eForm, group, this.isRef);
     this.stableRow = new Uint8Array(this.rows.entryOf.length);
     this.table = systemTable(systems, nCands, nRows, this.rows.index);
+  }
+
+  /** Hull candidates of each chemical system, by key (the LP fallback's and phase separations' columns; made when first read). */
+  get candidatesOf(): ReadonlyMap<string, readonly number[]> {
+    if (!this.candidateLists) {
+      const lists = new Map<string, number[]>();
+      const { candStart, candCount } = this.table;
+      for (let s = 0; s < this.systems.count; s++) {
+        if (candCount[s]! > 0) lists.set(this.systems.keyOf(s), Array.from(this.rows.entryOf.subarray(candStart[s]!, candStart[s]! + candCount[s]!)));
+      }
+      this.candidateLists = lists;
+    }
+    return this.candidateLists;
   }
 
   indexOf(entry: Entry): number | undefined {
@@ -228,19 +238,20 @@ export class SystemIndex {
     // (a subsystem's unstable candidate lies on or above its hull, within tol, so it cannot lower
     // any hull here); the fallback takes every candidate, as it always did.
     const fallback = (s: number): void => {
-      const { key: sys, els, own } = systems[s]!;
+      const els = systems.elementsOf(s);
       const all = this.subsystemCandidates(els);
-      solveByLP(this, { sys, own, els, cols: all, set: this.pointSet(all, els) }, tol, withDecomp);
+      solveByLP(this, { sys: systems.keyOf(s), own: Array.from(systems.ownOf(s)), els, cols: all, set: this.pointSet(all, els) }, tol, withDecomp);
     };
+    const { ownAt } = systems;
     let done = 0;
-    for (let s = 0; s < systems.length; ) {
-      let end = s;
-      for (let n = 0; end < systems.length && (end === s || n < BATCH_ENTRIES); end++) n += systems[end]!.own.length;
+    for (let s = 0; s < systems.count; ) {
+      let end = s + 1;
+      while (end < systems.count && ownAt[end]! - ownAt[s]! < BATCH_ENTRIES) end++;
       solveBatch(this, table, s, end, tol, withDecomp, fallback);
       this.stableLists = undefined;
       for (; s < end; s++) {
-        const { key: sys, own } = systems[s]!;
-        yield { sys, own };
+        const own = systems.ownOf(s);
+        yield { sys: systems.keyOf(s), own };
         done += own.length;
         options.onProgress?.(done, this.entries.length);
       }

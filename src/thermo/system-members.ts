@@ -1,51 +1,9 @@
-// A dataset's entries by chemical system: each system's key, elements and entries, and the systems
-// in the order a SystemIndex solves them (by number of elements: subsystems first). A table has
-// ~40,000 systems met 85,000 times: a system is found by a code made from its elements' alphabetical
-// ranks (a number up to 7 elements: no string per entry), its key and elements made once, when
-// first met.
+// A dataset's entries by chemical system, flat: each entry's system found by a code made from its
+// elements' alphabetical ranks (a number up to 7 elements), and the systems in the order a
+// SystemIndex solves them (by number of elements: subsystems first) with their entries as one
+// array. A table has ~40,000 systems met 85,000 times: no object, array or string per system or
+// entry is made here (a system's key and elements are made when asked for, from its code).
 import { ALPHABETICAL_RANK, ALPHABETICAL_SYMBOLS } from '../core/index.js';
-
-/** One chemical system: its key ('Li-O-P'), its elements (alphabetical) and its entries (indices). */
-export interface SystemMembersOf {
-  readonly key: string;
-  readonly els: readonly string[];
-  readonly own: number[];
-}
-
-export class SystemMembers {
-  private readonly byCode = new Map<number | string, SystemMembersOf>();
-
-  /** Entry i belongs to the system of `code` (`systemCode`). */
-  add(code: number | string, i: number): void {
-    const rec = this.byCode.get(code);
-    if (rec) {
-      rec.own.push(i);
-      return;
-    }
-    const els = elementsOf(code);
-    this.byCode.set(code, { key: els.join('-'), els, own: [i] });
-  }
-
-  /** The entries of element `el`'s own system (none: undefined). */
-  ownOfElement(el: string): readonly number[] | undefined {
-    const r = ALPHABETICAL_RANK.get(el);
-    return r === undefined ? undefined : this.byCode.get(r + 1)?.own;
-  }
-
-  /** Every element of the systems, alphabetical. */
-  elements(): string[] {
-    const seen = new Set<string>();
-    for (const m of this.byCode.values()) for (const el of m.els) seen.add(el);
-    return [...seen].sort();
-  }
-
-  /** The systems by number of elements, in the order first met within each size: subsystems first. */
-  bySize(): SystemMembersOf[] {
-    const buckets: SystemMembersOf[][] = [];
-    for (const m of this.byCode.values()) (buckets[m.els.length] ??= []).push(m);
-    return buckets.flat();
-  }
-}
 
 /**
  * A chemical system as a code: its elements' alphabetical ranks (ALPHABETICAL_RANK) + 1, ascending
@@ -58,10 +16,120 @@ export function systemCode(ranks: ArrayLike<number>, m: number): number | string
   return code;
 }
 
-/** The elements (alphabetical) of a system code: base-128 digits of rank + 1, or their char codes. */
-function elementsOf(code: number | string): string[] {
-  const out: string[] = [];
-  if (typeof code === 'string') for (let k = 0; k < code.length; k++) out.push(ALPHABETICAL_SYMBOLS[code.charCodeAt(k) - 1]!);
-  else for (; code > 0; code = Math.floor(code / 128)) out.unshift(ALPHABETICAL_SYMBOLS[(code % 128) - 1]!);
+/** The alphabetical ranks of a system code's elements, ascending. */
+export function ranksOf(code: number | string): number[] {
+  const out: number[] = [];
+  if (typeof code === 'string') for (let k = 0; k < code.length; k++) out.push(code.charCodeAt(k) - 1);
+  else for (; code > 0; code = Math.floor(code / 128)) out.unshift((code % 128) - 1);
   return out;
+}
+
+/** Entries met one at a time, each with its system's code. */
+export class SystemMembers {
+  private readonly idOf = new Map<number | string, number>();
+  private readonly codes: (number | string)[] = [];
+  private readonly sizes: number[] = [];
+  private readonly counts: number[] = [];
+  private sysOf = new Int32Array(1024);
+  private n = 0;
+
+  /** Entry i (entries come in order: i is the next one) belongs to the system of `code`, of m elements. */
+  add(code: number | string, m: number, i: number): void {
+    let s = this.idOf.get(code);
+    if (s === undefined) {
+      s = this.codes.length;
+      this.idOf.set(code, s);
+      this.codes.push(code);
+      this.sizes.push(m);
+      this.counts.push(0);
+    }
+    this.counts[s]!++;
+    if (i >= this.sysOf.length) {
+      const grown = new Int32Array(2 * this.sysOf.length + i);
+      grown.set(this.sysOf);
+      this.sysOf = grown;
+    }
+    this.sysOf[i] = s;
+    this.n = i + 1;
+  }
+
+  /** Every element of the systems, alphabetical. */
+  elements(): string[] {
+    const seen = new Uint8Array(ALPHABETICAL_SYMBOLS.length);
+    for (const code of this.codes) for (const r of ranksOf(code)) seen[r] = 1;
+    return ALPHABETICAL_SYMBOLS.filter((_, r) => seen[r] === 1);
+  }
+
+  /** The systems in solve order: by number of elements, in the order first met within each size. */
+  solveOrder(): SystemList {
+    const count = this.codes.length;
+    let maxSize = 0;
+    for (let s = 0; s < count; s++) maxSize = Math.max(maxSize, this.sizes[s]!);
+    const bySize = new Int32Array(maxSize + 2);
+    for (let s = 0; s < count; s++) bySize[this.sizes[s]! + 1]!++;
+    for (let m = 1; m <= maxSize + 1; m++) bySize[m]! += bySize[m - 1]!;
+    const position = new Int32Array(count);
+    const codes = new Array<number | string>(count);
+    for (let s = 0; s < count; s++) {
+      const p = bySize[this.sizes[s]!]!++;
+      position[s] = p;
+      codes[p] = this.codes[s]!;
+    }
+    const ownAt = new Int32Array(count + 1);
+    for (let s = 0; s < count; s++) ownAt[position[s]! + 1] = this.counts[s]!;
+    for (let p = 0; p < count; p++) ownAt[p + 1]! += ownAt[p]!;
+    const fill = ownAt.slice(0, count);
+    const own = new Int32Array(this.n);
+    for (let i = 0; i < this.n; i++) own[fill[position[this.sysOf[i]!]!]!++] = i;
+    // The single-element systems by element (their references are looked up).
+    const elementAt = new Map<number, number>();
+    for (let s = 0; s < count; s++) if (this.sizes[s] === 1) elementAt.set((this.codes[s] as number) - 1, position[s]!);
+    return new SystemList(codes, ownAt, own, elementAt);
+  }
+}
+
+/** The systems in solve order; system s's entries are own[ownAt[s] .. ownAt[s+1]), ascending. */
+export class SystemList {
+  private readonly keys: (string | undefined)[];
+
+  constructor(
+    private readonly codes: readonly (number | string)[],
+    readonly ownAt: Int32Array,
+    readonly own: Int32Array,
+    /** The position of each element's own system, by alphabetical rank. */
+    private readonly elementAt: ReadonlyMap<number, number>,
+  ) {
+    this.keys = new Array(codes.length);
+  }
+
+  get count(): number {
+    return this.codes.length;
+  }
+
+  /** System s's elements, alphabetical. */
+  elementsOf(s: number): string[] {
+    return ranksOf(this.codes[s]!).map((r) => ALPHABETICAL_SYMBOLS[r]!);
+  }
+
+  /** Its alphabetical ranks, ascending. */
+  ranksOf(s: number): number[] {
+    return ranksOf(this.codes[s]!);
+  }
+
+  /** Its key ('Li-O-P'), made once when first asked for. */
+  keyOf(s: number): string {
+    return (this.keys[s] ??= this.elementsOf(s).join('-'));
+  }
+
+  /** Its entries (a view). */
+  ownOf(s: number): Int32Array {
+    return this.own.subarray(this.ownAt[s]!, this.ownAt[s + 1]!);
+  }
+
+  /** The entries of element `el`'s own system (none: an empty view). */
+  ownOfElement(el: string): Int32Array {
+    const r = ALPHABETICAL_RANK.get(el);
+    const s = r === undefined ? undefined : this.elementAt.get(r);
+    return s === undefined ? this.own.subarray(0, 0) : this.ownOf(s);
+  }
 }
