@@ -9,10 +9,11 @@ import { fractionTooSmall, HullError, MIN_ATOMIC_FRACTION } from './hull.js';
 import { withElementalReferences } from './references.js';
 import { SystemMembers, systemCode } from './system-members.js';
 
+/** The columns, grown as entries are added; callers read them (at, rank, frac) and do not write. */
 export class EntryColumns {
   /** Entry i's slots are [at[i], at[i + 1]). */
   at: Int32Array;
-  /** Per slot: the element's alphabetical rank (system-members.ts) and its atomic fraction. */
+  /** Per slot: the element's rank in ALPHABETICAL_SYMBOLS (core) and its atomic fraction. */
   rank: Uint8Array;
   frac: Float64Array;
   /** Whether every entry has whole amounts and at most MAX_DEN atoms (then fractions group it). */

@@ -39,13 +39,15 @@ export function systemTable(systems: SystemList, cands: Int32Array, rowsOf: Int3
   let nDims = 0;
   let row = 0;
   for (let s = 0; s < count; s++) {
-    const ranks = systems.ranksOf(s);
-    if (nDims + ranks.length > dims.length) {
-      const grown = new Int32Array(2 * dims.length + ranks.length);
+    if (nDims + 128 > dims.length) {
+      const grown = new Int32Array(2 * dims.length + 128);
       grown.set(dims);
       dims = grown;
     }
-    for (const r of ranks) dims[nDims++] = byRank[r]!;
+    // The ranks first, then each turned into its element index, in place.
+    const m = systems.writeRanks(s, dims, nDims);
+    for (let k = nDims; k < nDims + m; k++) dims[k] = byRank[dims[k]!]!;
+    nDims += m;
     dimsAt[s + 1] = nDims;
     candStart[s] = row;
     row += rowsOf[s]!;

@@ -16,13 +16,19 @@ export function systemCode(ranks: ArrayLike<number>, m: number): number | string
   return code;
 }
 
-/** The alphabetical ranks of a system code's elements, ascending. */
-export function ranksOf(code: number | string): number[] {
-  const out: number[] = [];
-  if (typeof code === 'string') for (let k = 0; k < code.length; k++) out.push(code.charCodeAt(k) - 1);
-  else for (; code > 0; code = Math.floor(code / 128)) out.unshift((code % 128) - 1);
-  return out;
+/** The alphabetical ranks of a system code's elements, ascending, into `out` from `at`; how many. */
+export function writeRanks(code: number | string, out: { [k: number]: number }, at = 0): number {
+  if (typeof code === 'string') {
+    for (let k = 0; k < code.length; k++) out[at + k] = code.charCodeAt(k) - 1;
+    return code.length;
+  }
+  let m = 0;
+  for (let c = code; c > 0; c = Math.floor(c / 128)) m++;
+  for (let k = m - 1; k >= 0; k--, code = Math.floor(code / 128)) out[at + k] = (code % 128) - 1;
+  return m;
 }
+
+const scratch = new Int32Array(128);
 
 /** Entries met one at a time, each with its system's code. */
 export class SystemMembers {
@@ -56,7 +62,7 @@ export class SystemMembers {
   /** Every element of the systems, alphabetical. */
   elements(): string[] {
     const seen = new Uint8Array(ALPHABETICAL_SYMBOLS.length);
-    for (const code of this.codes) for (const r of ranksOf(code)) seen[r] = 1;
+    for (const code of this.codes) for (let k = 0, m = writeRanks(code, scratch); k < m; k++) seen[scratch[k]!] = 1;
     return ALPHABETICAL_SYMBOLS.filter((_, r) => seen[r] === 1);
   }
 
@@ -108,12 +114,15 @@ export class SystemList {
 
   /** System s's elements, alphabetical. */
   elementsOf(s: number): string[] {
-    return ranksOf(this.codes[s]!).map((r) => ALPHABETICAL_SYMBOLS[r]!);
+    const m = writeRanks(this.codes[s]!, scratch);
+    const out = new Array<string>(m);
+    for (let k = 0; k < m; k++) out[k] = ALPHABETICAL_SYMBOLS[scratch[k]!]!;
+    return out;
   }
 
-  /** Its alphabetical ranks, ascending. */
-  ranksOf(s: number): number[] {
-    return ranksOf(this.codes[s]!);
+  /** Its elements' alphabetical ranks, ascending, into `out` from `at`; how many. */
+  writeRanks(s: number, out: { [k: number]: number }, at = 0): number {
+    return writeRanks(this.codes[s]!, out, at);
   }
 
   /** Its key ('Li-O-P'), made once when first asked for. */
