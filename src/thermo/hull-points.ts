@@ -30,6 +30,11 @@ export function groupByComposition(entries: readonly Entry[], eForm: Float64Arra
   // A small dataset by its keys: made once, kept by the compositions, cheaper to group by again
   // (a diagram built again from the same entries) than fractions compared afresh.
   if (entries.length < GROUP_BY_FRACTIONS_FROM || !cols.allWhole || (entries[0]!.composition.keyKnown && entries[entries.length - 1]!.composition.keyKnown)) return groupByKey(entries, eForm);
+  return groupByFractions(entries, eForm, cols);
+}
+
+/** groupByComposition by the entries' fractions (a function of its own: small datasets never compile it). */
+function groupByFractions(entries: readonly Entry[], eForm: Float64Array, cols: EntryColumns): CompositionGroups {
   const hashes = new Int32Array(entries.length);
   for (let i = 0; i < entries.length; i++) hashes[i] = cols.fractionHash(i);
   const group = new Int32Array(entries.length);

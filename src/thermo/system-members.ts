@@ -84,12 +84,14 @@ export class SystemMembers {
     const ownAt = new Int32Array(count + 1);
     for (let s = 0; s < count; s++) ownAt[position[s]! + 1] = this.counts[s]!;
     for (let p = 0; p < count; p++) ownAt[p + 1]! += ownAt[p]!;
-    const fill = ownAt.slice(0, count);
     const own = new Int32Array(this.n);
-    for (let i = 0; i < this.n; i++) own[fill[position[this.sysOf[i]!]!]!++] = i;
-    // The single-element systems by element (their references are looked up).
-    const elementAt = new Map<number, number>();
-    for (let s = 0; s < count; s++) if (this.sizes[s] === 1) elementAt.set((this.codes[s] as number) - 1, position[s]!);
+    // Each system's next free place, from its start.
+    const next = new Int32Array(count);
+    for (let p = 0; p < count; p++) next[p] = ownAt[p]!;
+    for (let i = 0; i < this.n; i++) own[next[position[this.sysOf[i]!]!]!++] = i;
+    // The single-element systems by element's rank (their references are looked up; -1: none).
+    const elementAt = new Int32Array(ALPHABETICAL_SYMBOLS.length).fill(-1);
+    for (let s = 0; s < count; s++) if (this.sizes[s] === 1) elementAt[(this.codes[s] as number) - 1] = position[s]!;
     return new SystemList(codes, ownAt, own, elementAt);
   }
 }
@@ -102,8 +104,8 @@ export class SystemList {
     private readonly codes: readonly (number | string)[],
     readonly ownAt: Int32Array,
     readonly own: Int32Array,
-    /** The position of each element's own system, by alphabetical rank. */
-    private readonly elementAt: ReadonlyMap<number, number>,
+    /** The position of each element's own system, by alphabetical rank (-1: none). */
+    private readonly elementAt: Int32Array,
   ) {
     this.keys = new Array(codes.length);
   }
@@ -138,7 +140,7 @@ export class SystemList {
   /** The entries of element `el`'s own system (none: an empty view). */
   ownOfElement(el: string): Int32Array {
     const r = ALPHABETICAL_RANK.get(el);
-    const s = r === undefined ? undefined : this.elementAt.get(r);
-    return s === undefined ? this.own.subarray(0, 0) : this.ownOf(s);
+    const s = r === undefined ? -1 : this.elementAt[r]!;
+    return s < 0 ? this.own.subarray(0, 0) : this.ownOf(s);
   }
 }
