@@ -13,6 +13,8 @@ import { ALPHABETICAL_SYMBOLS } from '../core/index.js';
  */
 export interface CandidateRows {
   readonly index: ReadonlyMap<string, number>;
+  /** The same by alphabetical rank (ALPHABETICAL_RANK): the index of each element, -1 for those the rows lack. */
+  readonly indexByRank: Int32Array;
   /** Per entry its row (-1 for entries without one); per row its entry. */
   readonly rowOf: Int32Array;
   readonly entryOf: Int32Array;
@@ -65,7 +67,7 @@ export function packCandidateRows(cols: EntryColumns, n: number, order: ArrayLik
     rowG[r] = group[i]!;
     rowRef[r] = isRef[i]!;
   }
-  return { index, rowOf, entryOf, offsets, elem, frac: rowFrac, eForm: rowE, group: rowG, isRef: rowRef };
+  return { index, indexByRank: byRank, rowOf, entryOf, offsets, elem, frac: rowFrac, eForm: rowE, group: rowG, isRef: rowRef };
 }
 
 let dimScratch = new Int32Array(0);

@@ -4,7 +4,6 @@
 // kernel: a table has ~40,000 systems, and the set-up in TS cost as much as the scans, more while
 // V8 was still warming up. A system the kernel declines is solved by the caller's fallback between
 // two calls, the layout kept reserved meanwhile.
-import { ALPHABETICAL_RANK, ALPHABETICAL_SYMBOLS } from '../core/index.js';
 import type { CandidateRows } from './candidate-rows.js';
 import type { SystemList } from './system-members.js';
 import type { SolveContext } from './system-solve.js';
@@ -27,12 +26,10 @@ export interface SystemTable {
 /**
  * The table of `systems` (solve order: their elements, alphabetical, and entries); `cands[s]` how
  * many of the rows laid out for system s (its candidates first, then its other compositions,
- * `rowsOf[s]`) are candidates; `index` the rows' element index.
+ * `rowsOf[s]`) are candidates; `byRank` the rows' element index by alphabetical rank.
  */
-export function systemTable(systems: SystemList, cands: Int32Array, rowsOf: Int32Array, index: ReadonlyMap<string, number>): SystemTable {
+export function systemTable(systems: SystemList, cands: Int32Array, rowsOf: Int32Array, byRank: Int32Array): SystemTable {
   const count = systems.count;
-  const byRank = new Int32Array(ALPHABETICAL_SYMBOLS.length).fill(-1);
-  for (const [el, k] of index) byRank[ALPHABETICAL_RANK.get(el)!] = k;
   const dimsAt = new Int32Array(count + 1);
   const candStart = new Int32Array(count);
   let dims = new Int32Array(4 * count);

@@ -161,7 +161,7 @@ export class SystemIndex {
     }
     this.rows = packCandidateRows(cols, entries.length, order.subarray(0, rows), this.eForm, group, this.isRef);
     this.stableRow = new Uint8Array(this.rows.entryOf.length);
-    this.table = systemTable(systems, nCands, nRows, this.rows.index);
+    this.table = systemTable(systems, nCands, nRows, this.rows.indexByRank);
   }
 
   /** Hull candidates of each chemical system, by key (the LP fallback's and phase separations' columns; made when first read). */
